@@ -1,0 +1,34 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Board, Membership, SteeringGroup
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("person",)
+
+
+@admin.register(Board)
+class BoardAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "plan", "kind", "meetings_per_year", "escalation_threshold")
+    list_filter = ("kind",)
+    exclude = ("sub_agreements",)
+    inlines = [MembershipInline]
+
+
+@admin.register(SteeringGroup)
+class SteeringGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "plan", "kind")
+    list_filter = ("kind",)
+    filter_horizontal = ("sub_agreements",)
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "body", "role", "organisation", "start_date", "end_date")
+    list_filter = ("role", "body__kind")
+    autocomplete_fields = ("person",)
+    list_select_related = ("person", "body", "organisation")

@@ -1,0 +1,110 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Commitment,
+    CooperationAgreement,
+    HousingArea,
+    HousingDepartment,
+    Intervention,
+    Organisation,
+    Person,
+    Plan,
+    RoleAssignment,
+    Secretariat,
+    SubAgreement,
+    ThematicArea,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "parent", "code")
+    list_filter = ("kind",)
+    search_fields = ("name", "code")
+
+
+@admin.register(HousingArea)
+class HousingAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "municipality", "residents")
+    list_filter = ("municipality",)
+    search_fields = ("name", "code")
+
+
+@admin.register(HousingDepartment)
+class HousingDepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "number", "housing_org", "area")
+    list_filter = ("housing_org",)
+    search_fields = ("name", "number")
+
+
+@admin.register(Secretariat)
+class SecretariatAdmin(admin.ModelAdmin):
+    list_display = ("name", "municipality", "email")
+
+
+@admin.register(ThematicArea)
+class ThematicAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "funding_period", "position")
+    list_filter = ("funding_period",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "title", "organisation", "email", "user")
+    search_fields = ("name", "email")
+    list_select_related = ("organisation", "user")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "municipality",
+        "secretariat",
+        "funding_period",
+        "phase",
+        "start_date",
+        "end_date",
+    )
+    list_filter = ("phase", "funding_period", "municipality")
+    search_fields = ("name",)
+    filter_horizontal = ("housing_organisations", "areas")
+    list_select_related = ("municipality", "secretariat")
+
+
+@admin.register(CooperationAgreement)
+class CooperationAgreementAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "plan", "version", "status", "approved_by_board_on", "approved_by_lbf_on")
+    list_filter = ("status",)
+
+
+@admin.register(SubAgreement)
+class SubAgreementAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "plan", "thematic_area")
+    list_filter = ("thematic_area",)
+    filter_horizontal = ("parties",)
+    list_select_related = ("plan", "thematic_area")
+
+
+@admin.register(Intervention)
+class InterventionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "sub_agreement", "responsible_partner", "status")
+    list_filter = ("status",)
+    search_fields = ("name", "description")
+    list_select_related = ("sub_agreement", "responsible_partner")
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ("party", "plan", "year", "form", "amount", "hours", "delivered_amount")
+    list_filter = ("form", "year")
+    list_select_related = ("party", "plan")
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "role", "organisation", "secretariat", "plan", "sub_agreement")
+    list_filter = ("role",)
+    search_fields = ("user__username",)
+    list_select_related = ("user", "organisation", "secretariat", "plan", "sub_agreement")

@@ -1,0 +1,29 @@
+"""`python manage.py seed_demo`: build (or top up) the fictitious demo world. Idempotent."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+import governance.demo
+import plans.demo
+
+DEMO_USERNAMES = list(plans.demo.DEMO_USERS)
+
+
+class Command(BaseCommand):
+    help = "Opretter den fiktive demoverden (kommuner, planer, organer, brugere). Kan køres flere gange."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Kør også når DEBUG er slået fra.")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo kører kun med DEBUG slået til (eller med --force).")
+        password = settings.DEMO_PASSWORD
+        with transaction.atomic():
+            world = plans.demo.seed(password=password)
+            governance.demo.seed(world)
+        self.stdout.write(self.style.SUCCESS(f"Demodata klar: {len(world.plans)} helhedsplaner."))
+        self.stdout.write(f"Demo-brugere (adgangskode: {password}):")
+        for username in DEMO_USERNAMES:
+            self.stdout.write(f"  {username}")

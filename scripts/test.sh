@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, migrations check, pytest (incl. browser and worker tests).
+# Locally it uses SQLite and in-process Celery unless DATABASE_URL / REDIS_URL are set.
+# With CI=true it requires the real PostgreSQL and Redis and fails loudly if they are unreachable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+
+if [ "${CI:-}" = "true" ]; then
+  : "${DATABASE_URL:?CI needs DATABASE_URL (PostgreSQL)}"
+  : "${REDIS_URL:?CI needs REDIS_URL}"
+  case "$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "CI must run on PostgreSQL, not $DATABASE_URL" >&2; exit 1;; esac
+fi
+if [ -n "${DATABASE_URL:-}" ] || [ -n "${REDIS_URL:-}" ]; then
+  .venv/bin/python scripts/check_services.py
+fi
+
+echo "==> ruff"
+.venv/bin/ruff check .
+echo "==> makemigrations --check"
+.venv/bin/python manage.py makemigrations --check --dry-run -v0
+echo "==> pytest"
+set +e
+.venv/bin/python -m pytest "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure" >&2
+  exit 1
+fi
+exit "$rc"
