@@ -1,1 +1,468 @@
-"""Målstyring: goals, indicators, measurements and their derived status (built in the målstyring issue)."""
+"""Målstyring: goals, milestones, indicators, targets, measurements and LBF area statistics.
+
+Status (on track / at risk / off track / no data) is derived in ``monitoring/status.py`` and
+never stored. Goals, indicators, targets and measurements keep their history; a change to a
+goal or a target carries a reason (``monitoring/services.py``).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plans.models import CooperationAgreement, HousingArea, Intervention, Organisation, Plan, SubAgreement
+
+from .periods import parse_period
+
+# Documented defaults for the status rule (docs/maalstyring.md): an indicator is on track when its
+# actual progress is at least 90 % of the progress expected by now, at risk from 60 %, else off track.
+DEFAULT_ON_TRACK_THRESHOLD = Decimal("0.90")
+DEFAULT_AT_RISK_THRESHOLD = Decimal("0.60")
+
+
+class Goal(models.Model):
+    """A mål: a strategic goal of the samarbejdsaftale or a delmål of a delaftale.
+
+    A delmål may contribute to one of the plan's strategic goals. ``kind`` says whether it is an
+    activity, outcome or impact goal (seed 001: boards should steer on outcomes and impact).
+    """
+
+    class Level(models.TextChoices):
+        STRATEGIC = "strategic", _("Strategisk mål")
+        SUB = "sub", _("Delmål")
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Aktivitetsmål")
+        OUTCOME = "outcome", _("Resultatmål")
+        IMPACT = "impact", _("Effektmål")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="goals"
+    )
+    level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
+    cooperation_agreement = models.ForeignKey(
+        CooperationAgreement,
+        verbose_name=_("strategisk samarbejdsaftale"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="goals",
+        help_text=_("Den version af samarbejdsaftalen, et strategisk mål er fastsat i."),
+    )
+    sub_agreement = models.ForeignKey(
+        SubAgreement,
+        verbose_name=_("delaftale"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="goals",
+    )
+    contributes_to = models.ForeignKey(
+        "self",
+        verbose_name=_("bidrager til strategisk mål"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sub_goals",
+        limit_choices_to={"level": "strategic"},
+    )
+    title = models.CharField(_("titel"), max_length=255)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    kind = models.CharField(_("måltype"), max_length=10, choices=Kind.choices, default=Kind.OUTCOME)
+    theory_of_change = models.TextField(
+        _("forandringsteori"), blank=True, help_text=_("Hvorfor indsatserne skal flytte målet.")
+    )
+    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["plan", "level", "position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="strategic", sub_agreement__isnull=True, contributes_to__isnull=True)
+                | Q(level="sub", sub_agreement__isnull=False, cooperation_agreement__isnull=True),
+                name="goal_level_matches_parent",
+            ),
+            models.UniqueConstraint(fields=["plan", "title"], name="goal_unique_title_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.level == self.Level.STRATEGIC:
+            if self.sub_agreement_id:
+                errors["sub_agreement"] = _(
+                    "Et strategisk mål hører til samarbejdsaftalen, ikke en delaftale."
+                )
+            if self.contributes_to_id:
+                errors["contributes_to"] = _("Kun delmål kan bidrage til et strategisk mål.")
+            if (
+                self.cooperation_agreement_id
+                and self.plan_id
+                and self.cooperation_agreement.plan_id != self.plan_id
+            ):
+                errors["cooperation_agreement"] = _("Samarbejdsaftalen hører til en anden plan.")
+        elif self.level == self.Level.SUB:
+            if not self.sub_agreement_id:
+                errors["sub_agreement"] = _("Et delmål skal høre til en delaftale.")
+            elif self.plan_id and self.sub_agreement.plan_id != self.plan_id:
+                errors["sub_agreement"] = _("Delaftalen hører til en anden plan.")
+            if self.cooperation_agreement_id:
+                errors["cooperation_agreement"] = _(
+                    "Et delmål hører til en delaftale, ikke samarbejdsaftalen."
+                )
+            if self.contributes_to_id:
+                parent = self.contributes_to
+                if parent.level != self.Level.STRATEGIC or parent.plan_id != self.plan_id:
+                    errors["contributes_to"] = _("Vælg et strategisk mål i samme plan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Milestone(models.Model):
+    """A milepæl: a dated step on the way to a goal."""
+
+    goal = models.ForeignKey(Goal, verbose_name=_("mål"), on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("titel"), max_length=255)
+    due_date = models.DateField(_("dato"))
+    done = models.BooleanField(_("nået"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milepæl")
+        verbose_name_plural = _("milepæle")
+        ordering = ["goal", "due_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(models.Model):
+    """An indikator: how a goal is measured – unit, direction, data source, frequency and baseline.
+
+    Targets are ``Target`` rows; observed values are ``Measurement`` rows. An indicator whose
+    source is LBF's boligsociale data takes its measurements from ``AreaStatistic`` via
+    ``lbf_indicator_code``.
+    """
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher", _("Højere er bedre")
+        LOWER_IS_BETTER = "lower", _("Lavere er bedre")
+
+    class DataSource(models.TextChoices):
+        LBF = "lbf", _("LBF boligsociale data")
+        MUNICIPALITY = "municipality", _("Kommunens data")
+        HOUSING_ORG = "housing_org", _("Boligorganisationens data")
+        SURVEY = "survey", _("Egen undersøgelse")
+        OTHER = "other", _("Andet")
+
+    class Frequency(models.TextChoices):
+        QUARTERLY = "quarterly", _("Kvartalsvis")
+        HALF_YEARLY = "half_yearly", _("Halvårligt")
+        YEARLY = "yearly", _("Årligt")
+
+    goal = models.ForeignKey(Goal, verbose_name=_("mål"), on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("navn"), max_length=255)
+    definition = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("enhed"), max_length=40, help_text=_("Fx %, antal, kr. eller karakter."))
+    direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
+    data_source = models.CharField(_("datakilde"), max_length=20, choices=DataSource.choices)
+    frequency = models.CharField(_("hyppighed"), max_length=20, choices=Frequency.choices)
+    baseline_value = models.DecimalField(_("baseline (værdi)"), max_digits=14, decimal_places=4)
+    baseline_date = models.DateField(_("baseline (dato)"))
+    breakdown_dimension = models.CharField(
+        _("opdeling"), max_length=100, blank=True, help_text=_("Fx målgruppe, køn eller alder (valgfri).")
+    )
+    interventions = models.ManyToManyField(
+        Intervention, verbose_name=_("indsatser"), related_name="indicators", blank=True
+    )
+    lbf_indicator_code = models.CharField(
+        _("LBF-indikatorkode"), max_length=60, blank=True, help_text=_("Kræves når datakilden er LBF.")
+    )
+    on_track_threshold = models.DecimalField(
+        _("grænse for “på rette vej”"),
+        max_digits=4,
+        decimal_places=2,
+        default=DEFAULT_ON_TRACK_THRESHOLD,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Andel af den forventede fremgang, der mindst skal være nået (standard 0,90)."),
+    )
+    at_risk_threshold = models.DecimalField(
+        _("grænse for “i risiko”"),
+        max_digits=4,
+        decimal_places=2,
+        default=DEFAULT_AT_RISK_THRESHOLD,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Under denne andel af den forventede fremgang er indikatoren ude af kurs (standard 0,60)."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    history = HistoricalRecords(m2m_fields=[interventions])
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["goal", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "name"], name="indicator_unique_name_per_goal"),
+            models.CheckConstraint(
+                condition=Q(at_risk_threshold__lte=models.F("on_track_threshold")),
+                name="indicator_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(data_source="lbf") | ~Q(lbf_indicator_code=""),
+                name="indicator_lbf_has_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_lbf(self) -> bool:
+        return self.data_source == self.DataSource.LBF
+
+    @property
+    def sign(self) -> int:
+        """+1 when higher values are progress, -1 when lower values are (crime, unemployment)."""
+        return 1 if self.direction == self.Direction.HIGHER_IS_BETTER else -1
+
+    def clean(self) -> None:
+        errors = {}
+        if self.data_source == self.DataSource.LBF and not self.lbf_indicator_code.strip():
+            errors["lbf_indicator_code"] = _("Angiv LBF's indikatorkode for en indikator med LBF-data.")
+        if self.data_source != self.DataSource.LBF and self.lbf_indicator_code:
+            errors["lbf_indicator_code"] = _("Kun indikatorer med LBF-data har en LBF-indikatorkode.")
+        if (
+            self.at_risk_threshold is not None
+            and self.on_track_threshold is not None
+            and self.at_risk_threshold > self.on_track_threshold
+        ):
+            errors["at_risk_threshold"] = _(
+                "Grænsen for “i risiko” må ikke være over grænsen for “på rette vej”."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_interventions(self, interventions) -> None:
+        """An indicator follows only interventions of its own plan."""
+        plan_id = self.goal.plan_id
+        if any(intervention.sub_agreement.plan_id != plan_id for intervention in interventions):
+            raise ValidationError({"interventions": _("Indsatserne skal høre til målets plan.")})
+
+
+class Target(models.Model):
+    """A succeskriterium: the value an indicator should reach by a date (one or more per indicator)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    value = models.DecimalField(_("målværdi"), max_digits=14, decimal_places=4)
+    due_date = models.DateField(_("nås senest"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("målværdi")
+        verbose_name_plural = _("målværdier")
+        ordering = ["indicator", "due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "due_date"], name="target_unique_date_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.due_date:%d-%m-%Y})"
+
+    def clean(self) -> None:
+        if self.indicator_id and self.due_date and self.due_date <= self.indicator.baseline_date:
+            raise ValidationError({"due_date": _("Målværdien skal nås efter baselinedatoen.")})
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Measurement.Status.APPROVED)
+
+    def totals(self):
+        """The measurements for the whole population (no breakdown value)."""
+        return self.filter(breakdown_value="")
+
+
+class Measurement(models.Model):
+    """A måling: an indicator's value for one period, optionally for one breakdown value.
+
+    Entered as a draft; someone else with the right to manage the plan approves it. Only approved
+    measurements count in the status and charts.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        APPROVED = "approved", _("Godkendt")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    period = models.CharField(_("periode"), max_length=10, help_text=_("Fx 2025-Q3, 2025-H1 eller 2025."))
+    period_start = models.DateField(_("periodens start"), editable=False)
+    period_end = models.DateField(_("periodens slut"), editable=False)
+    value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=4)
+    breakdown_value = models.CharField(
+        _("opdelingsværdi"), max_length=100, blank=True, default="", help_text=_("Tom for hele målgruppen.")
+    )
+    source_note = models.CharField(_("kilde"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("indtastet af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkendt af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("godkendt"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("måling")
+        verbose_name_plural = _("målinger")
+        ordering = ["indicator", "period_start", "breakdown_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "breakdown_value"], name="measurement_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="measurement_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.breakdown_value})" if self.breakdown_value else ""
+        return f"{self.indicator} {self.period}{suffix}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.set_period()  # the dates always follow the period text
+        super().save(*args, **kwargs)
+
+    def set_period(self) -> None:
+        """Normalise ``period`` and fill ``period_start``/``period_end`` (raises ``ValidationError``)."""
+        parsed = parse_period(self.period)
+        self.period, self.period_start, self.period_end = parsed.label, parsed.start, parsed.end
+
+    def clean(self) -> None:
+        try:
+            self.set_period()
+        except ValidationError as exc:
+            raise ValidationError({"period": exc.messages}) from None
+        if self.indicator_id:
+            expected = self.indicator.frequency
+            kind = parse_period(self.period).kind
+            if kind != expected:
+                raise ValidationError(
+                    {
+                        "period": _("Indikatoren måles %(frequency)s; perioden %(period)s passer ikke.")
+                        % {
+                            "frequency": Indicator.Frequency(expected).label.lower(),
+                            "period": self.period,
+                        }
+                    }
+                )
+            if self.breakdown_value and not self.indicator.breakdown_dimension:
+                raise ValidationError({"breakdown_value": _("Indikatoren har ingen opdeling.")})
+        if (
+            self.status == self.Status.APPROVED
+            and self.approved_by_id
+            and self.approved_by_id == (self.entered_by_id)
+        ):
+            raise ValidationError(_("Man kan ikke godkende sin egen måling."))
+
+
+class AreaStatistic(models.Model):
+    """One figure of LBF's boligsociale data: an indicator code for an area, a kommune or the country."""
+
+    class Scope(models.TextChoices):
+        AREA = "area", _("Boligområde")
+        MUNICIPALITY = "municipality", _("Kommune")
+        COUNTRY = "country", _("Hele landet")
+
+    scope = models.CharField(_("niveau"), max_length=20, choices=Scope.choices)
+    area = models.ForeignKey(
+        HousingArea,
+        verbose_name=_("boligområde"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="statistics",
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="area_statistics",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+    )
+    indicator_code = models.CharField(_("indikatorkode"), max_length=60)
+    period = models.CharField(_("periode"), max_length=10)
+    period_start = models.DateField(_("periodens start"), editable=False)
+    period_end = models.DateField(_("periodens slut"), editable=False)
+    value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("områdestatistik")
+        verbose_name_plural = _("områdestatistik")
+        ordering = ["indicator_code", "period_start", "scope"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="area", area__isnull=False, municipality__isnull=True)
+                | Q(scope="municipality", area__isnull=True, municipality__isnull=False)
+                | Q(scope="country", area__isnull=True, municipality__isnull=True),
+                name="area_statistic_scope_matches",
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "area", "municipality", "indicator_code", "period"],
+                name="area_statistic_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.area or self.municipality or _("Hele landet")
+        return f"{self.indicator_code} {where} {self.period}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        if self.period:
+            parsed = parse_period(self.period)
+            self.period, self.period_start, self.period_end = parsed.label, parsed.start, parsed.end
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        try:
+            parsed = parse_period(self.period)
+        except ValidationError as exc:
+            raise ValidationError({"period": exc.messages}) from None
+        self.period, self.period_start, self.period_end = parsed.label, parsed.start, parsed.end
+        if self.scope == self.Scope.AREA and not self.area_id:
+            raise ValidationError({"area": _("Vælg et boligområde.")})
+        if self.scope == self.Scope.MUNICIPALITY and not self.municipality_id:
+            raise ValidationError({"municipality": _("Vælg en kommune.")})

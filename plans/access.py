@@ -76,13 +76,22 @@ def _plan_condition(user, roles, *, include_sub_agreement_roles: bool = True) ->
     return condition
 
 
-def plans_for(user, action: Action = Action.VIEW) -> QuerySet[Plan]:
-    """The plans ``user`` may perform ``action`` on. One SQL query when evaluated."""
+def plans_for(user, action: Action = Action.VIEW, *, through_sub_agreements: bool = True) -> QuerySet[Plan]:
+    """The plans ``user`` may perform ``action`` on. One SQL query when evaluated.
+
+    With ``through_sub_agreements=False`` only plan-wide roles count: a steering-group member,
+    who reaches a plan only through their delaftaler, is left out (used for plan-level content
+    such as strategic goals' measurements).
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
     if _is_admin(user):
         return Plan.objects.all()
-    return Plan.objects.filter(_plan_condition(user, ROLES_FOR_ACTION[Action(action)]))
+    return Plan.objects.filter(
+        _plan_condition(
+            user, ROLES_FOR_ACTION[Action(action)], include_sub_agreement_roles=through_sub_agreements
+        )
+    )
 
 
 def sub_agreements_for(user, action: Action = Action.VIEW) -> QuerySet[SubAgreement]:

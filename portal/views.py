@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from governance.selectors import plan_organisation_chart
+from monitoring.selectors import plan_goal_summary
 from plans import access
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
@@ -33,6 +34,7 @@ def plan_detail_view(request, plan_id: int):
         "chart": plan_organisation_chart(user=request.user, plan=plan),
         "agreement": plan_current_agreement(plan=plan),
         "commitments": plan_commitment_summary(plan=plan),
+        "goal_summary": plan_goal_summary(user=request.user, plan=plan),
         "can_manage": access.can(request.user, access.MANAGE, plan),
     }
     return render(request, "portal/plan_detail.html", context)

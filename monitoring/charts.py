@@ -1,0 +1,152 @@
+"""The one chart of målstyring: an indicator over time as a server-side SVG string.
+
+Used by the goal page, the indicator page and (later) the PDF reports, so all of them draw the
+same picture: approved measurements (solid line with dots), the baseline (square), the targets
+(diamonds on a dashed target line) and the straight-line trajectory from baseline to targets
+(dotted). Accessible: ``role="img"`` with a ``<title>`` and a ``<desc>`` that says the figures
+in words, so a screen reader gets the content and not just "image".
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from .status import Point, measurement_points
+
+INK, MUTED, BLUE, GREEN, GRID = "#1a1a1a", "#595959", "#004993", "#0b6b2e", "#d9d9d9"
+
+
+def _fmt(value: Decimal) -> str:
+    value = Decimal(value)
+    digits = 0 if value == value.to_integral_value() else 1
+    return number_format(value.quantize(Decimal(1) if digits == 0 else Decimal("0.1")), digits)
+
+
+def indicator_chart_svg(
+    indicator,
+    measurements,
+    *,
+    width: int = 640,
+    height: int = 260,
+    targets=None,
+    compact: bool = False,
+) -> str:
+    """SVG markup for ``indicator`` with its approved whole-population ``measurements``.
+
+    ``targets`` defaults to ``indicator.targets.all()`` (prefetch it on list pages). ``compact``
+    drops the axis labels for the small charts on the goal page.
+    """
+    targets = list(indicator.targets.all()) if targets is None else list(targets)
+    points = sorted(measurement_points(measurements), key=lambda p: p.on)
+    baseline = Point(indicator.baseline_date, Decimal(indicator.baseline_value))
+    target_points = sorted((Point(t.due_date, Decimal(t.value)) for t in targets), key=lambda p: p.on)
+
+    left, right, top, bottom = (6, 6, 6, 6) if compact else (56, 16, 16, 34)
+    plot_w, plot_h = width - left - right, height - top - bottom
+    all_points = [baseline, *target_points, *points]
+    start = min(p.on for p in all_points)
+    end = max(p.on for p in all_points)
+    if end <= start:
+        end = date(start.year + 1, start.month, 1)
+    low = min(p.value for p in all_points)
+    high = max(p.value for p in all_points)
+    if high == low:
+        high, low = high + 1, low - 1
+    pad = (high - low) * Decimal("0.1")
+    low, high = low - pad, high + pad
+    span_days = (end - start).days
+
+    def x(on: date) -> float:
+        return round(left + plot_w * (on - start).days / span_days, 1)
+
+    def y(value: Decimal) -> float:
+        return round(top + plot_h * float((high - value) / (high - low)), 1)
+
+    title = _("Udvikling for %(name)s") % {"name": indicator.name}
+    unit = indicator.unit
+    parts_desc = [
+        _("Baseline %(value)s %(unit)s (%(date)s).")
+        % {"value": _fmt(baseline.value), "unit": unit, "date": baseline.on.strftime("%d-%m-%Y")}
+    ]
+    if points:
+        last = points[-1]
+        parts_desc.append(
+            _("%(count)s målinger; seneste %(value)s %(unit)s (%(date)s).")
+            % {
+                "count": len(points),
+                "value": _fmt(last.value),
+                "unit": unit,
+                "date": last.on.strftime("%d-%m-%Y"),
+            }
+        )
+    else:
+        parts_desc.append(_("Ingen godkendte målinger endnu."))
+    for target in target_points:
+        parts_desc.append(
+            _("Mål %(value)s %(unit)s senest %(date)s.")
+            % {"value": _fmt(target.value), "unit": unit, "date": target.on.strftime("%d-%m-%Y")}
+        )
+    ident = f"chart-{indicator.pk}-{width}"
+    svg = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="indicator-chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(" ".join(parts_desc))}</desc>',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="{GRID}"/>',
+    ]
+    if not compact:
+        for fraction in (0, 0.5, 1):
+            value = low + (high - low) * Decimal(str(fraction))
+            svg.append(
+                f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value)}" y2="{y(value)}" stroke="{GRID}"/>'
+                f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end" font-size="11" '
+                f'fill="{MUTED}">{escape(_fmt(value))}</text>'
+            )
+        for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
+            tick = date(year, 1, 1)
+            svg.append(
+                f'<line x1="{x(tick)}" x2="{x(tick)}" y1="{top}" y2="{top + plot_h}" stroke="{GRID}"/>'
+                f'<text x="{x(tick)}" y="{height - 14}" text-anchor="middle" font-size="11" '
+                f'fill="{MUTED}">{year}</text>'
+            )
+        svg.append(f'<text x="4" y="{top + 10}" font-size="11" fill="{MUTED}">{escape(unit)}</text>')
+    # Trajectory: straight lines baseline → target 1 → target 2 …
+    if target_points:
+        path = [baseline, *target_points]
+        coords = " ".join(f"{x(p.on)},{y(p.value)}" for p in path)
+        svg.append(
+            f'<polyline points="{coords}" fill="none" stroke="{MUTED}" stroke-width="1.5" '
+            f'stroke-dasharray="2 4"><title>{escape(_("Forventet forløb"))}</title></polyline>'
+        )
+        # Target line: from the first target level across the plot, and a diamond per target.
+        final = target_points[-1]
+        svg.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(final.value)}" y2="{y(final.value)}" '
+            f'stroke="{GREEN}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+        for target in target_points:
+            cx, cy = x(target.on), y(target.value)
+            svg.append(
+                f'<polygon points="{cx},{cy - 6} {cx + 6},{cy} {cx},{cy + 6} {cx - 6},{cy}" fill="{GREEN}">'
+                f"<title>{escape(_('Mål') + ' ' + _fmt(target.value) + ' ' + unit)}</title></polygon>"
+            )
+    svg.append(
+        f'<rect x="{x(baseline.on) - 4}" y="{y(baseline.value) - 4}" width="8" height="8" fill="{INK}">'
+        f"<title>{escape(_('Baseline') + ' ' + _fmt(baseline.value) + ' ' + unit)}</title></rect>"
+    )
+    if points:
+        coords = " ".join(f"{x(p.on)},{y(p.value)}" for p in [baseline, *points])
+        svg.append(f'<polyline points="{coords}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
+        radius = 2.5 if compact else 3.5
+        for point in points:
+            svg.append(
+                f'<circle cx="{x(point.on)}" cy="{y(point.value)}" r="{radius}" fill="{BLUE}">'
+                f"<title>{escape(point.on.strftime('%d-%m-%Y') + ': ' + _fmt(point.value) + ' ' + unit)}"
+                f"</title></circle>"
+            )
+    svg.append("</svg>")
+    return "".join(svg)

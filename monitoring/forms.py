@@ -1,0 +1,52 @@
+"""Forms for målstyring: a measurement and an import upload."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .imports import parse_decimal
+from .periods import parse_period
+
+
+class MeasurementForm(forms.Form):
+    period = forms.CharField(
+        label=_("Periode"),
+        max_length=10,
+        help_text=_("Fx 2025-Q3 (kvartal), 2025-H1 (halvår) eller 2025 (år)."),
+    )
+    value = forms.CharField(
+        label=_("Værdi"), max_length=30, help_text=_("Brug komma eller punktum som decimaltegn.")
+    )
+    breakdown_value = forms.CharField(
+        label=_("Opdelingsværdi"), max_length=100, required=False, help_text=_("Tom for hele målgruppen.")
+    )
+    source_note = forms.CharField(label=_("Kilde"), max_length=255, required=False)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        if not indicator.breakdown_dimension:
+            del self.fields["breakdown_value"]
+        else:
+            self.fields["breakdown_value"].label = _("Opdeling: %(dimension)s") % {
+                "dimension": indicator.breakdown_dimension
+            }
+
+    def clean_period(self):
+        return parse_period(self.cleaned_data["period"]).label
+
+    def clean_value(self):
+        try:
+            return parse_decimal(self.cleaned_data["value"])
+        except ValueError:
+            raise ValidationError(_("Angiv et tal.")) from None
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil (XLSX eller CSV)"),
+        help_text=_(
+            "Kolonner: indikator_id, indikator, periode, opdeling, værdi, kilde "
+            "(samme format som eksporten). CSV skal være gemt som UTF-8."
+        ),
+    )

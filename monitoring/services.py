@@ -1,0 +1,226 @@
+"""Writes for målstyring: one function per use case, validated and atomic.
+
+Goals and targets are governed: every change carries a reason, stored as the history row's
+``history_change_reason`` (seed 001: goals must be revised, and the revision must be traceable).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans import access
+from plans.models import Plan
+
+from .models import AreaStatistic, Goal, Indicator, Measurement, Target
+from .periods import parse_period
+from .selectors import indicators_for
+
+LBF_SOURCE_NOTE = "LBF boligsociale data"
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Angiv en begrundelse for ændringen.")})
+    return reason
+
+
+def _save_with_history(instance, *, changed_by, reason: str) -> None:
+    instance._change_reason = reason
+    if changed_by is not None:
+        instance._history_user = changed_by
+    instance.save()
+
+
+@transaction.atomic
+def goal_create(*, plan: Plan, level: str, title: str, changed_by=None, reason: str = "", **fields) -> Goal:
+    """Create a goal; the reason defaults to "Oprettet"."""
+    goal = Goal(plan=plan, level=level, title=title, **fields)
+    goal.full_clean()
+    _save_with_history(goal, changed_by=changed_by, reason=(reason or "").strip() or _("Oprettet"))
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, changed_by, reason: str, **fields) -> Goal:
+    """Change a goal's fields; refuses an empty reason (it is kept in the goal's history)."""
+    reason = _require_reason(reason)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.full_clean()
+    _save_with_history(goal, changed_by=changed_by, reason=reason)
+    return goal
+
+
+@transaction.atomic
+def indicator_create(*, goal: Goal, changed_by=None, interventions: Iterable = (), **fields) -> Indicator:
+    indicator = Indicator(goal=goal, **fields)
+    indicator.full_clean()
+    interventions = list(interventions)
+    indicator.validate_interventions(interventions)
+    _save_with_history(indicator, changed_by=changed_by, reason=_("Oprettet"))
+    if interventions:
+        indicator.interventions.set(interventions)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, changed_by, reason: str, **fields) -> Indicator:
+    reason = _require_reason(reason)
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    indicator.full_clean()
+    _save_with_history(indicator, changed_by=changed_by, reason=reason)
+    return indicator
+
+
+@transaction.atomic
+def target_create(
+    *, indicator: Indicator, value, due_date, changed_by=None, reason: str = "", note: str = ""
+) -> Target:
+    target = Target(indicator=indicator, value=value, due_date=due_date, note=note)
+    target.full_clean()
+    _save_with_history(target, changed_by=changed_by, reason=(reason or "").strip() or _("Oprettet"))
+    return target
+
+
+@transaction.atomic
+def target_update(*, target: Target, changed_by, reason: str, **fields) -> Target:
+    """Change a target's value or date; refuses an empty reason."""
+    reason = _require_reason(reason)
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.full_clean()
+    _save_with_history(target, changed_by=changed_by, reason=reason)
+    return target
+
+
+def can_enter_measurements(user, indicator: Indicator) -> bool:
+    return indicators_for(user, access.EDIT_CONTENT).filter(pk=indicator.pk).exists()
+
+
+def can_approve_measurements(user, plan: Plan) -> bool:
+    """Approval is the sekretariatsleder's (access.MANAGE on the plan)."""
+    return access.can(user, access.MANAGE, plan)
+
+
+@transaction.atomic
+def measurement_create(
+    *,
+    indicator: Indicator,
+    period: str,
+    value: Decimal,
+    entered_by,
+    breakdown_value: str = "",
+    source_note: str = "",
+) -> Measurement:
+    """Enter a draft measurement. LBF indicators are filled from the area statistics instead."""
+    if not can_enter_measurements(entered_by, indicator):
+        raise PermissionDenied(_("Du kan ikke indtaste målinger for denne indikator."))
+    if indicator.is_lbf:
+        raise ValidationError(_("Målinger for LBF-indikatorer kommer fra importen af boligsociale data."))
+    measurement = Measurement(
+        indicator=indicator,
+        period=period,
+        value=value,
+        breakdown_value=(breakdown_value or "").strip(),
+        source_note=(source_note or "").strip(),
+        entered_by=entered_by,
+        status=Measurement.Status.DRAFT,
+    )
+    measurement.full_clean(validate_constraints=False)
+    if Measurement.objects.filter(
+        indicator=indicator, period=measurement.period, breakdown_value=measurement.breakdown_value
+    ).exists():
+        raise ValidationError({"period": _("Der findes allerede en måling for denne periode.")})
+    _save_with_history(measurement, changed_by=entered_by, reason=_("Indtastet"))
+    return measurement
+
+
+@transaction.atomic
+def measurement_approve(*, measurement: Measurement, approved_by) -> Measurement:
+    """Approve a draft measurement. Nobody approves their own; only the plan's managers approve."""
+    measurement = (
+        Measurement.objects.select_for_update().select_related("indicator__goal").get(pk=measurement.pk)
+    )
+    if not can_approve_measurements(approved_by, measurement.indicator.goal.plan):
+        raise PermissionDenied(_("Kun sekretariatslederen kan godkende målinger."))
+    if measurement.entered_by_id == approved_by.pk:
+        raise ValidationError(_("Man kan ikke godkende sin egen måling."))
+    if measurement.status == Measurement.Status.APPROVED:
+        raise ValidationError(_("Målingen er allerede godkendt."))
+    measurement.status = Measurement.Status.APPROVED
+    measurement.approved_by = approved_by
+    measurement.approved_at = timezone.now()
+    measurement.full_clean(validate_constraints=False)
+    _save_with_history(measurement, changed_by=approved_by, reason=_("Godkendt"))
+    return measurement
+
+
+# --- LBF boligsociale data -------------------------------------------------------------------
+
+
+def _weighted_mean(values: list[tuple[Decimal, int | None]]) -> Decimal:
+    """Resident-weighted mean of area values; a plain mean when residents are unknown."""
+    if all(weight for _value, weight in values):
+        total = sum(weight for _value, weight in values)
+        return sum(value * weight for value, weight in values) / total
+    return sum(value for value, _weight in values) / len(values)
+
+
+@transaction.atomic
+def lbf_measurements_sync(*, indicators: Iterable[Indicator] | None = None) -> int:
+    """Fill LBF indicators' measurements from the area statistics of their plans' areas.
+
+    Per period of the indicator's frequency: the resident-weighted mean of the plan's areas that
+    have a figure. The measurements are approved (official statistics, nobody typed them in)
+    and updated when the statistics change. Returns how many measurements were created or changed.
+    """
+    if indicators is None:
+        indicators = Indicator.objects.filter(data_source=Indicator.DataSource.LBF)
+    indicators = [i for i in indicators if i.is_lbf]
+    if not indicators:
+        return 0
+    indicators = list(
+        Indicator.objects.filter(pk__in=[i.pk for i in indicators])
+        .select_related("goal__plan")
+        .prefetch_related("goal__plan__areas", "measurements")
+    )
+    codes = {i.lbf_indicator_code for i in indicators}
+    area_ids = {area.pk for i in indicators for area in i.goal.plan.areas.all()}
+    statistics = defaultdict(list)  # (code, period) -> [(area_id, value, start)]
+    for stat in AreaStatistic.objects.filter(
+        scope=AreaStatistic.Scope.AREA, indicator_code__in=codes, area_id__in=area_ids
+    ):
+        statistics[(stat.indicator_code, stat.period)].append((stat.area_id, stat.value))
+    changed = 0
+    for indicator in indicators:
+        areas = {area.pk: area.residents for area in indicator.goal.plan.areas.all()}
+        existing = {(m.period, m.breakdown_value): m for m in indicator.measurements.all()}
+        for (code, period), rows in statistics.items():
+            if code != indicator.lbf_indicator_code or parse_period(period).kind != indicator.frequency:
+                continue
+            values = [(value, areas[area_id]) for area_id, value in rows if area_id in areas]
+            if not values:
+                continue
+            value = _weighted_mean(values).quantize(Decimal("0.0001"))
+            measurement = existing.get((period, ""))
+            if measurement is not None and measurement.value == value and measurement.status == "approved":
+                continue
+            if measurement is None:
+                measurement = Measurement(indicator=indicator, period=period)
+            measurement.value = value
+            measurement.source_note = LBF_SOURCE_NOTE
+            measurement.status = Measurement.Status.APPROVED
+            measurement.entered_by = None
+            measurement.approved_by = None
+            measurement.approved_at = timezone.now()
+            measurement.full_clean(validate_constraints=False)
+            _save_with_history(measurement, changed_by=None, reason=_("Hentet fra LBF's boligsociale data"))
+            changed += 1
+    return changed

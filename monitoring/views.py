@@ -1,0 +1,189 @@
+"""Thin views for målstyring: scoped fetch (404 for outsiders), form, service, redirect.
+
+A user who may see the plan but not do the action gets 403; one who may not see it gets 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans import access
+
+from .charts import indicator_chart_svg
+from .forms import ImportUploadForm, MeasurementForm
+from .imports import (
+    COLUMNS,
+    ImportRow,
+    measurements_import,
+    measurements_workbook,
+    read_table,
+    validate_measurement_rows,
+)
+from .models import Measurement
+from .selectors import (
+    indicator_detail,
+    indicator_measurements,
+    indicators_for,
+    lbf_comparison,
+    plan_goal_tree,
+    plan_measurements_for_export,
+)
+from .services import (
+    can_approve_measurements,
+    can_enter_measurements,
+    measurement_approve,
+    measurement_create,
+)
+from .status import indicator_assessment
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _session_key(plan) -> str:
+    return f"monitoring-import-{plan.pk}"
+
+
+@login_required
+def goal_tree_view(request, plan_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    context = {
+        "plan": plan,
+        "tree": plan_goal_tree(user=request.user, plan=plan),
+        "can_import": access.can(request.user, access.EDIT_CONTENT, plan),
+    }
+    return render(request, "monitoring/goal_tree.html", context)
+
+
+@login_required
+def indicator_detail_view(request, plan_id: int, indicator_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
+    measurements = indicator_measurements(indicator=indicator)
+    approved = [m for m in measurements if m.status == Measurement.Status.APPROVED and not m.breakdown_value]
+    targets = list(indicator.targets.all())
+    context = {
+        "plan": plan,
+        "indicator": indicator,
+        "measurements": measurements,
+        "targets": targets,
+        "assessment": indicator_assessment(indicator, targets=targets, measurements=approved),
+        "chart": mark_safe(indicator_chart_svg(indicator, approved, targets=targets)),  # noqa: S308 (escaped)
+        "comparison": lbf_comparison(indicator=indicator, plan=plan) if indicator.is_lbf else None,
+        "can_enter": not indicator.is_lbf and can_enter_measurements(request.user, indicator),
+        "can_approve": can_approve_measurements(request.user, plan),
+    }
+    return render(request, "monitoring/indicator_detail.html", context)
+
+
+@login_required
+def measurement_create_view(request, plan_id: int, indicator_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
+    if indicator.is_lbf or not can_enter_measurements(request.user, indicator):
+        raise PermissionDenied
+    form = MeasurementForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measurement_create(indicator=indicator, entered_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Målingen er gemt som kladde og venter på godkendelse."))
+            return redirect("monitoring:indicator-detail", plan_id=plan.pk, indicator_id=indicator.pk)
+    return render(
+        request, "monitoring/measurement_form.html", {"plan": plan, "indicator": indicator, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def measurement_approve_view(request, plan_id: int, measurement_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    measurement = get_object_or_404(
+        Measurement.objects.filter(indicator__in=indicators_for(request.user).filter(goal__plan=plan)),
+        pk=measurement_id,
+    )
+    try:
+        measurement_approve(measurement=measurement, approved_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Målingen for %(period)s er godkendt.") % {"period": measurement.period})
+    return redirect("monitoring:indicator-detail", plan_id=plan.pk, indicator_id=measurement.indicator_id)
+
+
+@login_required
+def import_upload_view(request, plan_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    if not access.can(request.user, access.EDIT_CONTENT, plan):
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_table(form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            preview = validate_measurement_rows(user=request.user, plan=plan, rows=rows)
+            if preview.is_valid:
+                request.session[_session_key(plan)] = [{"number": r.number, "values": r.values} for r in rows]
+            else:
+                request.session.pop(_session_key(plan), None)
+    context = {"plan": plan, "form": form, "preview": preview, "columns": COLUMNS}
+    return render(request, "monitoring/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm_view(request, plan_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    if not access.can(request.user, access.EDIT_CONTENT, plan):
+        raise PermissionDenied
+    stored = request.session.get(_session_key(plan))
+    if not stored:
+        messages.error(request, _("Der er ingen fil at gemme. Indlæs filen igen."))
+        return redirect("monitoring:import-upload", plan_id=plan.pk)
+    rows = [ImportRow(number=row["number"], values=row["values"]) for row in stored]
+    try:
+        result = measurements_import(user=request.user, plan=plan, rows=rows)
+    except ValidationError:
+        messages.error(
+            request, _("Filen har fået fejl siden forhåndsvisningen; intet er gemt. Indlæs den igen.")
+        )
+        return redirect("monitoring:import-upload", plan_id=plan.pk)
+    request.session.pop(_session_key(plan), None)
+    messages.success(
+        request,
+        _("Indlæst: %(created)s nye og %(updated)s ændrede målinger (kladder); %(unchanged)s uændrede.")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    return redirect("monitoring:goal-tree", plan_id=plan.pk)
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def plan_export_view(request, plan_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    measurements = plan_measurements_for_export(user=request.user, plan=plan)
+    return _xlsx_response(measurements_workbook(measurements), f"maalinger-{slugify(plan.name)}.xlsx")
+
+
+@login_required
+def indicator_export_view(request, plan_id: int, indicator_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
+    measurements = plan_measurements_for_export(user=request.user, plan=plan, indicator=indicator)
+    return _xlsx_response(measurements_workbook(measurements), f"maalinger-{slugify(indicator.name)}.xlsx")
