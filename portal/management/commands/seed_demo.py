@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import governance.demo
+import monitoring.demo
 import plans.demo
 
 DEMO_USERNAMES = list(plans.demo.DEMO_USERS)
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             world = plans.demo.seed(password=password)
             governance.demo.seed(world)
+            monitoring.demo.seed(world)
         self.stdout.write(self.style.SUCCESS(f"Demodata klar: {len(world.plans)} helhedsplaner."))
         self.stdout.write(f"Demo-brugere (adgangskode: {password}):")
         for username in DEMO_USERNAMES:
