@@ -139,7 +139,8 @@ def indicator_chart_svg(
         f"<title>{escape(_('Baseline') + ' ' + _fmt(baseline.value) + ' ' + unit)}</title></rect>"
     )
     if points:
-        coords = " ".join(f"{x(p.on)},{y(p.value)}" for p in [baseline, *points])
+        line = [baseline, *points] if baseline.on <= points[0].on else points
+        coords = " ".join(f"{x(p.on)},{y(p.value)}" for p in line)
         svg.append(f'<polyline points="{coords}" fill="none" stroke="{BLUE}" stroke-width="2.5"/>')
         radius = 2.5 if compact else 3.5
         for point in points:

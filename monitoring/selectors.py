@@ -61,7 +61,7 @@ class IndicatorRow:
         point = self.assessment.target
         if point is not None:
             return next((t for t in self.targets if t.due_date == point.on), None)
-        return self.targets[0] if self.targets else None
+        return self.targets[-1] if self.targets else None
 
     def chart(self, *, width: int = 240, height: int = 80, compact: bool = True) -> str:
         return indicator_chart_svg(

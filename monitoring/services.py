@@ -177,9 +177,10 @@ def _weighted_mean(values: list[tuple[Decimal, int | None]]) -> Decimal:
 def lbf_measurements_sync(*, indicators: Iterable[Indicator] | None = None) -> int:
     """Fill LBF indicators' measurements from the area statistics of their plans' areas.
 
-    Per period of the indicator's frequency: the resident-weighted mean of the plan's areas that
-    have a figure. The measurements are approved (official statistics, nobody typed them in)
-    and updated when the statistics change. Returns how many measurements were created or changed.
+    Per period of the indicator's frequency ending after the baseline date: the resident-weighted
+    mean of the plan's areas that have a figure. The measurements are approved (official
+    statistics, nobody typed them in) and updated when the statistics change. Returns how many
+    measurements were created or changed.
     """
     if indicators is None:
         indicators = Indicator.objects.filter(data_source=Indicator.DataSource.LBF)
@@ -203,8 +204,13 @@ def lbf_measurements_sync(*, indicators: Iterable[Indicator] | None = None) -> i
         areas = {area.pk: area.residents for area in indicator.goal.plan.areas.all()}
         existing = {(m.period, m.breakdown_value): m for m in indicator.measurements.all()}
         for (code, period), rows in statistics.items():
-            if code != indicator.lbf_indicator_code or parse_period(period).kind != indicator.frequency:
-                continue
+            parsed = parse_period(period)
+            if (
+                code != indicator.lbf_indicator_code
+                or parsed.kind != indicator.frequency
+                or parsed.end <= indicator.baseline_date
+            ):
+                continue  # another indicator, another frequency, or history from before the baseline
             values = [(value, areas[area_id]) for area_id, value in rows if area_id in areas]
             if not values:
                 continue
