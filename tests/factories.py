@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from governance.models import Body
+from monitoring.models import Goal, Indicator, Measurement, Target
 from plans.models import (
     Commitment,
     FundingPeriod,
@@ -150,3 +151,49 @@ class BodyFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     kind = Body.Kind.STEERING_GROUP
     name = factory.Sequence(lambda n: f"Styregruppe {n}")
+
+
+# --- monitoring (målstyring) ------------------------------------------------------------------
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(PlanFactory)
+    level = Goal.Level.STRATEGIC
+    title = factory.Sequence(lambda n: f"Mål {n}")
+    kind = Goal.Kind.OUTCOME
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    goal = factory.SubFactory(GoalFactory)
+    name = factory.Sequence(lambda n: f"Indikator {n}")
+    unit = "%"
+    direction = Indicator.Direction.HIGHER_IS_BETTER
+    data_source = Indicator.DataSource.MUNICIPALITY
+    frequency = Indicator.Frequency.QUARTERLY
+    baseline_value = Decimal("50")
+    baseline_date = date(2023, 1, 1)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("70")
+    due_date = date(2026, 12, 31)
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measurement
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = "2024-Q1"
+    value = Decimal("55")
+    status = Measurement.Status.APPROVED
