@@ -33,7 +33,18 @@ class MeasurementForm(forms.Form):
             }
 
     def clean_period(self):
-        return parse_period(self.cleaned_data["period"]).label
+        period = parse_period(self.cleaned_data["period"])
+        if period.kind != self.indicator.frequency:
+            raise ValidationError(
+                _("Indikatoren måles %(frequency)s; brug fx %(example)s.")
+                % {
+                    "frequency": self.indicator.get_frequency_display().lower(),
+                    "example": {"quarterly": "2025-Q3", "half_yearly": "2025-H1", "yearly": "2025"}[
+                        self.indicator.frequency
+                    ],
+                }
+            )
+        return period.label
 
     def clean_value(self):
         try:

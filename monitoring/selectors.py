@@ -14,7 +14,7 @@ from plans.access import Action, plans_for, sub_agreements_for
 from plans.models import HousingArea, Plan
 
 from .charts import indicator_chart_svg
-from .models import AreaStatistic, Goal, Indicator, Measurement, Target
+from .models import AreaStatistic, Goal, Indicator, Measurement, Milestone, Target
 from .status import Assessment, Status, indicator_assessment, worst
 
 MAX_STRATEGIC_GOALS = 5  # seed 003: few, precise goals
@@ -134,12 +134,15 @@ def _row(indicator: Indicator) -> IndicatorRow:
 
 
 def plan_goal_tree(*, user, plan: Plan) -> GoalTree:
-    """The goal tree of ``plan`` as ``user`` may see it, in a fixed number of queries (4)."""
+    """The goal tree of ``plan`` as ``user`` may see it, in a fixed number of queries (5)."""
     goals = list(
         goals_for(user, Action.VIEW)
         .filter(plan=plan)
         .select_related("sub_agreement")
-        .prefetch_related(Prefetch("indicators", queryset=_indicator_queryset()))
+        .prefetch_related(
+            Prefetch("indicators", queryset=_indicator_queryset()),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "title")),
+        )
         .order_by("level", "sub_agreement__title", "position", "title")
     )
     nodes = {goal.pk: GoalNode(goal, [_row(i) for i in goal.indicators.all()]) for goal in goals}
