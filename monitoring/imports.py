@@ -38,6 +38,7 @@ COLUMNS = [COL_INDICATOR_ID, COL_INDICATOR, COL_PERIOD, COL_BREAKDOWN, COL_VALUE
 REQUIRED_COLUMNS = [COL_INDICATOR_ID, COL_PERIOD, COL_VALUE]
 MAX_UPLOAD_BYTES = getattr(settings, "MONITORING_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # against zip bombs
 
 
 @dataclass
@@ -117,14 +118,20 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     with zipfile.ZipFile(buffer) as archive:
         if "[Content_Types].xml" not in archive.namelist():
             raise ValidationError(_("Filen er ikke en gyldig XLSX-fil."))
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise ValidationError(_("XLSX-filen fylder for meget udpakket."))
     buffer.seek(0)
     try:
         workbook = load_workbook(buffer, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(cell) for cell in row])
+            if len(rows) > MAX_ROWS + 1:
+                break  # read_table refuses the file; no need to read the rest
+        workbook.close()
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise ValidationError(_("XLSX-filen kunne ikke læses.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
     return rows
 
 
@@ -333,6 +340,9 @@ def measurements_workbook(measurements) -> bytes:
                 m.get_status_display(),
             ]
         )
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text that starts with "=" stays text, never a formula
+                cell.data_type = "s"
     for column, width in zip("ABCDEFG", (12, 50, 10, 16, 12, 30, 12), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"

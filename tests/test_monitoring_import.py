@@ -204,3 +204,16 @@ def test_import_with_drafts_keeps_approved_measurements(world):
     result = measurements_import(user=lead, plan=quarterly.goal.plan, rows=rows)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
     assert quarterly.measurements.get().status == Measurement.Status.APPROVED
+
+
+def test_export_writes_text_starting_with_equals_as_text(world):
+    quarterly, _yearly, lead = world
+    MeasurementFactory(indicator=quarterly, period="2024-Q1", value=Decimal(51), source_note="=HYPERLINK(1)")
+    content = imports.measurements_workbook(quarterly.measurements.select_related("indicator"))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    rows = read_table(SimpleUploadedFile("eksport.xlsx", content))
+    assert rows[0].values["kilde"] == "=HYPERLINK(1)"
+    result = measurements_import(user=lead, plan=quarterly.goal.plan, rows=rows)
+    assert result.unchanged == 1
