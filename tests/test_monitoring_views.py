@@ -319,3 +319,21 @@ def test_demo_gives_every_status_and_seed_demo_is_idempotent(demo):
             m.period_start.year for node in tree.nodes for row in node.indicators for m in row.measurements
         }
         assert len(years) >= 3
+
+
+def test_indicator_page_query_count_does_not_grow_with_measurements(
+    db, client, django_assert_max_num_queries
+):
+    counts = []
+    for measurements in (2, 30):
+        plan, lead = _plan_with_goals(goals=1, indicators=1, measurements=measurements)
+        indicator = Indicator.objects.filter(goal__plan=plan).first()
+        entered = UserFactory()
+        indicator.measurements.update(entered_by=entered, approved_by=lead)
+        client.force_login(lead)
+        with django_assert_max_num_queries(9) as captured:
+            response = client.get(reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk]))
+        assert response.status_code == 200
+        assert response.content.decode().count("<circle") == measurements
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
