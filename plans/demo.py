@@ -252,7 +252,9 @@ def _sub_agreements(world: DemoWorld, plan: Plan, index: int) -> None:
                 "parternes bidrag.",
             },
         )
-        sub_agreement.parties.add(department, housing_org)
+        missing_parties = {department, housing_org} - set(sub_agreement.parties.all())
+        if missing_parties:
+            sub_agreement.parties.add(*missing_parties)
         for name, responsible_kind in INTERVENTIONS[area.name]:
             responsible = {
                 "department": department,
