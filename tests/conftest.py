@@ -74,8 +74,19 @@ def celery_worker_process(django_db_setup):
     root = Path(__file__).resolve().parent.parent
     log = open(root / "var" / "celery-test-worker.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         cwd=root,
         env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.REDIS_URL},
         stdout=log,

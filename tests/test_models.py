@@ -82,7 +82,10 @@ def test_cooperation_agreement_follows_draft_board_lbf():
 def test_new_agreement_version_needs_a_reason_and_keeps_history():
     plan = PlanFactory()
     agreement = CooperationAgreement.objects.create(
-        plan=plan, version=1, title="Aftale", status=CooperationAgreement.Status.APPROVED_BY_BOARD,
+        plan=plan,
+        version=1,
+        title="Aftale",
+        status=CooperationAgreement.Status.APPROVED_BY_BOARD,
         approved_by_board_on=date(2023, 1, 1),
     )
     with pytest.raises(ValidationError):
@@ -111,8 +114,9 @@ def test_commitment_needs_amount_or_hours_and_no_negative_amount():
 
 
 def test_commitment_sub_agreement_must_belong_to_the_plan():
-    commitment = CommitmentFactory.build(plan=PlanFactory(), party=DepartmentFactory(),
-                                         sub_agreement=SubAgreementFactory())
+    commitment = CommitmentFactory.build(
+        plan=PlanFactory(), party=DepartmentFactory(), sub_agreement=SubAgreementFactory()
+    )
     with pytest.raises(ValidationError) as excinfo:
         commitment.full_clean()
     assert "sub_agreement" in excinfo.value.message_dict
@@ -166,14 +170,26 @@ def test_board_meets_at_least_twice_a_year():
 def test_membership_dates_and_single_chair():
     group = BodyFactory()
     org = DepartmentFactory()
-    membership_create(body=group, person=PersonFactory(), role=Membership.Role.CHAIR, organisation=org,
-                      start_date=date(2023, 1, 1))
+    membership_create(
+        body=group, person=PersonFactory(), role=Membership.Role.CHAIR, organisation=org, start_date=date(2023, 1, 1)
+    )
     with pytest.raises(ValidationError):
-        membership_create(body=group, person=PersonFactory(), role=Membership.Role.CHAIR, organisation=org,
-                          start_date=date(2024, 1, 1))
+        membership_create(
+            body=group,
+            person=PersonFactory(),
+            role=Membership.Role.CHAIR,
+            organisation=org,
+            start_date=date(2024, 1, 1),
+        )
     with pytest.raises(ValidationError):
-        membership_create(body=group, person=PersonFactory(), role=Membership.Role.MEMBER, organisation=org,
-                          start_date=date(2024, 1, 1), end_date=date(2023, 1, 1))
+        membership_create(
+            body=group,
+            person=PersonFactory(),
+            role=Membership.Role.MEMBER,
+            organisation=org,
+            start_date=date(2024, 1, 1),
+            end_date=date(2023, 1, 1),
+        )
     assert group.memberships.count() == 1
 
 
@@ -185,10 +201,12 @@ def test_membership_grants_access_roles_to_people_with_logins():
     body_set_sub_agreements(body=group, sub_agreements=[sub_agreement])
     board_user, group_user = UserFactory(), UserFactory()
     org = DepartmentFactory(parent=plan.municipality)
-    membership_create(body=board, person=PersonFactory(user=board_user), role="member", organisation=org,
-                      start_date=date(2024, 1, 1))
-    membership_create(body=group, person=PersonFactory(user=group_user), role="member", organisation=org,
-                      start_date=date(2024, 1, 1))
+    membership_create(
+        body=board, person=PersonFactory(user=board_user), role="member", organisation=org, start_date=date(2024, 1, 1)
+    )
+    membership_create(
+        body=group, person=PersonFactory(user=group_user), role="member", organisation=org, start_date=date(2024, 1, 1)
+    )
     assert RoleAssignment.objects.filter(user=board_user, role=Role.BOARD_MEMBER, plan=plan).exists()
     assert RoleAssignment.objects.filter(
         user=group_user, role=Role.STEERING_GROUP_MEMBER, sub_agreement=sub_agreement
@@ -197,8 +215,9 @@ def test_membership_grants_access_roles_to_people_with_logins():
 
 def test_memberships_keep_history():
     group = BodyFactory()
-    membership = membership_create(body=group, person=PersonFactory(), role="member",
-                                   organisation=DepartmentFactory(), start_date=date(2024, 1, 1))
+    membership = membership_create(
+        body=group, person=PersonFactory(), role="member", organisation=DepartmentFactory(), start_date=date(2024, 1, 1)
+    )
     membership.end_date = date(2025, 6, 30)
     membership.save()
     assert membership.history.count() == 2

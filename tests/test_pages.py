@@ -152,10 +152,21 @@ def test_healthz_reports_database_and_broker(client, db):
 def test_admin_lists_every_model_for_demo_admin(login):
     client = login("demo-admin")
     html = client.get(reverse("admin:index")).content.decode()
-    for model in ("plan", "organisation", "commitment", "subagreement", "intervention", "board",
-                  "steeringgroup", "membership", "roleassignment", "cooperationagreement"):
-        assert f"/admin/{'governance' if model in {'board', 'steeringgroup', 'membership'} else 'plans'}/{model}/" in html
-        url = f"/admin/{'governance' if model in {'board', 'steeringgroup', 'membership'} else 'plans'}/{model}/"
+    for model in (
+        "plan",
+        "organisation",
+        "commitment",
+        "subagreement",
+        "intervention",
+        "board",
+        "steeringgroup",
+        "membership",
+        "roleassignment",
+        "cooperationagreement",
+    ):
+        app = "governance" if model in {"board", "steeringgroup", "membership"} else "plans"
+        url = f"/admin/{app}/{model}/"
+        assert url in html
         assert client.get(url).status_code == 200, url
 
 
@@ -168,3 +179,13 @@ def test_role_assignment_gives_access_through_the_page(client, demo):
     role_assign(user=user, role=Role.SECRETARIAT_LEAD, secretariat=demo.plan(PLAN_B).secretariat)
     client.force_login(user)
     assert plan_names_in(client.get(reverse("plan-list")).content.decode()) == {PLAN_B}
+
+
+def test_english_is_available_through_the_language_switch(login):
+    client = login("demo-koordinator")
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("plan-list")}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "My master plans" in html
+    client.post(reverse("set_language"), {"language": "da", "next": reverse("plan-list")})
+    assert "Mine helhedsplaner" in client.get(reverse("plan-list")).content.decode()

@@ -37,8 +37,14 @@ def test_seed_demo_refuses_without_debug_unless_forced(db, settings):
 
 def test_demo_world_has_the_promised_shape(demo):
     assert set(DEMO_USERS) == {
-        "demo-sekretariatsleder", "demo-koordinator", "demo-bestyrelse", "demo-styregruppe",
-        "demo-boligorg", "demo-admin", "demo-koordinator-2", "demo-boligorg-2",
+        "demo-sekretariatsleder",
+        "demo-koordinator",
+        "demo-bestyrelse",
+        "demo-styregruppe",
+        "demo-boligorg",
+        "demo-admin",
+        "demo-koordinator-2",
+        "demo-boligorg-2",
     }
     shared = Secretariat.objects.get(name="Områdesekretariatet Fjordby")
     assert shared.plans.count() == 2

@@ -17,8 +17,11 @@ PROBE = (
     "'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS, 'lang': settings.LANGUAGE_CODE, "
     "'tz': settings.TIME_ZONE}))"
 )
-CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {
-    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PORTAL_ENV"}}
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PORTAL_ENV"}
+}
 
 
 def run_settings(**env) -> subprocess.CompletedProcess:
@@ -50,7 +53,11 @@ def test_defaults_are_sqlite_in_the_project_and_celery_in_process():
 def test_database_url_forms():
     s = settings_with(DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal")
     assert (s["engine"], s["name"], s["host"], s["user"]) == (
-        "django.db.backends.postgresql", "portal", "127.0.0.1", "postgres")
+        "django.db.backends.postgresql",
+        "portal",
+        "127.0.0.1",
+        "postgres",
+    )
     s = settings_with(DATABASE_URL="sqlite:////tmp/andet.sqlite3")
     assert (s["engine"], s["name"]) == ("django.db.backends.sqlite3", "/tmp/andet.sqlite3")
 
@@ -85,8 +92,12 @@ def test_check_deploy_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**CLEAN_ENV, "PORTAL_ENV": "production", "SECRET_KEY": "k" * 30 + "Zx9!" * 10,
-             "ALLOWED_HOSTS": "portal.example.dk"},
+        env={
+            **CLEAN_ENV,
+            "PORTAL_ENV": "production",
+            "SECRET_KEY": "k" * 30 + "Zx9!" * 10,
+            "ALLOWED_HOSTS": "portal.example.dk",
+        },
         capture_output=True,
         text=True,
         timeout=120,
