@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-
 from .selectors import FORMS, cofinancing_overview, intervention_search, project_bank_choices
 from .xlsx import xlsx_response
 
