@@ -3,8 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
-from .selectors import FORMS, cofinancing_overview, intervention_search, project_bank_choices
+from plans.models import Plan, ThematicArea
+
+from .selectors import FORMS, cofinancing_overview, intervention_search, portfolio_overview, project_bank_choices
 from .xlsx import xlsx_response
 
 
@@ -91,3 +94,55 @@ def project_bank_view(request):
     }
     template = "portal/_project_bank_results.html" if request.headers.get("HX-Request") else "portal/project_bank.html"
     return render(request, template, context)
+
+
+@login_required
+def overview_view(request):
+    """Kommunal koordinator's 'Overblik': every plan in scope with its key figures."""
+    year = timezone.localdate().year
+    phase = request.GET.get("phase", "")
+    phase = phase if phase in Plan.Phase.values else ""
+    thematic_area_id = _int_or_none(request.GET.get("thematic_area"))
+    sort = request.GET.get("sort", "name")
+    rows = portfolio_overview(user=request.user, year=year, phase=phase, thematic_area_id=thematic_area_id, sort=sort)
+    if request.GET.get("format") == "xlsx":
+        return _overview_xlsx(rows, year)
+    context = {
+        "rows": rows,
+        "year": year,
+        "phase": phase,
+        "phases": Plan.Phase.choices,
+        "thematic_area_id": thematic_area_id,
+        "thematic_areas": ThematicArea.objects.all(),
+        "sort": sort,
+    }
+    return render(request, "portal/overview.html", context)
+
+
+def _overview_xlsx(rows, year):
+    header = [
+        "Helhedsplan",
+        "Kommune",
+        "Sekretariat",
+        "Fase",
+        "Start",
+        "Slut",
+        f"Tilsagn {year} i alt (kr.)",
+        f"Lokal medfinansiering {year} (kr.)",
+        f"Lokal andel {year}",
+    ]
+    data = (
+        [
+            row.plan.name,
+            row.plan.municipality.name,
+            row.plan.secretariat.name,
+            str(row.plan.get_phase_display()),
+            row.plan.start_date,
+            row.plan.end_date,
+            row.total_this_year,
+            row.local_this_year,
+            float(row.local_share_this_year) if row.local_share_this_year is not None else None,
+        ]
+        for row in rows
+    )
+    return xlsx_response(filename=f"overblik-{year}.xlsx", sheets=[("Overblik", header, data)])

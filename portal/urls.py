@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("planer/", views.plan_list_view, name="plan-list"),
     path("planer/<int:plan_id>/", views.plan_detail_view, name="plan-detail"),
+    path("overblik/", dashboards.overview_view, name="overview"),
     path("medfinansiering/", dashboards.cofinancing_view, name="cofinancing"),
     path("projektbank/", dashboards.project_bank_view, name="project-bank"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
