@@ -14,7 +14,6 @@ from plans.selectors import plan_commitment_summary, plan_current_agreement, pla
 
 from .celery import app as celery_app
 
-
 # The page each role lands on after login, most specific role first.
 LANDING_PAGES = [
     (access.Role.MUNICIPAL_COORDINATOR, "overview"),

@@ -30,7 +30,7 @@ def test_login_page_is_danish_and_accessible(client, db):
 
 
 def test_login_with_demo_password_lands_on_my_plans(client, demo):
-    response = client.post(reverse("login"), {"username": "demo-koordinator", "password": "demo1234"}, follow=True)
+    response = client.post(reverse("login"), {"username": "demo-boligorg", "password": "demo1234"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("plan-list")
     assert plan_names_in(response.content.decode()) == {PLAN_A1, PLAN_A2}
 
