@@ -30,9 +30,7 @@ class Body(models.Model):
     BOARD_KINDS = (Kind.BOARD, Kind.POLITICAL_FOLLOWUP)
     GROUP_KINDS = (Kind.STEERING_GROUP, Kind.OPERATIONS_GROUP, Kind.THEMATIC_GROUP, Kind.ADVISORY_GROUP)
 
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="bodies"
-    )
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="bodies")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("navn"), max_length=200)
     mandate = models.TextField(_("kommissorium"), blank=True)
@@ -60,9 +58,7 @@ class Body(models.Model):
         ordering = ["plan", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="body_unique_name_per_plan"),
-            models.UniqueConstraint(
-                fields=["plan"], condition=Q(kind="board"), name="body_one_board_per_plan"
-            ),
+            models.UniqueConstraint(fields=["plan"], condition=Q(kind="board"), name="body_one_board_per_plan"),
             models.CheckConstraint(
                 condition=Q(escalation_threshold__isnull=True) | Q(escalation_threshold__gte=Decimal("0")),
                 name="body_threshold_not_negative",
@@ -138,12 +134,8 @@ class Membership(models.Model):
 
     ROLE_ORDER = [Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.OBSERVER, Role.SECRETARY]
 
-    body = models.ForeignKey(
-        Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="memberships"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
-    )
+    body = models.ForeignKey(Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     organisation = models.ForeignKey(
         Organisation,
@@ -166,9 +158,7 @@ class Membership(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="membership_end_not_before_start",
             ),
-            models.UniqueConstraint(
-                fields=["body", "person", "start_date"], name="membership_unique_person_start"
-            ),
+            models.UniqueConstraint(fields=["body", "person", "start_date"], name="membership_unique_person_start"),
         ]
 
     def __str__(self) -> str:

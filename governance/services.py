@@ -9,9 +9,7 @@ from .models import Body, Membership
 
 
 @transaction.atomic
-def membership_create(
-    *, body: Body, person, role: str, organisation, start_date, end_date=None
-) -> Membership:
+def membership_create(*, body: Body, person, role: str, organisation, start_date, end_date=None) -> Membership:
     """Seat ``person`` in ``body``; a person with a login gets the matching access role.
 
     Board members get ``board_member`` on the plan; steering-group members get

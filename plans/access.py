@@ -56,9 +56,7 @@ def _plan_condition(user, roles, *, include_sub_agreement_roles: bool = True) ->
     if roles & SECRETARIAT_ROLES:
         condition |= Q(secretariat__in=assignments.filter(role__in=SECRETARIAT_ROLES).values("secretariat"))
     if Role.MUNICIPAL_COORDINATOR in roles:
-        condition |= Q(
-            municipality__in=assignments.filter(role=Role.MUNICIPAL_COORDINATOR).values("organisation")
-        )
+        condition |= Q(municipality__in=assignments.filter(role=Role.MUNICIPAL_COORDINATOR).values("organisation"))
     if Role.BOARD_MEMBER in roles:
         condition |= Q(pk__in=assignments.filter(role=Role.BOARD_MEMBER).values("plan"))
     if Role.HOUSING_ORG_STAFF in roles:
@@ -116,9 +114,7 @@ def can(user, action: Action, plan: Plan) -> bool:
     return plans_for(user, action).filter(pk=plan.pk).exists()
 
 
-def get_plan_or_404(
-    user, plan_id, action: Action = Action.VIEW, queryset: QuerySet[Plan] | None = None
-) -> Plan:
+def get_plan_or_404(user, plan_id, action: Action = Action.VIEW, queryset: QuerySet[Plan] | None = None) -> Plan:
     """The plan if ``user`` may perform ``action`` on it; otherwise 404, whatever the reason."""
     base = queryset if queryset is not None else Plan.objects.all()
     try:

@@ -32,12 +32,51 @@ from .services import role_assign
 Kind = Organisation.Kind
 
 FIRST_NAMES = [
-    "Anne", "Bo", "Camilla", "Dorthe", "Erik", "Fatima", "Gitte", "Hans", "Ida", "Jens", "Karin", "Lars",
-    "Mette", "Niels", "Ole", "Pia", "Rasmus", "Sara", "Tove", "Ulrik", "Vibeke", "Yasmin", "Ahmed", "Birgitte",
+    "Anne",
+    "Bo",
+    "Camilla",
+    "Dorthe",
+    "Erik",
+    "Fatima",
+    "Gitte",
+    "Hans",
+    "Ida",
+    "Jens",
+    "Karin",
+    "Lars",
+    "Mette",
+    "Niels",
+    "Ole",
+    "Pia",
+    "Rasmus",
+    "Sara",
+    "Tove",
+    "Ulrik",
+    "Vibeke",
+    "Yasmin",
+    "Ahmed",
+    "Birgitte",
 ]
 LAST_NAMES = [
-    "Andersen", "Bech", "Christensen", "Dahl", "Eriksen", "Frost", "Holm", "Jensen", "Kjær", "Lund",
-    "Madsen", "Nielsen", "Olsen", "Poulsen", "Rasmussen", "Sørensen", "Thomsen", "Vestergaard", "Østergaard",
+    "Andersen",
+    "Bech",
+    "Christensen",
+    "Dahl",
+    "Eriksen",
+    "Frost",
+    "Holm",
+    "Jensen",
+    "Kjær",
+    "Lund",
+    "Madsen",
+    "Nielsen",
+    "Olsen",
+    "Poulsen",
+    "Rasmussen",
+    "Sørensen",
+    "Thomsen",
+    "Vestergaard",
+    "Østergaard",
 ]
 
 
@@ -170,9 +209,7 @@ def _organisations(world: DemoWorld) -> None:
         kind=Kind.FUNDER, name="Landsbyggefonden", defaults={"code": "LBF"}
     )
     for name, (code, departments) in MUNICIPALITIES.items():
-        municipality, _ = Organisation.objects.get_or_create(
-            kind=Kind.MUNICIPALITY, name=name, defaults={"code": code}
-        )
+        municipality, _ = Organisation.objects.get_or_create(kind=Kind.MUNICIPALITY, name=name, defaults={"code": code})
         world.municipalities[name] = municipality
         world.departments[name] = [
             Organisation.objects.get_or_create(kind=Kind.DEPARTMENT, name=f"{dep}, {name}", parent=municipality)[0]
@@ -248,11 +285,12 @@ def _sub_agreements(world: DemoWorld, plan: Plan, index: int) -> None:
             title=f"Delaftale: {area.name}",
             defaults={
                 "thematic_area": area,
-                "description": f"Delaftalen om {area.name.lower()} fastlægger delmål, indsatser og "
-                "parternes bidrag.",
+                "description": f"Delaftalen om {area.name.lower()} fastlægger delmål, indsatser og parternes bidrag.",
             },
         )
-        sub_agreement.parties.add(department, housing_org)
+        missing_parties = {department, housing_org} - set(sub_agreement.parties.all())
+        if missing_parties:
+            sub_agreement.parties.add(*missing_parties)
         for name, responsible_kind in INTERVENTIONS[area.name]:
             responsible = {
                 "department": department,
@@ -286,7 +324,11 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
     this_year = date.today().year
     for year in plan.years:
         Commitment.objects.get_or_create(
-            party=world.funder, plan=plan, year=year, form=Commitment.Form.CASH, sub_agreement=None,
+            party=world.funder,
+            plan=plan,
+            year=year,
+            form=Commitment.Form.CASH,
+            sub_agreement=None,
             defaults={"amount": lbf, "delivered_amount": lbf if year < this_year else None},
         )
         for party, form, part, hours in local_parts:
@@ -296,7 +338,11 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
             if delivered is not None and form == Commitment.Form.OUTPOSTED_SERVICE and year == this_year - 1:
                 delivered = (amount * Decimal("0.8")).quantize(Decimal("1000"))
             Commitment.objects.get_or_create(
-                party=party, plan=plan, year=year, form=form, sub_agreement=None,
+                party=party,
+                plan=plan,
+                year=year,
+                form=form,
+                sub_agreement=None,
                 defaults={
                     "amount": amount,
                     "hours": hours,
@@ -308,7 +354,7 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
 
 def _user(username: str, password: str, **extra):
     first, last = DEMO_USERS[username]
-    user, created = get_user_model().objects.get_or_create(
+    user, _created = get_user_model().objects.get_or_create(
         username=username,
         defaults={"first_name": first, "last_name": last, "email": f"{username}@example.invalid", **extra},
     )
@@ -342,12 +388,14 @@ def _users(world: DemoWorld, password: str) -> None:
     role_assign(user=users["demo-koordinator-2"], role=Role.MUNICIPAL_COORDINATOR, organisation=aabaek)
     users["demo-boligorg"] = _user("demo-boligorg", password)
     role_assign(
-        user=users["demo-boligorg"], role=Role.HOUSING_ORG_STAFF,
+        user=users["demo-boligorg"],
+        role=Role.HOUSING_ORG_STAFF,
         organisation=world.housing_orgs["Boligselskabet Fjordhjem"],
     )
     users["demo-boligorg-2"] = _user("demo-boligorg-2", password)
     role_assign(
-        user=users["demo-boligorg-2"], role=Role.HOUSING_ORG_STAFF,
+        user=users["demo-boligorg-2"],
+        role=Role.HOUSING_ORG_STAFF,
         organisation=world.housing_orgs["Boligforeningen Åhave"],
     )
     # Board and steering-group roles come from memberships (governance.demo), like in real life.

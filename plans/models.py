@@ -219,9 +219,7 @@ class Person(models.Model):
 class PlanQuerySet(models.QuerySet):
     def with_overview(self):
         """What the plan list needs, in a fixed number of queries."""
-        return self.select_related("municipality", "secretariat").prefetch_related(
-            "housing_organisations", "areas"
-        )
+        return self.select_related("municipality", "secretariat").prefetch_related("housing_organisations", "areas")
 
 
 class Plan(models.Model):
@@ -264,9 +262,7 @@ class Plan(models.Model):
         verbose_name_plural = _("helhedsplaner")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="plan_end_after_start"
-            )
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="plan_end_after_start")
         ]
 
     def __str__(self) -> str:
@@ -277,11 +273,7 @@ class Plan(models.Model):
             raise ValidationError({"end_date": _("Slutdatoen skal ligge efter startdatoen.")})
         if self.municipality_id and self.municipality.kind != Organisation.Kind.MUNICIPALITY:
             raise ValidationError({"municipality": _("Vælg en kommune.")})
-        if (
-            self.secretariat_id
-            and self.municipality_id
-            and (self.secretariat.municipality_id != self.municipality_id)
-        ):
+        if self.secretariat_id and self.municipality_id and (self.secretariat.municipality_id != self.municipality_id):
             raise ValidationError({"secretariat": _("Sekretariatet skal høre til planens kommune.")})
 
     @property
@@ -324,18 +316,14 @@ class CooperationAgreement(models.Model):
         verbose_name = _("strategisk samarbejdsaftale")
         verbose_name_plural = _("strategiske samarbejdsaftaler")
         ordering = ["plan", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "version"], name="agreement_unique_version_per_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "version"], name="agreement_unique_version_per_plan")]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
     def clean(self) -> None:
         if self.pk:
-            previous = (
-                CooperationAgreement.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            )
+            previous = CooperationAgreement.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if previous and self.status not in self.TRANSITIONS[previous]:
                 raise ValidationError(
                     {
@@ -364,31 +352,21 @@ class SubAgreement(models.Model):
     )
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
-    parties = models.ManyToManyField(
-        Organisation, verbose_name=_("parter"), related_name="sub_agreements", blank=True
-    )
+    parties = models.ManyToManyField(Organisation, verbose_name=_("parter"), related_name="sub_agreements", blank=True)
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
         verbose_name = _("delaftale")
         verbose_name_plural = _("delaftaler")
         ordering = ["plan", "thematic_area__position", "title"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "title"], name="sub_agreement_unique_title_per_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "title"], name="sub_agreement_unique_title_per_plan")]
 
     def __str__(self) -> str:
         return self.title
 
     def clean(self) -> None:
-        if (
-            self.plan_id
-            and self.thematic_area_id
-            and (self.thematic_area.funding_period != self.plan.funding_period)
-        ):
-            raise ValidationError(
-                {"thematic_area": _("Indsatsområdet hører ikke til planens bevillingsperiode.")}
-            )
+        if self.plan_id and self.thematic_area_id and (self.thematic_area.funding_period != self.plan.funding_period):
+            raise ValidationError({"thematic_area": _("Indsatsområdet hører ikke til planens bevillingsperiode.")})
 
 
 class Intervention(models.Model):
@@ -421,9 +399,7 @@ class Intervention(models.Model):
         verbose_name_plural = _("indsatser")
         ordering = ["sub_agreement", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["sub_agreement", "name"], name="intervention_unique_name_per_sub_agreement"
-            )
+            models.UniqueConstraint(fields=["sub_agreement", "name"], name="intervention_unique_name_per_sub_agreement")
         ]
 
     def __str__(self) -> str:
@@ -450,9 +426,7 @@ class Commitment(models.Model):
     party = models.ForeignKey(
         Organisation, verbose_name=_("part"), on_delete=models.PROTECT, related_name="commitments"
     )
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="commitments"
-    )
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="commitments")
     sub_agreement = models.ForeignKey(
         SubAgreement,
         verbose_name=_("delaftale"),
@@ -468,9 +442,7 @@ class Commitment(models.Model):
     delivered_amount = models.DecimalField(
         _("leveret beløb (kr.)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    delivered_hours = models.DecimalField(
-        _("leverede timer"), max_digits=10, decimal_places=1, null=True, blank=True
-    )
+    delivered_hours = models.DecimalField(_("leverede timer"), max_digits=10, decimal_places=1, null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
@@ -500,11 +472,7 @@ class Commitment(models.Model):
     def clean(self) -> None:
         if not self.amount and not self.hours:
             raise ValidationError(_("Angiv et beløb, et antal timer eller begge."))
-        if (
-            self.plan_id
-            and self.year
-            and not (self.plan.start_date.year <= self.year <= self.plan.end_date.year)
-        ):
+        if self.plan_id and self.year and not (self.plan.start_date.year <= self.year <= self.plan.end_date.year):
             raise ValidationError({"year": _("Året ligger uden for planens periode.")})
         if self.sub_agreement_id and self.plan_id and self.sub_agreement.plan_id != self.plan_id:
             raise ValidationError({"sub_agreement": _("Delaftalen hører til en anden plan.")})
@@ -547,9 +515,7 @@ class RoleAssignment(models.Model):
     secretariat = models.ForeignKey(
         Secretariat, verbose_name=_("sekretariat"), null=True, blank=True, on_delete=models.CASCADE
     )
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("helhedsplan"), null=True, blank=True, on_delete=models.CASCADE
-    )
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), null=True, blank=True, on_delete=models.CASCADE)
     sub_agreement = models.ForeignKey(
         SubAgreement, verbose_name=_("delaftale"), null=True, blank=True, on_delete=models.CASCADE
     )

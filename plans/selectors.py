@@ -92,14 +92,10 @@ def plan_commitment_summary(*, plan: Plan) -> CommitmentSummary:
     local_by_year = defaultdict(Decimal)
     total_by_year = defaultdict(Decimal)
     for commitment in Commitment.objects.filter(plan=plan).select_related("party"):
-        row = rows.setdefault(
-            commitment.party_id, PartyRow(party=commitment.party, is_local=commitment.is_local)
-        )
+        row = rows.setdefault(commitment.party_id, PartyRow(party=commitment.party, is_local=commitment.is_local))
         row.by_year[commitment.year] = row.by_year.get(commitment.year, Decimal("0")) + commitment.amount
         if commitment.hours:
-            row.hours_by_year[commitment.year] = (
-                row.hours_by_year.get(commitment.year, Decimal("0")) + commitment.hours
-            )
+            row.hours_by_year[commitment.year] = row.hours_by_year.get(commitment.year, Decimal("0")) + commitment.hours
         total_by_year[commitment.year] += commitment.amount
         if commitment.is_local:
             local_by_year[commitment.year] += commitment.amount

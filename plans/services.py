@@ -20,9 +20,7 @@ def role_assign(*, user, role, **scope) -> RoleAssignment:
 
 
 @transaction.atomic
-def cooperation_agreement_new_version(
-    *, agreement: CooperationAgreement, change_reason: str
-) -> CooperationAgreement:
+def cooperation_agreement_new_version(*, agreement: CooperationAgreement, change_reason: str) -> CooperationAgreement:
     """Start a new draft version of an approved samarbejdsaftale (domain rule 6)."""
     if agreement.status == CooperationAgreement.Status.DRAFT:
         raise ValidationError(_("Udkastet kan redigeres direkte; en ny version kræver en godkendt aftale."))

@@ -15,9 +15,18 @@ from plans.selectors import plan_commitment_summary, plan_current_agreement, pla
 
 from .celery import app as celery_app
 
+# The page each role lands on after login, most specific role first.
+LANDING_PAGES = [
+    (access.Role.MUNICIPAL_COORDINATOR, "overview"),
+]
+
 
 @login_required
 def home(request):
+    roles = access.user_roles(request.user)
+    for role, url_name in LANDING_PAGES:
+        if role in roles:
+            return redirect(url_name)
     return redirect("plan-list")
 
 

@@ -46,3 +46,67 @@ def login(client, db):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup):
+    """A real Celery worker consuming the real Redis broker, on the test database.
+
+    Worker tests are skipped when REDIS_URL is unset (the embedded default runs tasks in-process);
+    in CI (CI=true) a worker that does not come up fails the run instead.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs REDIS_URL for the worker tests")
+        pytest.skip("REDIS_URL is not set: no real broker for a worker")
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        pytest.skip("a separate worker process cannot share an in-memory SQLite test database")
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    root = Path(__file__).resolve().parent.parent
+    log = open(root / "var" / "celery-test-worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=root,
+        env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.REDIS_URL},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    from portal.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Celery worker exited with {process.returncode}; see var/celery-test-worker.log")
+        if app.control.ping(timeout=1):
+            break
+    else:
+        process.terminate()
+        pytest.fail("Celery worker did not answer within 60 s; see var/celery-test-worker.log")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()

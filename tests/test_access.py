@@ -24,12 +24,7 @@ EXPECTED = {
     "demo-boligorg-2": {"view": {PLAN_B}, "manage": NONE, "edit_content": {PLAN_B}, "commit": NONE},
 }
 
-MATRIX = [
-    (username, action, plan_name)
-    for username in EXPECTED
-    for action in Action
-    for plan_name in DEMO_PLANS
-]
+MATRIX = [(username, action, plan_name) for username in EXPECTED for action in Action for plan_name in DEMO_PLANS]
 
 
 @pytest.mark.parametrize(("username", "action", "plan_name"), MATRIX)

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -17,7 +17,9 @@ def percent(value, digits=0):
     """A fraction as a Danish percentage: 0.253 → '25 %'. Empty for None."""
     if value is None:
         return "–"
-    return f"{number_format(Decimal(value) * 100, int(digits))} %"
+    digits = int(digits)
+    rounded = (Decimal(value) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{number_format(rounded, digits)} %"
 
 
 @register.filter
@@ -25,4 +27,5 @@ def kr(value):
     """An amount in whole kroner with Danish thousands separators: 1234567 → '1.234.567 kr.'."""
     if value is None:
         return "–"
-    return f"{number_format(Decimal(value).quantize(Decimal('1')), 0, force_grouping=True)} kr."
+    whole = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{number_format(whole, 0, force_grouping=True)} kr."

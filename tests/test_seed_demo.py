@@ -1,0 +1,69 @@
+"""`manage.py seed_demo`: idempotent, guarded by DEBUG, and the demo world it promises."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from governance.models import Board, Membership, SteeringGroup
+from plans.demo import DEMO_USERS
+from plans.models import Commitment, Plan, Secretariat
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"plans", "governance", "monitoring", "auth"}
+    }
+
+
+def test_seed_demo_is_idempotent(db, settings):
+    settings.DEBUG = True
+    before = table_counts()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert table_counts() == before  # the session fixture already seeded once
+    assert "demo-sekretariatsleder" in out.getvalue()
+
+
+def test_seed_demo_refuses_without_debug_unless_forced(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+
+def test_demo_world_has_the_promised_shape(demo):
+    assert set(DEMO_USERS) == {
+        "demo-sekretariatsleder",
+        "demo-koordinator",
+        "demo-bestyrelse",
+        "demo-styregruppe",
+        "demo-boligorg",
+        "demo-admin",
+        "demo-koordinator-2",
+        "demo-boligorg-2",
+    }
+    shared = Secretariat.objects.get(name="Områdesekretariatet Fjordby")
+    assert shared.plans.count() == 2
+    assert Plan.objects.values("municipality").distinct().count() == 2
+    for plan in Plan.objects.all():
+        board = Board.objects.get(plan=plan)
+        members = Membership.objects.current().filter(body=board).count()
+        assert 9 <= members <= 12, (plan, members)
+        assert 2 <= SteeringGroup.objects.filter(plan=plan).count() <= 3
+        assert plan.sub_agreements.count() == 4
+        years = set(Commitment.objects.filter(plan=plan).values_list("year", flat=True))
+        assert years == set(plan.years)
+        for group in SteeringGroup.objects.filter(plan=plan):
+            assert group.sub_agreements.exists()
+
+
+def test_demo_passwords_come_from_the_environment(db, settings):
+    settings.DEMO_PASSWORD = "andet-kodeord"
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="demo-bestyrelse", password="andet-kodeord") is not None
