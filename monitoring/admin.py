@@ -13,9 +13,7 @@ class ReasonForm(forms.ModelForm):
         label=_("Begrundelse for ændringen"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_(
-            "Kræves når et eksisterende mål, en indikator eller en målværdi ændres; gemmes i historikken."
-        ),
+        help_text=_("Kræves når et eksisterende mål, en indikator eller en målværdi ændres; gemmes i historikken."),
     )
 
     def clean(self):

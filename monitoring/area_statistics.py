@@ -77,8 +77,7 @@ def _resolve_scope(code: str, areas: dict, municipalities: dict) -> dict | None:
 def validate_area_statistic_rows(rows: list[ImportRow]) -> ImportPreview:
     areas = {area.code: area for area in HousingArea.objects.all()}
     municipalities = {
-        org.code: org
-        for org in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).exclude(code="")
+        org.code: org for org in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).exclude(code="")
     }
     seen: dict[tuple, int] = {}
     for row in rows:
@@ -148,10 +147,6 @@ def area_statistics_import(*, rows: list[ImportRow]) -> AreaStatisticsResult:
         statistic.save()
         codes.add(data["indicator_code"])
     changed = lbf_measurements_sync(
-        indicators=Indicator.objects.filter(
-            data_source=Indicator.DataSource.LBF, lbf_indicator_code__in=codes
-        )
+        indicators=Indicator.objects.filter(data_source=Indicator.DataSource.LBF, lbf_indicator_code__in=codes)
     )
-    return AreaStatisticsResult(
-        created=created, updated=updated, unchanged=unchanged, measurements_changed=changed
-    )
+    return AreaStatisticsResult(created=created, updated=updated, unchanged=unchanged, measurements_changed=changed)

@@ -301,8 +301,7 @@ GOALS = [
         "Færre børn mister kontakten til skolen",
         "Uddannelse og livschancer",
         Goal.Kind.OUTCOME,
-        "Tidlig kontakt til familier med højt fravær og et forældrenetværk om skolestart holder "
-        "børnene i skole.",
+        "Tidlig kontakt til familier med højt fravær og et forældrenetværk om skolestart holder børnene i skole.",
         [
             IndicatorSpec(
                 "Andel elever med over 15 % fravær",
@@ -563,9 +562,7 @@ def _goal(plan: Plan, spec: GoalSpec, position: int, level: str, parent: Goal | 
             "position": position,
             "sub_agreement": sub_agreement,
             "contributes_to": parent,
-            "cooperation_agreement": plan.cooperation_agreements.order_by("version").first()
-            if not parent
-            else None,
+            "cooperation_agreement": plan.cooperation_agreements.order_by("version").first() if not parent else None,
         },
     )
     for title, years, done in spec.milestones:

@@ -14,9 +14,7 @@ class MeasurementForm(forms.Form):
         max_length=10,
         help_text=_("Fx 2025-Q3 (kvartal), 2025-H1 (halvår) eller 2025 (år)."),
     )
-    value = forms.CharField(
-        label=_("Værdi"), max_length=30, help_text=_("Brug komma eller punktum som decimaltegn.")
-    )
+    value = forms.CharField(label=_("Værdi"), max_length=30, help_text=_("Brug komma eller punktum som decimaltegn."))
     breakdown_value = forms.CharField(
         label=_("Opdelingsværdi"), max_length=100, required=False, help_text=_("Tom for hele målgruppen.")
     )

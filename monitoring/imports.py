@@ -51,9 +51,7 @@ class ImportRow:
 
     @property
     def action_label(self) -> str:
-        return {"new": _("Ny"), "update": _("Ændres (ny kladde)"), "unchanged": _("Uændret")}.get(
-            self.action, ""
-        )
+        return {"new": _("Ny"), "update": _("Ændres (ny kladde)"), "unchanged": _("Uændret")}.get(self.action, "")
 
 
 @dataclass
@@ -101,13 +99,10 @@ def check_upload(uploaded, *, extensions=(".xlsx", ".csv")) -> str:
     extension = next((ext for ext in extensions if name.endswith(ext)), None)
     if extension is None:
         raise ValidationError(
-            _("Filen skal være af typen %(types)s.")
-            % {"types": ", ".join(e.lstrip(".").upper() for e in extensions)}
+            _("Filen skal være af typen %(types)s.") % {"types": ", ".join(e.lstrip(".").upper() for e in extensions)}
         )
     if uploaded.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("Filen er for stor (højst %(size)s MB).") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
+        raise ValidationError(_("Filen er for stor (højst %(size)s MB).") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
     return extension
 
 
@@ -147,9 +142,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def read_table(
-    uploaded, *, aliases: dict[str, str] | None = None, required=REQUIRED_COLUMNS
-) -> list[ImportRow]:
+def read_table(uploaded, *, aliases: dict[str, str] | None = None, required=REQUIRED_COLUMNS) -> list[ImportRow]:
     """The uploaded file's data rows as ``ImportRow``s keyed by column name (file-level errors raise)."""
     extension = check_upload(uploaded)
     data = uploaded.read()
@@ -161,9 +154,7 @@ def read_table(
     header = [aliases.get(cell.strip().lower(), cell.strip().lower()) for cell in table[0]]
     missing = [column for column in required if column not in header]
     if missing:
-        raise ValidationError(
-            _("Filen mangler kolonnen/kolonnerne: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
+        raise ValidationError(_("Filen mangler kolonnen/kolonnerne: %(columns)s.") % {"columns": ", ".join(missing)})
     if len(table) - 1 > MAX_ROWS:
         raise ValidationError(_("Filen har for mange rækker (højst %(max)s).") % {"max": MAX_ROWS})
     rows = []
@@ -200,8 +191,7 @@ FIELD_COLUMNS = {
 def validate_measurement_rows(*, user, plan: Plan, rows: list[ImportRow]) -> ImportPreview:
     """Check every row and decide what it would do; nothing is written."""
     indicators = {
-        str(indicator.pk): indicator
-        for indicator in indicators_for(user, access.EDIT_CONTENT).filter(goal__plan=plan)
+        str(indicator.pk): indicator for indicator in indicators_for(user, access.EDIT_CONTENT).filter(goal__plan=plan)
     }
     existing = {
         (m.indicator_id, m.period, m.breakdown_value): m
@@ -215,16 +205,12 @@ def validate_measurement_rows(*, user, plan: Plan, rows: list[ImportRow]) -> Imp
             raw_id = raw_id[:-2]
         indicator = indicators.get(raw_id)
         if indicator is None:
-            row.errors.append(
-                (COL_INDICATOR_ID, _("Ukendt indikator “%(id)s” i denne plan.") % {"id": raw_id or "–"})
-            )
+            row.errors.append((COL_INDICATOR_ID, _("Ukendt indikator “%(id)s” i denne plan.") % {"id": raw_id or "–"}))
         try:
             value = parse_decimal(row.values.get(COL_VALUE, ""))
         except ValueError:
             value = None
-            row.errors.append(
-                (COL_VALUE, _("“%(value)s” er ikke et tal.") % {"value": row.values.get(COL_VALUE, "")})
-            )
+            row.errors.append((COL_VALUE, _("“%(value)s” er ikke et tal.") % {"value": row.values.get(COL_VALUE, "")}))
         measurement = Measurement(
             indicator=indicator,
             period=row.values.get(COL_PERIOD, ""),
@@ -295,9 +281,7 @@ def measurements_import(*, user, plan: Plan, rows: list[ImportRow]) -> ImportRes
         raw_id = row.values[COL_INDICATOR_ID].strip().removesuffix(".0")
         indicator = indicators[raw_id]
         breakdown = row.values.get(COL_BREAKDOWN, "").strip()
-        measurement = Measurement(
-            indicator=indicator, period=row.values[COL_PERIOD], breakdown_value=breakdown
-        )
+        measurement = Measurement(indicator=indicator, period=row.values[COL_PERIOD], breakdown_value=breakdown)
         measurement.set_period()
         if row.action == "update":
             measurement = Measurement.objects.get(

@@ -41,9 +41,7 @@ class Goal(models.Model):
         OUTCOME = "outcome", _("Resultatmål")
         IMPACT = "impact", _("Effektmål")
 
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="goals"
-    )
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="goals")
     level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
     cooperation_agreement = models.ForeignKey(
         CooperationAgreement,
@@ -100,16 +98,10 @@ class Goal(models.Model):
         errors = {}
         if self.level == self.Level.STRATEGIC:
             if self.sub_agreement_id:
-                errors["sub_agreement"] = _(
-                    "Et strategisk mål hører til samarbejdsaftalen, ikke en delaftale."
-                )
+                errors["sub_agreement"] = _("Et strategisk mål hører til samarbejdsaftalen, ikke en delaftale.")
             if self.contributes_to_id:
                 errors["contributes_to"] = _("Kun delmål kan bidrage til et strategisk mål.")
-            if (
-                self.cooperation_agreement_id
-                and self.plan_id
-                and self.cooperation_agreement.plan_id != self.plan_id
-            ):
+            if self.cooperation_agreement_id and self.plan_id and self.cooperation_agreement.plan_id != self.plan_id:
                 errors["cooperation_agreement"] = _("Samarbejdsaftalen hører til en anden plan.")
         elif self.level == self.Level.SUB:
             if not self.sub_agreement_id:
@@ -117,9 +109,7 @@ class Goal(models.Model):
             elif self.plan_id and self.sub_agreement.plan_id != self.plan_id:
                 errors["sub_agreement"] = _("Delaftalen hører til en anden plan.")
             if self.cooperation_agreement_id:
-                errors["cooperation_agreement"] = _(
-                    "Et delmål hører til en delaftale, ikke samarbejdsaftalen."
-                )
+                errors["cooperation_agreement"] = _("Et delmål hører til en delaftale, ikke samarbejdsaftalen.")
             if self.contributes_to_id:
                 parent = self.contributes_to
                 if parent.level != self.Level.STRATEGIC or parent.plan_id != self.plan_id:
@@ -202,9 +192,7 @@ class Indicator(models.Model):
         decimal_places=2,
         default=DEFAULT_AT_RISK_THRESHOLD,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_(
-            "Under denne andel af den forventede fremgang er indikatoren ude af kurs (standard 0,60)."
-        ),
+        help_text=_("Under denne andel af den forventede fremgang er indikatoren ude af kurs (standard 0,60)."),
     )
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
     history = HistoricalRecords(m2m_fields=[interventions])
@@ -248,9 +236,7 @@ class Indicator(models.Model):
             and self.on_track_threshold is not None
             and self.at_risk_threshold > self.on_track_threshold
         ):
-            errors["at_risk_threshold"] = _(
-                "Grænsen for “i risiko” må ikke være over grænsen for “på rette vej”."
-            )
+            errors["at_risk_threshold"] = _("Grænsen for “i risiko” må ikke være over grænsen for “på rette vej”.")
         if errors:
             raise ValidationError(errors)
 
@@ -387,11 +373,7 @@ class Measurement(models.Model):
                 )
             if self.breakdown_value and not self.indicator.breakdown_dimension:
                 raise ValidationError({"breakdown_value": _("Indikatoren har ingen opdeling.")})
-        if (
-            self.status == self.Status.APPROVED
-            and self.approved_by_id
-            and self.approved_by_id == (self.entered_by_id)
-        ):
+        if self.status == self.Status.APPROVED and self.approved_by_id and self.approved_by_id == (self.entered_by_id):
             raise ValidationError(_("Man kan ikke godkende sin egen måling."))
 
 

@@ -203,9 +203,7 @@ def indicator_detail(*, user, plan: Plan, indicator_id) -> Indicator:
 def indicator_measurements(*, indicator: Indicator) -> list[Measurement]:
     """All measurements of an indicator (drafts too), for its table."""
     return list(
-        indicator.measurements.select_related("entered_by", "approved_by").order_by(
-            "period_start", "breakdown_value"
-        )
+        indicator.measurements.select_related("entered_by", "approved_by").order_by("period_start", "breakdown_value")
     )
 
 
@@ -250,13 +248,9 @@ def lbf_comparison(*, indicator: Indicator, plan: Plan) -> LbfComparison:
     return LbfComparison(areas=areas, rows=rows)
 
 
-def plan_measurements_for_export(
-    *, user, plan: Plan, indicator: Indicator | None = None
-) -> QuerySet[Measurement]:
+def plan_measurements_for_export(*, user, plan: Plan, indicator: Indicator | None = None) -> QuerySet[Measurement]:
     """The measurements the user may see in ``plan`` (or of one indicator), in export order."""
-    queryset = Measurement.objects.filter(
-        indicator__in=indicators_for(user, Action.VIEW).filter(goal__plan=plan)
-    )
+    queryset = Measurement.objects.filter(indicator__in=indicators_for(user, Action.VIEW).filter(goal__plan=plan))
     if indicator is not None:
         queryset = queryset.filter(indicator=indicator)
     return queryset.select_related("indicator").order_by(

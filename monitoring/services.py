@@ -145,9 +145,7 @@ def measurement_create(
 @transaction.atomic
 def measurement_approve(*, measurement: Measurement, approved_by) -> Measurement:
     """Approve a draft measurement. Nobody approves their own; only the plan's managers approve."""
-    measurement = (
-        Measurement.objects.select_for_update().select_related("indicator__goal").get(pk=measurement.pk)
-    )
+    measurement = Measurement.objects.select_for_update().select_related("indicator__goal").get(pk=measurement.pk)
     if not can_approve_measurements(approved_by, measurement.indicator.goal.plan):
         raise PermissionDenied(_("Kun sekretariatslederen kan godkende målinger."))
     if measurement.entered_by_id == approved_by.pk:

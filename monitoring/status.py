@@ -126,9 +126,7 @@ def assess(
 
 def measurement_points(measurements) -> list[Point]:
     """Approved whole-population measurements as points at the end of their periods."""
-    return [
-        Point(m.period_end, m.value) for m in measurements if m.status == "approved" and not m.breakdown_value
-    ]
+    return [Point(m.period_end, m.value) for m in measurements if m.status == "approved" and not m.breakdown_value]
 
 
 def indicator_assessment(indicator, *, targets=None, measurements=None) -> Assessment:

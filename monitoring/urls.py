@@ -9,13 +9,9 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.goal_tree_view, name="goal-tree"),
     path("indikatorer/<int:indicator_id>/", views.indicator_detail_view, name="indicator-detail"),
-    path(
-        "indikatorer/<int:indicator_id>/ny-maaling/", views.measurement_create_view, name="measurement-create"
-    ),
+    path("indikatorer/<int:indicator_id>/ny-maaling/", views.measurement_create_view, name="measurement-create"),
     path("indikatorer/<int:indicator_id>/eksport.xlsx", views.indicator_export_view, name="indicator-export"),
-    path(
-        "maalinger/<int:measurement_id>/godkend/", views.measurement_approve_view, name="measurement-approve"
-    ),
+    path("maalinger/<int:measurement_id>/godkend/", views.measurement_approve_view, name="measurement-approve"),
     path("import/", views.import_upload_view, name="import-upload"),
     path("import/gem/", views.import_confirm_view, name="import-confirm"),
     path("eksport.xlsx", views.plan_export_view, name="plan-export"),

@@ -97,9 +97,7 @@ def measurement_create_view(request, plan_id: int, indicator_id: int):
         else:
             messages.success(request, _("Målingen er gemt som kladde og venter på godkendelse."))
             return redirect("monitoring:indicator-detail", plan_id=plan.pk, indicator_id=indicator.pk)
-    return render(
-        request, "monitoring/measurement_form.html", {"plan": plan, "indicator": indicator, "form": form}
-    )
+    return render(request, "monitoring/measurement_form.html", {"plan": plan, "indicator": indicator, "form": form})
 
 
 @login_required
@@ -155,9 +153,7 @@ def import_confirm_view(request, plan_id: int):
     try:
         result = measurements_import(user=request.user, plan=plan, rows=rows)
     except ValidationError:
-        messages.error(
-            request, _("Filen har fået fejl siden forhåndsvisningen; intet er gemt. Indlæs den igen.")
-        )
+        messages.error(request, _("Filen har fået fejl siden forhåndsvisningen; intet er gemt. Indlæs den igen."))
         return redirect("monitoring:import-upload", plan_id=plan.pk)
     request.session.pop(_session_key(plan), None)
     messages.success(

@@ -86,9 +86,7 @@ def plans_for(user, action: Action = Action.VIEW, *, through_sub_agreements: boo
     if _is_admin(user):
         return Plan.objects.all()
     return Plan.objects.filter(
-        _plan_condition(
-            user, ROLES_FOR_ACTION[Action(action)], include_sub_agreement_roles=through_sub_agreements
-        )
+        _plan_condition(user, ROLES_FOR_ACTION[Action(action)], include_sub_agreement_roles=through_sub_agreements)
     )
 
 

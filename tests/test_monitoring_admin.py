@@ -23,9 +23,7 @@ def test_admin_change_without_reason_is_refused(demo):
     form_class = modelform_factory(Goal, form=ReasonForm, fields=["title", "description"])
     form = form_class(data={"title": "Nyt navn", "description": "", "change_reason": ""}, instance=goal)
     assert not form.is_valid() and "change_reason" in form.errors
-    form = form_class(
-        data={"title": "Nyt navn", "description": "", "change_reason": "Skærpet"}, instance=goal
-    )
+    form = form_class(data={"title": "Nyt navn", "description": "", "change_reason": "Skærpet"}, instance=goal)
     assert form.is_valid()
 
 

@@ -245,9 +245,7 @@ def test_area_statistics_with_a_bad_row_save_nothing(db, tmp_path, capsys):
 def test_import_area_statistics_command(db, tmp_path):
     area = IndicatorFactory().goal.plan.areas.get()
     path = tmp_path / "lbf.csv"
-    path.write_text(
-        f"area_code,indicator_code,period,value\n{area.code},KODE,2024-H1,10\nLAND,KODE,2024-H1,7\n"
-    )
+    path.write_text(f"area_code,indicator_code,period,value\n{area.code},KODE,2024-H1,10\nLAND,KODE,2024-H1,7\n")
     call_command("import_area_statistics", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert AreaStatistic.objects.filter(indicator_code="KODE").count() == 2
 

@@ -151,10 +151,7 @@ def test_indicator_assessment_counts_only_approved_whole_population_measurements
     # 2021: 365 days of 730 → expected half-way (15). The draft and the breakdown rows must not count.
     measurements = [m("2021", 15), m("2022", 11, status="draft"), m("2021", 25, breakdown="Piger")]
     assert indicator_assessment(indicator, targets=targets, measurements=measurements).status == ON
-    assert (
-        indicator_assessment(indicator, targets=targets, measurements=[m("2022", 11, status="draft")]).status
-        == NONE
-    )
+    assert indicator_assessment(indicator, targets=targets, measurements=[m("2022", 11, status="draft")]).status == NONE
 
 
 @pytest.mark.parametrize(

@@ -217,9 +217,7 @@ def test_steering_group_member_sees_only_their_delmaal(demo):
 def test_lbf_indicator_page_compares_area_kommune_and_country(demo, login):
     plan = demo.plan(PLAN_A1)
     indicator = Indicator.objects.get(goal__plan=plan, lbf_indicator_code="SIGTEDE_UNGE")
-    response = login("demo-koordinator").get(
-        reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk])
-    )
+    response = login("demo-koordinator").get(reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk]))
     comparison = response.context["comparison"]
     assert [area.code for area in comparison.areas] == ["FJ-NOR", "FJ-VEST"]
     row = comparison.rows[-1]
@@ -236,9 +234,7 @@ def _plan_with_goals(goals: int, indicators: int, measurements: int):
     periods = [f"{2023 + q // 4}-Q{q % 4 + 1}" for q in range(measurements)]
     for g in range(goals):
         strategic = GoalFactory(plan=plan)
-        sub = GoalFactory(
-            plan=plan, level=Goal.Level.SUB, sub_agreement=sub_agreement, contributes_to=strategic
-        )
+        sub = GoalFactory(plan=plan, level=Goal.Level.SUB, sub_agreement=sub_agreement, contributes_to=strategic)
         for goal in (strategic, sub):
             Milestone.objects.create(goal=goal, title=f"Milepæl {g}", due_date=date(2025, 1, 1))
             for _ in range(indicators):
@@ -315,15 +311,11 @@ def test_demo_gives_every_status_and_seed_demo_is_idempotent(demo):
         assert statuses == {Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA}
         for node in tree.nodes:
             assert 2 <= len(node.indicators) <= 4
-        years = {
-            m.period_start.year for node in tree.nodes for row in node.indicators for m in row.measurements
-        }
+        years = {m.period_start.year for node in tree.nodes for row in node.indicators for m in row.measurements}
         assert len(years) >= 3
 
 
-def test_indicator_page_query_count_does_not_grow_with_measurements(
-    db, client, django_assert_max_num_queries
-):
+def test_indicator_page_query_count_does_not_grow_with_measurements(db, client, django_assert_max_num_queries):
     counts = []
     for measurements in (2, 30):
         plan, lead = _plan_with_goals(goals=1, indicators=1, measurements=measurements)
