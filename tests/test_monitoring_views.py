@@ -329,3 +329,11 @@ def test_indicator_page_query_count_does_not_grow_with_measurements(db, client, 
         assert response.content.decode().count("<circle") == measurements
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_goal_page_in_english(demo, login):
+    client = login("demo-sekretariatsleder")
+    client.post(reverse("set_language"), {"language": "en"})
+    content = client.get(reverse("monitoring:goal-tree", args=[demo.plan(PLAN_A1).pk])).content.decode()
+    assert "Goal management:" in content
+    assert "On track" in content and "Off track" in content and "Latest value" in content
