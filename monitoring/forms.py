@@ -1,10 +1,11 @@
-"""Forms for målstyring: a measurement and an import upload."""
+"""Forms for målstyring: a measurement, an import upload, and goal and target changes with a reason."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .imports import parse_decimal
+from .models import Goal, Target
 from .periods import parse_period
 
 
@@ -59,3 +60,38 @@ class ImportUploadForm(forms.Form):
             "(samme format som eksporten). CSV skal være gemt som UTF-8."
         ),
     )
+
+
+class _ReasonForm(forms.ModelForm):
+    """A governed object's form: every change asks for the reason kept in its history."""
+
+    reason = forms.CharField(
+        label=_("Begrundelse for ændringen"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Fx bestyrelsens beslutning eller midtvejsevalueringen. Gemmes i historikken."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
+            widget.attrs.setdefault("class", css)
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.auto_id % name}-hint"
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class GoalForm(_ReasonForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "description", "kind", "theory_of_change"]
+
+
+class TargetForm(_ReasonForm):
+    class Meta:
+        model = Target
+        fields = ["value", "due_date", "note"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

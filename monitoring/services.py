@@ -104,6 +104,11 @@ def can_enter_measurements(user, indicator: Indicator) -> bool:
     return indicators_for(user, access.EDIT_CONTENT).filter(pk=indicator.pk).exists()
 
 
+def can_change_goals(user, plan: Plan) -> bool:
+    """Goals, indicators and targets are the sekretariatsleder's to change (access.MANAGE)."""
+    return access.can(user, access.MANAGE, plan)
+
+
 def can_approve_measurements(user, plan: Plan) -> bool:
     """Approval is the sekretariatsleder's (access.MANAGE on the plan)."""
     return access.can(user, access.MANAGE, plan)

@@ -8,6 +8,12 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.goal_tree_view, name="goal-tree"),
+    path("<int:goal_id>/ret/", views.goal_edit_view, name="goal-edit"),
+    path(
+        "indikatorer/<int:indicator_id>/maalvaerdier/<int:target_id>/ret/",
+        views.target_edit_view,
+        name="target-edit",
+    ),
     path("indikatorer/<int:indicator_id>/", views.indicator_detail_view, name="indicator-detail"),
     path("indikatorer/<int:indicator_id>/ny-maaling/", views.measurement_create_view, name="measurement-create"),
     path("indikatorer/<int:indicator_id>/eksport.xlsx", views.indicator_export_view, name="indicator-export"),

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 from plans import access
 
 from .charts import indicator_chart_svg
-from .forms import ImportUploadForm, MeasurementForm
+from .forms import GoalForm, ImportUploadForm, MeasurementForm, TargetForm
 from .imports import (
     COLUMNS,
     ImportRow,
@@ -25,8 +27,9 @@ from .imports import (
     read_table,
     validate_measurement_rows,
 )
-from .models import Measurement
+from .models import Measurement, Target
 from .selectors import (
+    goals_for,
     indicator_detail,
     indicator_measurements,
     indicators_for,
@@ -36,9 +39,12 @@ from .selectors import (
 )
 from .services import (
     can_approve_measurements,
+    can_change_goals,
     can_enter_measurements,
+    goal_update,
     measurement_approve,
     measurement_create,
+    target_update,
 )
 from .status import indicator_assessment
 
@@ -56,6 +62,7 @@ def goal_tree_view(request, plan_id: int):
         "plan": plan,
         "tree": plan_goal_tree(user=request.user, plan=plan),
         "can_import": access.can(request.user, access.EDIT_CONTENT, plan),
+        "can_change": can_change_goals(request.user, plan),
     }
     return render(request, "monitoring/goal_tree.html", context)
 
@@ -77,8 +84,89 @@ def indicator_detail_view(request, plan_id: int, indicator_id: int):
         "comparison": lbf_comparison(indicator=indicator, plan=plan) if indicator.is_lbf else None,
         "can_enter": not indicator.is_lbf and can_enter_measurements(request.user, indicator),
         "can_approve": can_approve_measurements(request.user, plan),
+        "can_change": can_change_goals(request.user, plan),
+        "target_history": _history(
+            Target.history.filter(indicator_id=indicator.pk),
+            [(_("Nås senest"), lambda h: date_format(h.due_date)), (_("Målværdi"), lambda h: h.value.normalize())],
+        ),
     }
     return render(request, "monitoring/indicator_detail.html", context)
+
+
+def _history(queryset, columns) -> dict:
+    """History rows (newest first) as plain values for the history table."""
+    records = queryset.select_related("history_user").order_by("-history_date")[:50]
+    return {
+        "headers": [label for label, _getter in columns],
+        "rows": [
+            {
+                "when": record.history_date,
+                "who": (record.history_user.get_full_name() or record.history_user.username)
+                if record.history_user
+                else "–",
+                "reason": record.history_change_reason or "",
+                "values": [getter(record) for _label, getter in columns],
+            }
+            for record in records
+        ],
+    }
+
+
+def _edit(request, *, plan, form, save, title: str, back: str, history: dict):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Ændringen er gemt med begrundelsen."))
+            return redirect(back)
+    context = {"plan": plan, "form": form, "title": title, "back": back, "history": history}
+    return render(request, "monitoring/edit_with_reason.html", context)
+
+
+@login_required
+def goal_edit_view(request, plan_id: int, goal_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    goal = get_object_or_404(goals_for(request.user).filter(plan=plan), pk=goal_id)
+    if not can_change_goals(request.user, plan):
+        raise PermissionDenied
+    form = GoalForm(request.POST or None, instance=goal)
+    return _edit(
+        request,
+        plan=plan,
+        form=form,
+        save=lambda f: goal_update(goal=goal, changed_by=request.user, reason=f.cleaned_data["reason"], **f.changes()),
+        title=_("Ret mål: %(title)s") % {"title": goal.title},
+        back=reverse("monitoring:goal-tree", args=[plan.pk]) + f"#goal-{goal.pk}",
+        history=_history(
+            goal.history.all(), [(_("Titel"), lambda h: h.title), (_("Måltype"), lambda h: h.get_kind_display())]
+        ),
+    )
+
+
+@login_required
+def target_edit_view(request, plan_id: int, indicator_id: int, target_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
+    target = get_object_or_404(Target.objects.filter(indicator=indicator), pk=target_id)
+    if not can_change_goals(request.user, plan):
+        raise PermissionDenied
+    form = TargetForm(request.POST or None, instance=target)
+    return _edit(
+        request,
+        plan=plan,
+        form=form,
+        save=lambda f: target_update(
+            target=target, changed_by=request.user, reason=f.cleaned_data["reason"], **f.changes()
+        ),
+        title=_("Ret målværdi for %(name)s") % {"name": indicator.name},
+        back=reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk]),
+        history=_history(
+            target.history.all(),
+            [(_("Nås senest"), lambda h: date_format(h.due_date)), (_("Målværdi"), lambda h: h.value.normalize())],
+        ),
+    )
 
 
 @login_required

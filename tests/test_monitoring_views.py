@@ -252,7 +252,7 @@ def test_goal_page_query_count_does_not_grow_with_data(db, client, django_assert
     counts = []
     for plan, lead in ((small_plan, small_lead), (large_plan, large_lead)):
         client.force_login(lead)
-        with django_assert_max_num_queries(9) as captured:
+        with django_assert_max_num_queries(10) as captured:
             response = client.get(reverse("monitoring:goal-tree", args=[plan.pk]))
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
@@ -323,7 +323,7 @@ def test_indicator_page_query_count_does_not_grow_with_measurements(db, client, 
         entered = UserFactory()
         indicator.measurements.update(entered_by=entered, approved_by=lead)
         client.force_login(lead)
-        with django_assert_max_num_queries(9) as captured:
+        with django_assert_max_num_queries(11) as captured:
             response = client.get(reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk]))
         assert response.status_code == 200
         assert response.content.decode().count("<circle") == measurements
@@ -337,3 +337,67 @@ def test_goal_page_in_english(demo, login):
     content = client.get(reverse("monitoring:goal-tree", args=[demo.plan(PLAN_A1).pk])).content.decode()
     assert "Goal management:" in content
     assert "On track" in content and "Off track" in content and "Latest value" in content
+
+
+CHANGE = {
+    "demo-sekretariatsleder": 200,
+    "demo-admin": 200,
+    "demo-koordinator": 403,
+    "demo-bestyrelse": 403,
+    "demo-styregruppe": 403,
+    "demo-boligorg": 403,
+    "demo-koordinator-2": 404,
+    "demo-boligorg-2": 404,
+}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_goal_and_target_edit_access(demo, login, username):
+    plan = demo.plan(PLAN_A1)
+    indicator = _indicator(demo, STRATEGIC_INDICATOR)
+    client = login(username)
+    goal_url = reverse("monitoring:goal-edit", args=[plan.pk, indicator.goal_id])
+    target_url = reverse("monitoring:target-edit", args=[plan.pk, indicator.pk, indicator.targets.first().pk])
+    assert client.get(goal_url).status_code == CHANGE[username]
+    assert client.get(target_url).status_code == CHANGE[username]
+
+
+def test_goal_edit_without_reason_changes_nothing_and_with_reason_is_traced(demo, login):
+    plan = demo.plan(PLAN_A1)
+    goal = _indicator(demo, STRATEGIC_INDICATOR).goal
+    url = reverse("monitoring:goal-edit", args=[plan.pk, goal.pk])
+    client = login("demo-sekretariatsleder")
+    data = {"title": "Flere unge gennemfører en ungdomsuddannelse", "description": "", "kind": "outcome"}
+    response = client.post(url, {**data, "theory_of_change": goal.theory_of_change, "reason": " "})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    goal.refresh_from_db()
+    assert goal.title != data["title"]
+    response = client.post(url, {**data, "theory_of_change": "", "reason": "Bestyrelsesmøde 3/2026, pkt. 4"})
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    latest = goal.history.first()
+    assert (goal.title, latest.history_change_reason, latest.history_user.username) == (
+        data["title"],
+        "Bestyrelsesmøde 3/2026, pkt. 4",
+        "demo-sekretariatsleder",
+    )
+    page = client.get(url).content.decode()
+    assert "Bestyrelsesmøde 3/2026, pkt. 4" in page
+
+
+def test_target_edit_is_traced_and_refuses_bad_dates(demo, login):
+    plan = demo.plan(PLAN_A1)
+    indicator = _indicator(demo, STRATEGIC_INDICATOR)
+    target = indicator.targets.order_by("due_date").last()
+    url = reverse("monitoring:target-edit", args=[plan.pk, indicator.pk, target.pk])
+    client = login("demo-sekretariatsleder")
+    bad = {"value": "72", "due_date": "2019-01-01", "note": "", "reason": "Skærpet"}
+    assert client.post(url, bad).status_code == 200
+    target.refresh_from_db()
+    assert target.value != Decimal(72)
+    response = client.post(url, {**bad, "due_date": target.due_date.isoformat()})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.value == Decimal(72)
+    page = client.get(reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk])).content.decode()
+    assert "Historik for målværdierne" in page and "Skærpet" in page
