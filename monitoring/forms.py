@@ -4,8 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from plans.models import Intervention
+
 from .imports import parse_decimal
-from .models import Goal, Target
+from .models import Goal, Indicator, Target
 from .periods import parse_period
 
 
@@ -62,7 +64,27 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class _ReasonForm(forms.ModelForm):
+class _StyledForm(forms.ModelForm):
+    """dkfds classes on the widgets and hints linked with ``aria-describedby``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DecimalField):
+                # Danish decimal commas: a text input (a number input would refuse "0,90").
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+                field.widget.is_localized = True
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
+            widget.attrs.setdefault("class", css)
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.auto_id % name}-hint"
+
+
+class _ReasonForm(_StyledForm):
     """A governed object's form: every change asks for the reason kept in its history."""
 
     reason = forms.CharField(
@@ -70,15 +92,6 @@ class _ReasonForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Fx bestyrelsens beslutning eller midtvejsevalueringen. Gemmes i historikken."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
-            widget.attrs.setdefault("class", css)
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self.auto_id % name}-hint"
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -95,3 +108,79 @@ class TargetForm(_ReasonForm):
         model = Target
         fields = ["value", "due_date", "note"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class GoalCreateForm(_StyledForm):
+    """A new strategic goal or delmål of ``plan``."""
+
+    class Meta:
+        model = Goal
+        fields = ["level", "sub_agreement", "contributes_to", "title", "description", "kind", "theory_of_change"]
+
+    def __init__(self, *args, plan, **kwargs):
+        kwargs.setdefault("instance", Goal(plan=plan))
+        super().__init__(*args, **kwargs)
+        self.fields["sub_agreement"].queryset = plan.sub_agreements.order_by("title")
+        self.fields["sub_agreement"].help_text = _("Kun for delmål.")
+        self.fields["contributes_to"].queryset = plan.goals.filter(level=Goal.Level.STRATEGIC).order_by("title")
+        self.fields["contributes_to"].help_text = _("Kun for delmål (valgfri).")
+
+
+class IndicatorCreateForm(_StyledForm):
+    """A new indicator of a goal, with its first target (more can be added on its page)."""
+
+    target_value = forms.DecimalField(label=_("Målværdi"), max_digits=14, decimal_places=4, localize=True)
+    target_date = forms.DateField(
+        label=_("Målværdien nås senest"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "definition",
+            "unit",
+            "direction",
+            "data_source",
+            "lbf_indicator_code",
+            "frequency",
+            "baseline_value",
+            "baseline_date",
+            "breakdown_dimension",
+            "interventions",
+            "on_track_threshold",
+            "at_risk_threshold",
+        ]
+        widgets = {
+            "baseline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "interventions": forms.CheckboxSelectMultiple,
+            "definition": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, goal, **kwargs):
+        kwargs.setdefault("instance", Indicator(goal=goal))
+        super().__init__(*args, **kwargs)
+        self.fields["interventions"].queryset = Intervention.objects.filter(sub_agreement__plan=goal.plan).order_by(
+            "sub_agreement__title", "name"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        baseline_date, target_date = cleaned.get("baseline_date"), cleaned.get("target_date")
+        if baseline_date and target_date and target_date <= baseline_date:
+            self.add_error("target_date", _("Målværdien skal nås efter baselinedatoen."))
+        return cleaned
+
+    def indicator_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "interventions"}
+
+
+class TargetCreateForm(_StyledForm):
+    class Meta:
+        model = Target
+        fields = ["value", "due_date", "note"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, indicator, **kwargs):
+        kwargs.setdefault("instance", Target(indicator=indicator))
+        super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plans import access
 from plans.models import Plan
+from plans.selectors import plan_current_agreement
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
 from .periods import parse_period
@@ -39,7 +40,9 @@ def _save_with_history(instance, *, changed_by, reason: str) -> None:
 
 @transaction.atomic
 def goal_create(*, plan: Plan, level: str, title: str, changed_by=None, reason: str = "", **fields) -> Goal:
-    """Create a goal; the reason defaults to "Oprettet"."""
+    """Create a goal; a strategic goal belongs to the newest samarbejdsaftale unless told otherwise."""
+    if level == Goal.Level.STRATEGIC and "cooperation_agreement" not in fields:
+        fields["cooperation_agreement"] = plan_current_agreement(plan=plan)
     goal = Goal(plan=plan, level=level, title=title, **fields)
     goal.full_clean()
     _save_with_history(goal, changed_by=changed_by, reason=(reason or "").strip() or _("Oprettet"))
@@ -58,7 +61,10 @@ def goal_update(*, goal: Goal, changed_by, reason: str, **fields) -> Goal:
 
 
 @transaction.atomic
-def indicator_create(*, goal: Goal, changed_by=None, interventions: Iterable = (), **fields) -> Indicator:
+def indicator_create(
+    *, goal: Goal, changed_by=None, interventions: Iterable = (), targets: Iterable = (), **fields
+) -> Indicator:
+    """Create an indicator with the interventions it follows and its targets ``[(value, due_date)]``."""
     indicator = Indicator(goal=goal, **fields)
     indicator.full_clean()
     interventions = list(interventions)
@@ -66,6 +72,8 @@ def indicator_create(*, goal: Goal, changed_by=None, interventions: Iterable = (
     _save_with_history(indicator, changed_by=changed_by, reason=_("Oprettet"))
     if interventions:
         indicator.interventions.set(interventions)
+    for value, due_date in targets:
+        target_create(indicator=indicator, value=value, due_date=due_date, changed_by=changed_by)
     return indicator
 
 

@@ -8,7 +8,10 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.goal_tree_view, name="goal-tree"),
+    path("nyt-maal/", views.goal_create_view, name="goal-create"),
     path("<int:goal_id>/ret/", views.goal_edit_view, name="goal-edit"),
+    path("<int:goal_id>/ny-indikator/", views.indicator_create_view, name="indicator-create"),
+    path("indikatorer/<int:indicator_id>/ny-maalvaerdi/", views.target_create_view, name="target-create"),
     path(
         "indikatorer/<int:indicator_id>/maalvaerdier/<int:target_id>/ret/",
         views.target_edit_view,

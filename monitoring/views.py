@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST
 from plans import access
 
 from .charts import indicator_chart_svg
-from .forms import GoalForm, ImportUploadForm, MeasurementForm, TargetForm
+from .forms import (
+    GoalCreateForm,
+    GoalForm,
+    ImportUploadForm,
+    IndicatorCreateForm,
+    MeasurementForm,
+    TargetCreateForm,
+    TargetForm,
+)
 from .imports import (
     COLUMNS,
     ImportRow,
@@ -41,9 +49,12 @@ from .services import (
     can_approve_measurements,
     can_change_goals,
     can_enter_measurements,
+    goal_create,
     goal_update,
+    indicator_create,
     measurement_approve,
     measurement_create,
+    target_create,
     target_update,
 )
 from .status import indicator_assessment
@@ -112,14 +123,16 @@ def _history(queryset, columns) -> dict:
     }
 
 
-def _edit(request, *, plan, form, save, title: str, back: str, history: dict):
+def _edit(request, *, plan, form, save, title: str, back: str, history: dict | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Ændringen er gemt med begrundelsen."))
+            messages.success(
+                request, _("Ændringen er gemt med begrundelsen.") if history is not None else _("Oprettet.")
+            )
             return redirect(back)
     context = {"plan": plan, "form": form, "title": title, "back": back, "history": history}
     return render(request, "monitoring/edit_with_reason.html", context)
@@ -271,3 +284,67 @@ def indicator_export_view(request, plan_id: int, indicator_id: int):
     indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
     measurements = plan_measurements_for_export(user=request.user, plan=plan, indicator=indicator)
     return _xlsx_response(measurements_workbook(measurements), f"maalinger-{slugify(indicator.name)}.xlsx")
+
+
+def _manageable_plan(request, plan_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    if not can_change_goals(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+@login_required
+def goal_create_view(request, plan_id: int):
+    plan = _manageable_plan(request, plan_id)
+    form = GoalCreateForm(request.POST or None, plan=plan)
+    fields = GoalCreateForm.Meta.fields
+    return _edit(
+        request,
+        plan=plan,
+        form=form,
+        save=lambda f: goal_create(
+            plan=plan, changed_by=request.user, **{name: f.cleaned_data[name] for name in fields}
+        ),
+        title=_("Nyt mål"),
+        back=reverse("monitoring:goal-tree", args=[plan.pk]),
+    )
+
+
+@login_required
+def indicator_create_view(request, plan_id: int, goal_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    goal = get_object_or_404(goals_for(request.user).filter(plan=plan), pk=goal_id)
+    if not can_change_goals(request.user, plan):
+        raise PermissionDenied
+    form = IndicatorCreateForm(request.POST or None, goal=goal)
+    return _edit(
+        request,
+        plan=plan,
+        form=form,
+        save=lambda f: indicator_create(
+            goal=goal,
+            changed_by=request.user,
+            interventions=f.cleaned_data["interventions"],
+            targets=[(f.cleaned_data["target_value"], f.cleaned_data["target_date"])],
+            **f.indicator_fields(),
+        ),
+        title=_("Ny indikator for %(title)s") % {"title": goal.title},
+        back=reverse("monitoring:goal-tree", args=[plan.pk]) + f"#goal-{goal.pk}",
+    )
+
+
+@login_required
+def target_create_view(request, plan_id: int, indicator_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
+    if not can_change_goals(request.user, plan):
+        raise PermissionDenied
+    form = TargetCreateForm(request.POST or None, indicator=indicator)
+    return _edit(
+        request,
+        plan=plan,
+        form=form,
+        save=lambda f: target_create(indicator=indicator, changed_by=request.user, **f.cleaned_data),
+        title=_("Ny målværdi for %(name)s") % {"name": indicator.name},
+        back=reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk]),
+    )

@@ -401,3 +401,105 @@ def test_target_edit_is_traced_and_refuses_bad_dates(demo, login):
     assert target.value == Decimal(72)
     page = client.get(reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk])).content.decode()
     assert "Historik for målværdierne" in page and "Skærpet" in page
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_create_pages_access(demo, login, username):
+    plan = demo.plan(PLAN_A1)
+    indicator = _indicator(demo, STRATEGIC_INDICATOR)
+    client = login(username)
+    for url in (
+        reverse("monitoring:goal-create", args=[plan.pk]),
+        reverse("monitoring:indicator-create", args=[plan.pk, indicator.goal_id]),
+        reverse("monitoring:target-create", args=[plan.pk, indicator.pk]),
+    ):
+        assert client.get(url).status_code == CHANGE[username], url
+
+
+def test_sekretariatsleder_builds_a_goal_with_an_indicator_and_targets(demo, login):
+    plan = demo.plan(PLAN_A1)
+    client = login("demo-sekretariatsleder")
+    strategic = Goal.objects.filter(plan=plan, level="strategic").first()
+    sub_agreement = plan.sub_agreements.get(title="Delaftale: Beskæftigelse")
+    response = client.post(
+        reverse("monitoring:goal-create", args=[plan.pk]),
+        {
+            "level": "sub",
+            "sub_agreement": sub_agreement.pk,
+            "contributes_to": strategic.pk,
+            "title": "Flere unge i lære",
+            "kind": "outcome",
+        },
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get(plan=plan, title="Flere unge i lære")
+    assert (goal.sub_agreement, goal.contributes_to) == (sub_agreement, strategic)
+    intervention = sub_agreement.interventions.first()
+    response = client.post(
+        reverse("monitoring:indicator-create", args=[plan.pk, goal.pk]),
+        {
+            "name": "Unge i læreplads",
+            "unit": "antal",
+            "direction": "higher",
+            "data_source": "municipality",
+            "frequency": "yearly",
+            "baseline_value": "12",
+            "baseline_date": "2024-01-01",
+            "interventions": [intervention.pk],
+            "on_track_threshold": "0,90",
+            "at_risk_threshold": "0,60",
+            "target_value": "20",
+            "target_date": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    indicator = goal.indicators.get()
+    assert list(indicator.interventions.all()) == [intervention]
+    assert [(t.value, t.due_date) for t in indicator.targets.all()] == [(Decimal(20), date(2026, 12, 31))]
+    response = client.post(
+        reverse("monitoring:target-create", args=[plan.pk, indicator.pk]),
+        {"value": "16", "due_date": "2025-12-31", "note": "Delmål"},
+    )
+    assert response.status_code == 302
+    assert indicator.targets.count() == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"level": "sub", "title": "Delmål uden delaftale", "kind": "outcome"},
+        {"level": "strategic", "title": "Flere børn og unge gennemfører en uddannelse", "kind": "outcome"},  # taken
+        {"level": "strategic", "title": "", "kind": "outcome"},
+    ],
+)
+def test_bad_goal_changes_nothing(demo, login, data):
+    plan = demo.plan(PLAN_A1)
+    before = Goal.objects.count()
+    response = login("demo-sekretariatsleder").post(reverse("monitoring:goal-create", args=[plan.pk]), data)
+    assert response.status_code == 200 and response.context["form"].errors
+    assert Goal.objects.count() == before
+
+
+def test_bad_indicator_changes_nothing(demo, login):
+    plan = demo.plan(PLAN_A1)
+    goal = Goal.objects.filter(plan=plan, level="strategic").first()
+    before = (Indicator.objects.count(), Target.objects.count())
+    data = {
+        "name": "LBF uden kode",
+        "unit": "%",
+        "direction": "higher",
+        "data_source": "lbf",
+        "frequency": "half_yearly",
+        "baseline_value": "12",
+        "baseline_date": "2024-01-01",
+        "on_track_threshold": "0,90",
+        "at_risk_threshold": "0,60",
+        "target_value": "20",
+        "target_date": "2023-12-31",
+    }
+    response = login("demo-sekretariatsleder").post(
+        reverse("monitoring:indicator-create", args=[plan.pk, goal.pk]), data
+    )
+    form = response.context["form"]
+    assert "lbf_indicator_code" in form.errors and "target_date" in form.errors
+    assert (Indicator.objects.count(), Target.objects.count()) == before
