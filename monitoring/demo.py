@@ -581,15 +581,13 @@ def seed(world: DemoWorld) -> None:
     for index, plan in enumerate(world.plans):
         for position, spec in enumerate(GOALS[: GOALS_PER_PLAN[index]]):
             strategic = _goal(plan, spec, position, Goal.Level.STRATEGIC, None)
+            # The delaftale of the goal's indsatsområde (missing only if the catalogue was wiped).
+            sub_agreement = SubAgreement.objects.filter(plan=plan, thematic_area__name=spec.thematic_area).first()
             pairs = [(strategic, spec)]
-            if spec.sub_goal:
+            if spec.sub_goal and sub_agreement:
                 pairs.append((_goal(plan, spec.sub_goal, position, Goal.Level.SUB, strategic), spec.sub_goal))
             for goal, goal_spec in pairs:
-                interventions = list(
-                    SubAgreement.objects.get(
-                        plan=plan, thematic_area__name=goal_spec.thematic_area
-                    ).interventions.order_by("name")[:2]
-                )
+                interventions = list(sub_agreement.interventions.order_by("name")[:2]) if sub_agreement else []
                 for number, indicator_spec in enumerate(goal_spec.indicators):
                     indicator, created = _indicator(goal, plan, indicator_spec, number)
                     if created:
