@@ -4,7 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import CooperationAgreement, Organisation, RoleAssignment
+from .models import (
+    Commitment,
+    CooperationAgreement,
+    Intervention,
+    Organisation,
+    Plan,
+    RoleAssignment,
+    SubAgreement,
+)
 
 
 @transaction.atomic
@@ -41,3 +49,78 @@ def cooperation_agreement_new_version(
 
 def local_party_kinds() -> set[str]:
     return {kind for kind in Organisation.Kind.values if kind != Organisation.Kind.FUNDER}
+
+
+# --- Interventions and commitments (used by the REST API; views may use them too) ---------------
+
+INTERVENTION_FIELDS = (
+    "sub_agreement",
+    "name",
+    "description",
+    "responsible_partner",
+    "status",
+    "start_date",
+    "end_date",
+)
+COMMITMENT_FIELDS = (
+    "party",
+    "plan",
+    "sub_agreement",
+    "year",
+    "form",
+    "amount",
+    "hours",
+    "delivered_amount",
+    "delivered_hours",
+    "note",
+)
+
+
+def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def intervention_create(
+    *, sub_agreement: SubAgreement, name: str, responsible_partner: Organisation, **fields
+) -> Intervention:
+    """Create an indsats under a delaftale. Raises ValidationError on invalid input; nothing is saved then."""
+    intervention = Intervention(
+        sub_agreement=sub_agreement, name=name, responsible_partner=responsible_partner
+    )
+    _apply(intervention, fields, INTERVENTION_FIELDS)
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+@transaction.atomic
+def intervention_update(*, intervention: Intervention, **fields) -> Intervention:
+    """Change an indsats' fields; validated as a whole before saving."""
+    _apply(intervention, fields, INTERVENTION_FIELDS)
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+@transaction.atomic
+def commitment_create(*, party: Organisation, plan: Plan, year: int, form: str, **fields) -> Commitment:
+    """Record a party's medfinansiering of a plan for a year. Raises ValidationError on invalid input."""
+    commitment = Commitment(party=party, plan=plan, year=year, form=form)
+    _apply(commitment, fields, COMMITMENT_FIELDS)
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(*, commitment: Commitment, **fields) -> Commitment:
+    """Change a commitment (e.g. record what was delivered); validated as a whole before saving."""
+    _apply(commitment, fields, COMMITMENT_FIELDS)
+    commitment.full_clean()
+    commitment.save()
+    return commitment

@@ -11,6 +11,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("profil/tokens/", views.api_token_list_view, name="api-tokens"),
+    path("profil/tokens/<int:token_id>/tilbagekald/", views.api_token_revoke_view, name="api-token-revoke"),
+    path("api/v1/", include("portal.api")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
