@@ -306,6 +306,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_local",
         ]
         validators = []
+        extra_kwargs = {
+            name: {"min_value": 0} for name in ("amount", "hours", "delivered_amount", "delivered_hours")
+        }
 
     def validate(self, attrs: dict) -> dict:
         instance = self.instance

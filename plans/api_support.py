@@ -16,6 +16,7 @@ How a resource is built (see ``plans/api.py``):
 from collections.abc import Callable
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -49,6 +50,8 @@ def validation_error_detail(exc: DjangoValidationError) -> dict:
     """A Django ValidationError as DRF field errors; errors without a field go under ``non_field_errors``."""
     detail = get_error_detail(exc)
     if isinstance(detail, dict):
+        if NON_FIELD_ERRORS in detail:
+            detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         return detail
     return {"non_field_errors": detail}
 

@@ -8,6 +8,7 @@ Every error answer is ``{"detail": "<message>", "errors": ...}``:
 A Django ``ValidationError`` that escapes a service is a 400 too, never a 500.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -51,6 +52,8 @@ def exception_handler(exc, context):
 
     if isinstance(exc, DjangoValidationError):
         detail = get_error_detail(exc)
+        if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
+            detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail if isinstance(detail, dict) else {"non_field_errors": detail})
     response = drf_exception_handler(exc, context)
     if response is None:
