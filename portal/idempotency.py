@@ -10,7 +10,8 @@ header, for every resource, without the resource doing anything:
    that same transaction, anything else rolls the transaction back and is not stored (the client
    may fix the request and retry with the same key).
 3. Two concurrent requests with one key: the unique constraint lets one commit; the other's
-   writes are rolled back and it answers with the stored result (or 422).
+   writes are rolled back (also when they failed on the winner's rows) and it answers with the
+   stored result (or 422).
 Keys are kept for ``IdempotencyKey.RETENTION`` (24 hours); an older key counts as new.
 """
 
@@ -54,6 +55,10 @@ def _request_user(request):
     return user if user is not None and user.is_authenticated else None
 
 
+def stored_record(user, key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.filter(user=user, key=key).first()
+
+
 def _replay(record: IdempotencyKey, request_fingerprint: str) -> HttpResponse:
     if record.fingerprint != request_fingerprint:
         return JsonResponse(
@@ -84,7 +89,7 @@ class IdempotencyMiddleware:
         if user is None:
             return self.get_response(request)  # unauthenticated: the view answers 401/403
         request_fingerprint = fingerprint(request)
-        record = IdempotencyKey.objects.filter(user=user, key=key).first()
+        record = stored_record(user, key)
         if record is not None:
             if not record.is_stale():
                 return _replay(record, request_fingerprint)
@@ -107,8 +112,13 @@ class IdempotencyMiddleware:
                     transaction.set_rollback(True)
         except IntegrityError:
             # A concurrent request with the same key committed first; ours was rolled back.
-            record = IdempotencyKey.objects.filter(user=user, key=key).first()
+            record = stored_record(user, key)
             if record is None:
                 raise
             return _replay(record, request_fingerprint)
+        if not 200 <= response.status_code < 300:
+            # Failed, perhaps because a concurrent request with the same key did the work first.
+            record = stored_record(user, key)
+            if record is not None:
+                return _replay(record, request_fingerprint)
         return response
