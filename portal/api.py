@@ -61,6 +61,7 @@ ERROR_DESCRIPTIONS = {
     "401": "Mangler, ugyldigt, udløbet eller tilbagekaldt token",
     "403": "Synligt objekt, som brugeren ikke må ændre",
     "404": "Findes ikke eller er uden for brugerens adgang",
+    "415": "Indholdet skal være JSON (Content-Type: application/json)",
     "422": "Idempotency-Key er brugt til en anden forespørgsel",
     "429": "For mange forespørgsler (throttling)",
 }
@@ -80,11 +81,14 @@ def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for url, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
             codes = ["401", "403", "429"]
             if method == "get":
                 codes += ["400", "404"]
             if method in {"post", "put", "patch"}:
-                codes += ["400", "422"]
+                codes += ["400", "415", "422"]
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             if "{" in url:
                 codes.append("404")
@@ -109,8 +113,9 @@ def build_router() -> DefaultRouter:
 
 router = build_router()
 
+app_name = "api"  # URL names: "api:plan-list", "api:schema", "api:docs"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
 ]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -72,6 +73,20 @@ def api_token_revoke_view(request, token_id: int):
     api_token_revoke(token=token)
     messages.success(request, _("Tokenet «%(name)s» er tilbagekaldt.") % {"name": token.name})
     return redirect("api-tokens")
+
+
+def page_not_found(request, exception=None):
+    """404 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ikke fundet."), "errors": {}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Serverfejl."), "errors": {}}, status=500)
+    return defaults.server_error(request)
 
 
 def _database_status() -> str:
