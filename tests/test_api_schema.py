@@ -7,6 +7,8 @@ import re
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -67,7 +69,16 @@ CHECKS = [
 
 @pytest.fixture
 def admin_token(api):
-    return api("demo-admin").key
+    """A token for the schemathesis run; the WSGI calls keep the test's database connection open.
+
+    Like Django's test client, disconnect close_old_connections, which would otherwise close the
+    test transaction's connection at the end of every request (PostgreSQL).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield api("demo-admin").key
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
