@@ -266,3 +266,20 @@ def test_a_concurrent_duplicate_whose_own_writes_succeed_is_rolled_back(demo, ap
     assert second["Idempotent-Replayed"] == "true"
     assert second.json() == first.json()
     assert created_count() == 0  # the duplicate's writes were rolled back with the failed key insert
+
+
+def test_purge_idempotency_keys_deletes_only_stale_records(demo, api):
+    import io
+
+    from django.core.management import call_command
+
+    client = api("demo-boligorg")
+    client.post(URL, items(demo, 1), format="json", HTTP_IDEMPOTENCY_KEY="keep")
+    client.post(URL, items(demo, 1, prefix="Bulkindsats gammel"), format="json", HTTP_IDEMPOTENCY_KEY="purge")
+    IdempotencyKey.objects.filter(key="purge").update(
+        created=IdempotencyKey.objects.get(key="purge").created - IdempotencyKey.RETENTION
+    )
+    call_command("purge_idempotency_keys", stdout=io.StringIO())
+    assert set(IdempotencyKey.objects.filter(key__in=["keep", "purge"]).values_list("key", flat=True)) == {
+        "keep"
+    }

@@ -130,11 +130,19 @@ def test_no_credentials_is_401_with_the_token_challenge(client, db):
     assert set(response.json()) == {"detail", "errors"}
 
 
-def test_session_login_works_for_the_browsable_api(login):
+@pytest.mark.parametrize("resource", list(RESOURCES))
+def test_session_login_works_for_the_browsable_api(login, clear_api_throttle, resource):
     client = login("demo-boligorg")
-    response = client.get("/api/v1/plans/", HTTP_ACCEPT="text/html")
+    response = client.get(f"/api/v1/{resource}/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
-    assert b"Helhedsplan Vestparken" in response.content
+    assert response["Content-Type"].startswith("text/html")
+    first = client.get(f"/api/v1/{resource}/").json()["results"][0]
+    assert client.get(f"/api/v1/{resource}/{first['id']}/", HTTP_ACCEPT="text/html").status_code == 200
+
+
+def test_api_root_lists_every_resource(login, clear_api_throttle):
+    body = login("demo-boligorg").get("/api/v1/").json()
+    assert set(body) == set(RESOURCES)
 
 
 # --- query counts: constant in the number of rows -------------------------------------------------

@@ -249,3 +249,17 @@ def test_api_writes_with_session_need_csrf(demo, client):
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_admin_lists_tokens_without_the_hash_and_can_revoke(demo, login):
+    token, _key = api_token_create(user=demo.user("demo-boligorg"), name="Adminsynligt")
+    client = login("demo-admin")
+    page = client.get("/admin/portal/apitoken/").content.decode()
+    assert "Adminsynligt" in page and token.key_hash not in page
+    assert token.key_hash not in client.get(f"/admin/portal/apitoken/{token.pk}/change/").content.decode()
+    response = client.post(
+        "/admin/portal/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
