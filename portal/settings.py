@@ -167,6 +167,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# A bulk API request carries up to 5,000 objects; allow bodies up to 10 MB (Django's default is 2.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+
 # The REST API (docs/api.md). Token authentication first, so a request without credentials is 401.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1000/hour").strip() or "1000/hour"
 REST_FRAMEWORK = {

@@ -75,6 +75,13 @@ def api_token_revoke_view(request, token_id: int):
     return redirect("api-tokens")
 
 
+def bad_request(request, exception=None):
+    """400 (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE) in the API's JSON error shape under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ugyldig forespørgsel."), "errors": {}}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request, exception=None):
     """404 in the API's JSON error shape under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):

@@ -283,3 +283,12 @@ def test_purge_idempotency_keys_deletes_only_stale_records(demo, api):
     assert set(IdempotencyKey.objects.filter(key__in=["keep", "purge"]).values_list("key", flat=True)) == {
         "keep"
     }
+
+
+def test_a_body_over_the_upload_limit_is_a_json_400(demo, api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = api("demo-boligorg")
+    response = client.post(URL, items(demo, 50), format="json", HTTP_IDEMPOTENCY_KEY="big")
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail", "errors"}
+    assert created_count() == 0
