@@ -21,10 +21,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from .access import Action, plans_for, sub_agreements_for
 from .api_support import (
     BulkCreateMixin,
-    ChangeCheckMixin,
     IntegerFilter,
+    ScopeCache,
     ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
     bulk_create_request,
+    serializer_scope,
     validation_error_detail,
 )
 from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement
@@ -77,41 +79,6 @@ class CommitmentFilter(filters.FilterSet):
 
 
 # --- scope helpers ------------------------------------------------------------------------------
-
-
-class ScopeCache:
-    """Ids the request's user may act on, computed once per request (so bulk stays at a few queries)."""
-
-    def __init__(self, user):
-        self.user = user
-        self._plans: dict[Action, set[int]] = {}
-        self._sub_agreements: dict[Action, set[int]] = {}
-
-    def plan_ids(self, action: Action) -> set[int]:
-        if action not in self._plans:
-            self._plans[action] = set(plans_for(self.user, action).values_list("pk", flat=True))
-        return self._plans[action]
-
-    def sub_agreement_ids(self, action: Action) -> set[int]:
-        if action not in self._sub_agreements:
-            self._sub_agreements[action] = set(
-                sub_agreements_for(self.user, action).values_list("pk", flat=True)
-            )
-        return self._sub_agreements[action]
-
-
-class ScopedViewSet(ChangeCheckMixin, viewsets.GenericViewSet):
-    lookup_value_regex = "[0-9]+"
-
-    @property
-    def scope(self) -> ScopeCache:
-        if not hasattr(self, "_scope"):
-            self._scope = ScopeCache(self.request.user)
-        return self._scope
-
-
-def _scope(serializer) -> ScopeCache:
-    return serializer.context["view"].scope
 
 
 def _visible_plans(user):
@@ -227,7 +194,7 @@ class InterventionSerializer(serializers.ModelSerializer):
         validators = []
 
     def validate_sub_agreement(self, sub_agreement: SubAgreement) -> SubAgreement:
-        if sub_agreement.pk not in _scope(self).sub_agreement_ids(Action.EDIT_CONTENT):
+        if sub_agreement.pk not in serializer_scope(self).sub_agreement_ids(Action.EDIT_CONTENT):
             raise PermissionDenied(
                 _("Du har ikke adgang til at ændre indsatser i delaftalen «%(title)s».")
                 % {"title": sub_agreement.title}
@@ -314,7 +281,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         instance = self.instance
         plan = attrs.get("plan", getattr(instance, "plan", None))
         party = attrs.get("party", getattr(instance, "party", None))
-        if plan is not None and party is not None and not may_commit(_scope(self), plan, party):
+        if plan is not None and party is not None and not may_commit(serializer_scope(self), plan, party):
             raise PermissionDenied(
                 _("Du har ikke adgang til at registrere medfinansiering for %(party)s i %(plan)s.")
                 % {"party": party, "plan": plan}

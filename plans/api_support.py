@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
-from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
+
+from .access import Action, plans_for, sub_agreements_for
 
 BULK_MAX_ITEMS = 5000
 
@@ -131,6 +133,44 @@ class ChangeCheckMixin:
         raise NotImplementedError
 
 
+class ScopeCache:
+    """Ids the request's user may act on, computed once per request (so bulk stays at a few queries)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._plans: dict[Action, set[int]] = {}
+        self._sub_agreements: dict[Action, set[int]] = {}
+
+    def plan_ids(self, action: Action) -> set[int]:
+        if action not in self._plans:
+            self._plans[action] = set(plans_for(self.user, action).values_list("pk", flat=True))
+        return self._plans[action]
+
+    def sub_agreement_ids(self, action: Action) -> set[int]:
+        if action not in self._sub_agreements:
+            self._sub_agreements[action] = set(
+                sub_agreements_for(self.user, action).values_list("pk", flat=True)
+            )
+        return self._sub_agreements[action]
+
+
+class ScopedViewSet(ChangeCheckMixin, viewsets.GenericViewSet):
+    """Base for writable resources: per-request ``scope`` cache, numeric ids, 403 on forbidden changes."""
+
+    lookup_value_regex = "[0-9]+"
+
+    @property
+    def scope(self) -> ScopeCache:
+        if not hasattr(self, "_scope"):
+            self._scope = ScopeCache(self.request.user)
+        return self._scope
+
+
+def serializer_scope(serializer) -> ScopeCache:
+    """The view's per-request ScopeCache, from inside a serializer."""
+    return serializer.context["view"].scope
+
+
 class BulkCreateMixin:
     """``POST`` one object or a list of up to ``bulk_max_items``: all are validated, all or none saved.
 
@@ -188,7 +228,3 @@ class BulkCreateMixin:
             if errors:
                 transaction.set_rollback(True)
         return instances, errors
-
-
-def deny(message) -> None:
-    raise PermissionDenied(message)

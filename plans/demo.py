@@ -359,7 +359,7 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
 
 def _user(username: str, password: str, **extra):
     first, last = DEMO_USERS[username]
-    user, created = get_user_model().objects.get_or_create(
+    user, _created = get_user_model().objects.get_or_create(
         username=username,
         defaults={"first_name": first, "last_name": last, "email": f"{username}@example.invalid", **extra},
     )
