@@ -86,6 +86,7 @@ def token(request, api):
     max_examples=10,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
