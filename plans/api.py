@@ -30,7 +30,13 @@ from .api_support import (
     validation_error_detail,
 )
 from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement
-from .services import commitment_create, commitment_update, intervention_create, intervention_update
+from .services import (
+    commitment_create,
+    commitment_update,
+    intervention_create,
+    intervention_create_many,
+    intervention_update,
+)
 
 # --- filters ------------------------------------------------------------------------------------
 
@@ -240,6 +246,9 @@ class InterventionViewSet(
 
     def create_instance(self, validated_data: dict) -> Intervention:
         return intervention_create(**validated_data)
+
+    def create_instances(self, items: list[dict]) -> list[Intervention]:
+        return intervention_create_many(items=items, history_user=self.request.user)
 
     def update_instance(self, instance: Intervention, data: dict) -> Intervention:
         return intervention_update(intervention=instance, **data)

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from .models import (
     Commitment,
@@ -76,6 +77,14 @@ COMMITMENT_FIELDS = (
 )
 
 
+class ItemErrors(ValidationError):
+    """Validation errors of a batch by item index (``item_errors``); nothing of the batch was saved."""
+
+    def __init__(self, item_errors: dict[int, ValidationError]):
+        self.item_errors = dict(sorted(item_errors.items()))
+        super().__init__(_("%(count)d elementer er ugyldige.") % {"count": len(item_errors)})
+
+
 def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -105,6 +114,50 @@ def intervention_update(*, intervention: Intervention, **fields) -> Intervention
     intervention.full_clean()
     intervention.save()
     return intervention
+
+
+@transaction.atomic
+def intervention_create_many(*, items: list[dict], history_user=None) -> list[Intervention]:
+    """Create many indsatser at once, all or none, in a fixed number of queries (bulk API).
+
+    Each item holds the fields of ``intervention_create`` with ``sub_agreement`` and
+    ``responsible_partner`` as loaded objects (the caller has looked them up, so their existence is
+    not re-checked per item). Every item is validated (``clean`` and field checks), names are
+    checked against each other and the database, then all are inserted with their history rows.
+    Raises ``ItemErrors`` with the failing items' indexes; then nothing is saved.
+    """
+    interventions: list[Intervention] = []
+    errors: dict[int, ValidationError] = {}
+    existing = set(
+        Intervention.objects.filter(
+            sub_agreement__in={item["sub_agreement"].pk for item in items},
+            name__in={item["name"] for item in items},
+        ).values_list("sub_agreement_id", "name")
+    )
+    seen: set[tuple[int, str]] = set()
+    for index, fields in enumerate(items):
+        intervention = Intervention()
+        _apply(intervention, fields, INTERVENTION_FIELDS)
+        try:
+            intervention.full_clean(
+                exclude=["sub_agreement", "responsible_partner"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            errors[index] = exc
+            continue
+        key = (intervention.sub_agreement_id, intervention.name)
+        if key in existing or key in seen:
+            errors[index] = ValidationError(
+                intervention.unique_error_message(Intervention, ("sub_agreement", "name"))
+            )
+            continue
+        seen.add(key)
+        interventions.append(intervention)
+    if errors:
+        raise ItemErrors(errors)
+    return bulk_create_with_history(interventions, Intervention, batch_size=500, default_user=history_user)
 
 
 @transaction.atomic
