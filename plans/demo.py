@@ -32,51 +32,12 @@ from .services import role_assign
 Kind = Organisation.Kind
 
 FIRST_NAMES = [
-    "Anne",
-    "Bo",
-    "Camilla",
-    "Dorthe",
-    "Erik",
-    "Fatima",
-    "Gitte",
-    "Hans",
-    "Ida",
-    "Jens",
-    "Karin",
-    "Lars",
-    "Mette",
-    "Niels",
-    "Ole",
-    "Pia",
-    "Rasmus",
-    "Sara",
-    "Tove",
-    "Ulrik",
-    "Vibeke",
-    "Yasmin",
-    "Ahmed",
-    "Birgitte",
+    "Anne", "Bo", "Camilla", "Dorthe", "Erik", "Fatima", "Gitte", "Hans", "Ida", "Jens", "Karin", "Lars",
+    "Mette", "Niels", "Ole", "Pia", "Rasmus", "Sara", "Tove", "Ulrik", "Vibeke", "Yasmin", "Ahmed", "Birgitte",
 ]
 LAST_NAMES = [
-    "Andersen",
-    "Bech",
-    "Christensen",
-    "Dahl",
-    "Eriksen",
-    "Frost",
-    "Holm",
-    "Jensen",
-    "Kjær",
-    "Lund",
-    "Madsen",
-    "Nielsen",
-    "Olsen",
-    "Poulsen",
-    "Rasmussen",
-    "Sørensen",
-    "Thomsen",
-    "Vestergaard",
-    "Østergaard",
+    "Andersen", "Bech", "Christensen", "Dahl", "Eriksen", "Frost", "Holm", "Jensen", "Kjær", "Lund",
+    "Madsen", "Nielsen", "Olsen", "Poulsen", "Rasmussen", "Sørensen", "Thomsen", "Vestergaard", "Østergaard",
 ]
 
 
@@ -214,16 +175,12 @@ def _organisations(world: DemoWorld) -> None:
         )
         world.municipalities[name] = municipality
         world.departments[name] = [
-            Organisation.objects.get_or_create(
-                kind=Kind.DEPARTMENT, name=f"{dep}, {name}", parent=municipality
-            )[0]
+            Organisation.objects.get_or_create(kind=Kind.DEPARTMENT, name=f"{dep}, {name}", parent=municipality)[0]
             for dep in departments
         ]
     for name in HOUSING_ORGS:
         world.housing_orgs[name] = Organisation.objects.get_or_create(kind=Kind.HOUSING_ORG, name=name)[0]
-    world.partners = [
-        Organisation.objects.get_or_create(kind=Kind.PARTNER, name=name)[0] for name in PARTNERS
-    ]
+    world.partners = [Organisation.objects.get_or_create(kind=Kind.PARTNER, name=name)[0] for name in PARTNERS]
 
 
 def _plan(world: DemoWorld, spec: PlanSpec, index: int) -> Plan:
@@ -329,11 +286,7 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
     this_year = date.today().year
     for year in plan.years:
         Commitment.objects.get_or_create(
-            party=world.funder,
-            plan=plan,
-            year=year,
-            form=Commitment.Form.CASH,
-            sub_agreement=None,
+            party=world.funder, plan=plan, year=year, form=Commitment.Form.CASH, sub_agreement=None,
             defaults={"amount": lbf, "delivered_amount": lbf if year < this_year else None},
         )
         for party, form, part, hours in local_parts:
@@ -343,11 +296,7 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
             if delivered is not None and form == Commitment.Form.OUTPOSTED_SERVICE and year == this_year - 1:
                 delivered = (amount * Decimal("0.8")).quantize(Decimal("1000"))
             Commitment.objects.get_or_create(
-                party=party,
-                plan=plan,
-                year=year,
-                form=form,
-                sub_agreement=None,
+                party=party, plan=plan, year=year, form=form, sub_agreement=None,
                 defaults={
                     "amount": amount,
                     "hours": hours,
@@ -373,12 +322,7 @@ def _user(username: str, password: str, **extra):
 def demo_person(user, organisation: Organisation, title: str) -> Person:
     person, _ = Person.objects.get_or_create(
         user=user,
-        defaults={
-            "name": user.get_full_name(),
-            "email": user.email,
-            "organisation": organisation,
-            "title": title,
-        },
+        defaults={"name": user.get_full_name(), "email": user.email, "organisation": organisation, "title": title},
     )
     return person
 
@@ -398,14 +342,12 @@ def _users(world: DemoWorld, password: str) -> None:
     role_assign(user=users["demo-koordinator-2"], role=Role.MUNICIPAL_COORDINATOR, organisation=aabaek)
     users["demo-boligorg"] = _user("demo-boligorg", password)
     role_assign(
-        user=users["demo-boligorg"],
-        role=Role.HOUSING_ORG_STAFF,
+        user=users["demo-boligorg"], role=Role.HOUSING_ORG_STAFF,
         organisation=world.housing_orgs["Boligselskabet Fjordhjem"],
     )
     users["demo-boligorg-2"] = _user("demo-boligorg-2", password)
     role_assign(
-        user=users["demo-boligorg-2"],
-        role=Role.HOUSING_ORG_STAFF,
+        user=users["demo-boligorg-2"], role=Role.HOUSING_ORG_STAFF,
         organisation=world.housing_orgs["Boligforeningen Åhave"],
     )
     # Board and steering-group roles come from memberships (governance.demo), like in real life.
