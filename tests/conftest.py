@@ -10,6 +10,9 @@ PLAN_A2 = "Helhedsplan Søndermarken"
 PLAN_B = "Helhedsplan Åbæk Øst"
 DEMO_PLANS = (PLAN_A1, PLAN_A2, PLAN_B)
 
+# Fixtures of the REST API tests (api, clear_api_throttle) live in their own module.
+pytest_plugins = ["tests.api_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -47,33 +50,3 @@ def login(client, db):
 
     return _login
 
-
-# --- REST API (tests/test_api_*.py) -------------------------------------------------------------
-
-
-@pytest.fixture
-def clear_api_throttle():
-    """Throttle counts live in the cache; start each API test from zero."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(db, clear_api_throttle):
-    """An API client authenticated with a fresh personal token: ``api('demo-boligorg')``."""
-    from rest_framework.test import APIClient
-
-    from portal.services import api_token_create
-
-    def _api(username: str, **token_kwargs) -> APIClient:
-        user = get_user_model().objects.get(username=username)
-        token, key = api_token_create(user=user, name="test", **token_kwargs)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        client.token, client.key, client.user = token, key, user
-        return client
-
-    return _api
