@@ -49,4 +49,3 @@ def login(client, db):
         return client
 
     return _login
-
