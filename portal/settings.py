@@ -6,6 +6,7 @@ turns on the production checks: a real ``SECRET_KEY`` is required and ``DEBUG`` 
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -172,6 +173,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 
 # The REST API (docs/api.md). Token authentication first, so a request without credentials is 401.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1000/hour").strip() or "1000/hour"
+if not re.fullmatch(r"[0-9]+/(s|m|h|d)[a-z]*", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must look like 1000/hour: {API_THROTTLE_RATE!r}")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
