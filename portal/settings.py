@@ -6,6 +6,7 @@ turns on the production checks: a real ``SECRET_KEY`` is required and ``DEBUG`` 
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "portal.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -167,12 +169,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# A bulk API request carries up to 5,000 objects; allow bodies up to 10 MB (Django's default is 2.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+
+# The REST API (docs/api.md). Token authentication first, so a request without credentials is 401.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1000/hour").strip() or "1000/hour"
+if not re.fullmatch(r"[0-9]+/(s|m|h|d)[a-z]*", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must look like 1000/hour: {API_THROTTLE_RATE!r}")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api_conventions.PortalPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api_auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "EXCEPTION_HANDLER": "portal.api_conventions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helhedsplan Portal API",
@@ -180,6 +198,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": "REST-API for helhedsplaner (docs/api.md). Godkendelse: `Authorization: Token <nøgle>`.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.add_error_responses",
+    ],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InterventionStatusEnum": "plans.models.Intervention.Status",
+        "CommitmentFormEnum": "plans.models.Commitment.Form",
+        "PlanPhaseEnum": "plans.models.Plan.Phase",
+        "MembershipRoleEnum": "governance.models.Membership.Role",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -15,6 +15,13 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("profil/tokens/", views.api_token_list_view, name="api-tokens"),
+    path("profil/tokens/<int:token_id>/tilbagekald/", views.api_token_revoke_view, name="api-token-revoke"),
+    path("api/v1/", include("portal.api", namespace="api")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "portal.views.bad_request"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,12 +1,16 @@
 """Thin views for the portal's own pages: home, plan list, plan page and the health check."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.selectors import plan_organisation_chart
 from monitoring.selectors import plan_goal_summary
@@ -14,6 +18,9 @@ from plans import access
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
 from .celery import app as celery_app
+from .forms import ApiTokenForm
+from .models import ApiToken
+from .services import api_token_create, api_token_revoke
 
 # The page each role lands on after login, most specific role first.
 LANDING_PAGES = [
@@ -47,6 +54,57 @@ def plan_detail_view(request, plan_id: int):
         "can_manage": access.can(request.user, access.MANAGE, plan),
     }
     return render(request, "portal/plan_detail.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token_list_view(request):
+    """Profil → API-tokens: the user's own tokens; a new key is shown once, in the answer to the POST."""
+    form = ApiTokenForm(request.POST or None)
+    new_key = new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_token, new_key = api_token_create(
+                user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created", "-pk")
+    context = {"form": form, "tokens": tokens, "new_key": new_key, "new_token": new_token}
+    return render(request, "portal/api_tokens.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    api_token_revoke(token=token)
+    messages.success(request, _("Tokenet «%(name)s» er tilbagekaldt.") % {"name": token.name})
+    return redirect("api-tokens")
+
+
+def bad_request(request, exception=None):
+    """400 (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE) in the API's JSON error shape under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ugyldig forespørgsel."), "errors": {}}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception=None):
+    """404 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ikke fundet."), "errors": {}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Serverfejl."), "errors": {}}, status=500)
+    return defaults.server_error(request)
 
 
 def _database_status() -> str:

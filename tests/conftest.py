@@ -10,6 +10,9 @@ PLAN_A2 = "Helhedsplan Søndermarken"
 PLAN_B = "Helhedsplan Åbæk Øst"
 DEMO_PLANS = (PLAN_A1, PLAN_A2, PLAN_B)
 
+# Fixtures of the REST API tests (api, clear_api_throttle) live in their own module.
+pytest_plugins = ["tests.api_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

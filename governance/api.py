@@ -1,0 +1,104 @@
+"""REST API for governance: bodies (bestyrelser, styregrupper) and their memberships, read-only.
+
+Meetings, decisions and action items join ``ROUTES`` here when they land. Every queryset starts
+from ``plans.access.plans_for(user, Action.VIEW)``; rows outside it are 404.
+"""
+
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+
+from plans.access import Action, plans_for
+from plans.api_support import IntegerFilter
+
+from .models import Body, Membership
+
+
+class BodyFilter(filters.FilterSet):
+    plan = IntegerFilter(field_name="plan_id", help_text="Helhedsplanens id.")
+    kind = filters.ChoiceFilter(choices=Body.Kind.choices)
+
+    class Meta:
+        model = Body
+        fields = ["plan", "kind"]
+
+
+class MembershipFilter(filters.FilterSet):
+    body = IntegerFilter(field_name="body_id", help_text="Organets id.")
+    plan = IntegerFilter(field_name="body__plan_id", help_text="Helhedsplanens id.")
+    role = filters.ChoiceFilter(choices=Membership.Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["body", "plan", "role"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Body
+        fields = [
+            "id",
+            "plan",
+            "kind",
+            "name",
+            "mandate",
+            "escalation_threshold",
+            "meetings_per_year",
+            "sub_agreements",
+        ]
+        read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "body",
+            "person",
+            "person_name",
+            "role",
+            "organisation",
+            "organisation_name",
+            "start_date",
+            "end_date",
+        ]
+        read_only_fields = fields
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Organer (bestyrelser og styregrupper) i de planer brugeren kan se."""
+
+    serializer_class = BodySerializer
+    filterset_class = BodyFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return (
+            Body.objects.filter(plan__in=plans_for(self.request.user, Action.VIEW))
+            .prefetch_related("sub_agreements")
+            .order_by("plan_id", "kind", "name", "pk")
+        )
+
+
+class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+    """Medlemskaber af organerne i de planer brugeren kan se."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return (
+            Membership.objects.filter(body__plan__in=plans_for(self.request.user, Action.VIEW))
+            .select_related("person", "organisation")
+            .order_by("body_id", "role", "person__name", "pk")
+        )
+
+
+ROUTES = [
+    ("bodies", BodyViewSet, "body"),
+    ("memberships", MembershipViewSet, "membership"),
+]

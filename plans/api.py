@@ -1,0 +1,343 @@
+"""REST API for the plans app: plans, sub-agreements (read-only), interventions and commitments.
+
+Who may do what (the same rule as the web pages, from ``plans.access``):
+- Everyone reads what ``Action.VIEW`` gives them; anything else is 404.
+- Interventions: created and changed by users with ``Action.EDIT_CONTENT`` on the delaftale
+  (sekretariat, the styregruppe owning it, boligorganisation staff of plans their organisation
+  is party to). ``POST`` takes one object or a list (bulk, all-or-nothing).
+- Commitments: created and changed by users with ``Action.COMMIT`` on the plan; a kommunal
+  koordinator only for the plan's own kommune and its forvaltninger, the sekretariatsleder
+  (``Action.MANAGE``) for any party.
+- A visible object the user may not change answers 403; nothing is ever deleted through the API.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from .access import Action, plans_for, sub_agreements_for
+from .api_support import (
+    BulkCreateMixin,
+    IntegerFilter,
+    ScopeCache,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    bulk_create_request,
+    serializer_scope,
+    validation_error_detail,
+)
+from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement
+from .services import (
+    commitment_create,
+    commitment_update,
+    intervention_create,
+    intervention_create_many,
+    intervention_update,
+)
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+class PlanFilter(filters.FilterSet):
+    municipality = IntegerFilter(field_name="municipality_id", help_text="Kommunens id.")
+    secretariat = IntegerFilter(field_name="secretariat_id", help_text="Sekretariatets id.")
+    phase = filters.ChoiceFilter(choices=Plan.Phase.choices)
+    funding_period = filters.ChoiceFilter(choices=FundingPeriod.choices)
+
+    class Meta:
+        model = Plan
+        fields = ["municipality", "secretariat", "phase", "funding_period"]
+
+
+class SubAgreementFilter(filters.FilterSet):
+    plan = IntegerFilter(field_name="plan_id", help_text="Helhedsplanens id.")
+    thematic_area = IntegerFilter(field_name="thematic_area_id", help_text="Indsatsområdets id.")
+
+    class Meta:
+        model = SubAgreement
+        fields = ["plan", "thematic_area"]
+
+
+class InterventionFilter(filters.FilterSet):
+    sub_agreement = IntegerFilter(field_name="sub_agreement_id", help_text="Delaftalens id.")
+    plan = IntegerFilter(field_name="sub_agreement__plan_id", help_text="Helhedsplanens id.")
+    responsible_partner = IntegerFilter(field_name="responsible_partner_id", help_text="Organisationens id.")
+    status = filters.ChoiceFilter(choices=Intervention.Status.choices)
+
+    class Meta:
+        model = Intervention
+        fields = ["sub_agreement", "plan", "responsible_partner", "status"]
+
+
+class CommitmentFilter(filters.FilterSet):
+    plan = IntegerFilter(field_name="plan_id", help_text="Helhedsplanens id.")
+    sub_agreement = IntegerFilter(field_name="sub_agreement_id", help_text="Delaftalens id.")
+    party = IntegerFilter(field_name="party_id", help_text="Partens (organisationens) id.")
+    year = IntegerFilter(field_name="year")
+    form = filters.ChoiceFilter(choices=Commitment.Form.choices)
+
+    class Meta:
+        model = Commitment
+        fields = ["plan", "sub_agreement", "party", "year", "form"]
+
+
+# --- scope helpers ------------------------------------------------------------------------------
+
+
+def _visible_plans(user):
+    return plans_for(user, Action.VIEW).order_by("pk")
+
+
+def _visible_sub_agreements(user):
+    return sub_agreements_for(user, Action.VIEW).order_by("pk")
+
+
+def _organisations(user):
+    return Organisation.objects.order_by("pk")
+
+
+def may_commit(scope: ScopeCache, plan: Plan, party: Organisation) -> bool:
+    """COMMIT on the plan; a koordinator (no MANAGE) only for the plan's kommune and its forvaltninger."""
+    if plan.pk in scope.plan_ids(Action.MANAGE):
+        return True
+    if plan.pk not in scope.plan_ids(Action.COMMIT):
+        return False
+    party_municipality = {
+        Organisation.Kind.MUNICIPALITY: party.pk,
+        Organisation.Kind.DEPARTMENT: party.parent_id,
+    }.get(party.kind)
+    return party_municipality == plan.municipality_id
+
+
+# --- plans and sub-agreements (read-only) --------------------------------------------------------
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+    secretariat_name = serializers.CharField(source="secretariat.name", read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "name",
+            "municipality",
+            "municipality_name",
+            "secretariat",
+            "secretariat_name",
+            "housing_organisations",
+            "areas",
+            "funding_period",
+            "start_date",
+            "end_date",
+            "phase",
+            "lbf_case_number",
+        ]
+        read_only_fields = fields
+
+
+class SubAgreementSerializer(serializers.ModelSerializer):
+    thematic_area_name = serializers.CharField(source="thematic_area.name", read_only=True)
+
+    class Meta:
+        model = SubAgreement
+        fields = ["id", "plan", "thematic_area", "thematic_area_name", "title", "description", "parties"]
+        read_only_fields = fields
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Helhedsplaner the user may see."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return plans_for(self.request.user, Action.VIEW).with_overview().order_by("name", "pk")
+
+
+class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Delaftaler the user may see (a styregruppemedlem sees only their group's)."""
+
+    serializer_class = SubAgreementSerializer
+    filterset_class = SubAgreementFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return (
+            sub_agreements_for(self.request.user, Action.VIEW)
+            .select_related("thematic_area")
+            .prefetch_related("parties")
+            .order_by("plan_id", "thematic_area__position", "title", "pk")
+        )
+
+
+# --- interventions ------------------------------------------------------------------------------
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    sub_agreement = ScopedPrimaryKeyRelatedField(scope=_visible_sub_agreements)
+    responsible_partner = ScopedPrimaryKeyRelatedField(scope=_organisations)
+    plan = serializers.IntegerField(source="sub_agreement.plan_id", read_only=True)
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "sub_agreement",
+            "plan",
+            "name",
+            "description",
+            "responsible_partner",
+            "status",
+            "start_date",
+            "end_date",
+        ]
+        # Uniqueness is checked by the service's full_clean (one place, also inside a bulk request).
+        validators = []
+
+    def validate_sub_agreement(self, sub_agreement: SubAgreement) -> SubAgreement:
+        if sub_agreement.pk not in serializer_scope(self).sub_agreement_ids(Action.EDIT_CONTENT):
+            raise PermissionDenied(
+                _("Du har ikke adgang til at ændre indsatser i delaftalen «%(title)s».")
+                % {"title": sub_agreement.title}
+            )
+        return sub_agreement
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Indsatser", description="Indsatser i de delaftaler brugeren kan se."),
+    create=extend_schema(
+        summary="Opret én eller flere indsatser",
+        description=(
+            "Send ét objekt eller en liste med op til 5.000. Alle valideres; enten gemmes alle, eller "
+            "ingen (400 med fejl pr. element og dets `index`). Brug `Idempotency-Key` ved genforsøg."
+        ),
+        request=bulk_create_request(InterventionSerializer, "InterventionCreate"),
+        responses={201: bulk_create_request(InterventionSerializer, "InterventionCreated")},
+    ),
+)
+class InterventionViewSet(
+    BulkCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Indsatser: read in scope; created and changed with EDIT_CONTENT on the delaftale."""
+
+    serializer_class = InterventionSerializer
+    filterset_class = InterventionFilter
+
+    def get_queryset(self):
+        return (
+            Intervention.objects.filter(sub_agreement__in=sub_agreements_for(self.request.user, Action.VIEW))
+            .select_related("sub_agreement")
+            .order_by("sub_agreement_id", "name", "pk")
+        )
+
+    def check_object_change(self, obj: Intervention) -> None:
+        if obj.sub_agreement_id not in self.scope.sub_agreement_ids(Action.EDIT_CONTENT):
+            raise PermissionDenied(_("Du har ikke adgang til at ændre denne indsats."))
+
+    def create_instance(self, validated_data: dict) -> Intervention:
+        return intervention_create(**validated_data)
+
+    def create_instances(self, items: list[dict]) -> list[Intervention]:
+        return intervention_create_many(items=items, history_user=self.request.user)
+
+    def update_instance(self, instance: Intervention, data: dict) -> Intervention:
+        return intervention_update(intervention=instance, **data)
+
+
+# --- commitments --------------------------------------------------------------------------------
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    party = ScopedPrimaryKeyRelatedField(scope=_organisations)
+    plan = ScopedPrimaryKeyRelatedField(scope=_visible_plans)
+    sub_agreement = ScopedPrimaryKeyRelatedField(
+        scope=_visible_sub_agreements, required=False, allow_null=True
+    )
+    is_local = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "party",
+            "plan",
+            "sub_agreement",
+            "year",
+            "form",
+            "amount",
+            "hours",
+            "delivered_amount",
+            "delivered_hours",
+            "note",
+            "is_local",
+        ]
+        validators = []
+        extra_kwargs = {
+            name: {"min_value": 0} for name in ("amount", "hours", "delivered_amount", "delivered_hours")
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        instance = self.instance
+        plan = attrs.get("plan", getattr(instance, "plan", None))
+        party = attrs.get("party", getattr(instance, "party", None))
+        if plan is not None and party is not None and not may_commit(serializer_scope(self), plan, party):
+            raise PermissionDenied(
+                _("Du har ikke adgang til at registrere medfinansiering for %(party)s i %(plan)s.")
+                % {"party": party, "plan": plan}
+            )
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Medfinansiering", description="Medfinansiering i de planer brugeren kan se."),
+)
+class CommitmentViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Medfinansiering: read in scope; created and changed with COMMIT on the plan."""
+
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        return (
+            Commitment.objects.filter(plan__in=plans_for(self.request.user, Action.VIEW))
+            .select_related("party", "plan")
+            .order_by("plan_id", "year", "party__name", "form", "pk")
+        )
+
+    def check_object_change(self, obj: Commitment) -> None:
+        if not may_commit(self.scope, obj.plan, obj.party):
+            raise PermissionDenied(_("Du har ikke adgang til at ændre denne medfinansiering."))
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = commitment_create(**serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(validation_error_detail(exc)) from exc
+
+    def update_instance(self, instance: Commitment, data: dict) -> Commitment:
+        return commitment_update(commitment=instance, **data)
+
+
+# The resources this app adds to /api/v1/ (composed by portal/api.py): (path, viewset, basename).
+ROUTES = [
+    ("plans", PlanViewSet, "plan"),
+    ("sub-agreements", SubAgreementViewSet, "sub-agreement"),
+    ("interventions", InterventionViewSet, "intervention"),
+    ("commitments", CommitmentViewSet, "commitment"),
+]

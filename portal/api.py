@@ -1,0 +1,121 @@
+"""The REST API under /api/v1/: one router composed from every app's ``api.ROUTES``.
+
+Each app keeps its serializers, filters and viewsets in ``<app>/api.py`` and lists its resources
+in ``ROUTES`` as ``(plural-kebab-path, viewset, basename)``; adding an app's resources is one line
+in ``APP_ROUTES``. Project-wide behaviour (token authentication, throttling, pagination, the error
+shape, Idempotency-Key) is configured in settings and applies to every resource.
+"""
+
+from django.urls import include, path
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+import governance.api
+import plans.api
+
+APP_ROUTES = [plans.api.ROUTES, governance.api.ROUTES]
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Documents ``Authorization: Token <key>`` in the OpenAPI schema (and the Swagger UI's Authorize)."""
+
+    target_class = "portal.api_auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Personligt API-token: `Token <nøgle>` (opret det under Profil → API-tokens).",
+        }
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Fejlsvar: `errors` er felt → beskeder; for en liste [{index, felt → beskeder}]; ellers {}."
+    ),
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "oneOf": [
+                {"type": "object", "additionalProperties": True},
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"index": {"type": "integer"}},
+                        "required": ["index"],
+                        "additionalProperties": True,
+                    },
+                },
+            ]
+        },
+    },
+    "required": ["detail", "errors"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Ugyldige data eller filtre",
+    "401": "Mangler, ugyldigt, udløbet eller tilbagekaldt token",
+    "403": "Synligt objekt, som brugeren ikke må ændre",
+    "404": "Findes ikke eller er uden for brugerens adgang",
+    "415": "Indholdet skal være JSON (Content-Type: application/json)",
+    "422": "Idempotency-Key er brugt til en anden forespørgsel",
+    "429": "For mange forespørgsler (throttling)",
+}
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 255},
+    "description": (
+        "Valgfri nøgle (fx et UUID): et genforsøg med samme nøgle og indhold giver det første svar igen."
+    ),
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Spectacular post-processing hook: document the shared error shape and Idempotency-Key everywhere."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for url, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
+            codes = ["401", "403", "429"]
+            if method == "get":
+                codes += ["400", "404"]
+            if method in {"post", "put", "patch"}:
+                codes += ["400", "415", "422"]
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+            if "{" in url:
+                codes.append("404")
+            for code in sorted(set(codes)):
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": ERROR_DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result
+
+
+def build_router() -> DefaultRouter:
+    router = DefaultRouter(trailing_slash=True)
+    for routes in APP_ROUTES:
+        for prefix, viewset, basename in routes:
+            router.register(prefix, viewset, basename=basename)
+    return router
+
+
+router = build_router()
+
+app_name = "api"  # URL names: "api:plan-list", "api:schema", "api:docs"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

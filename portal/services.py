@@ -1,0 +1,32 @@
+"""Writes in the portal app: personal API tokens."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import KEY_PREFIX_LENGTH, ApiToken, hash_key
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns it and its key (never stored, never shown again)."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("Udløbstidspunktet skal ligge i fremtiden.")})
+    key = ApiToken.generate_key()
+    token = ApiToken(user=user, name=name.strip(), key_prefix=key[:KEY_PREFIX_LENGTH], key_hash=hash_key(key))
+    token.expires_at = expires_at
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token from now on. Revoking twice keeps the first time."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,97 @@
+"""The OpenAPI schema: it validates, every documented path answers, Swagger UI is local, and schemathesis
+finds no server errors and no responses that contradict the schema."""
+
+import io
+import re
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis import checks as st_checks
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from portal.wsgi import application
+
+SCHEMA_URL = "/api/v1/schema/?format=json"
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target), stdout=io.StringIO())
+    text = target.read_text()
+    for resource in ("plans", "sub-agreements", "interventions", "commitments", "bodies", "memberships"):
+        assert f"/api/v1/{resource}/:" in text
+
+
+def test_schema_is_public_and_json(client, db):
+    response = client.get(SCHEMA_URL)
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+
+
+def test_every_documented_path_answers_for_the_admin(api):
+    client = api("demo-admin")
+    paths = client.get(SCHEMA_URL).json()["paths"]
+    list_paths = [path for path, ops in paths.items() if "get" in ops and "{" not in path]
+    assert len(list_paths) >= 6
+    for path in list_paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        first = response.json()["results"][0]
+        detail_path = f"{path}{{id}}/"
+        assert detail_path in paths
+        assert client.get(detail_path.replace("{id}", str(first["id"]))).status_code == 200
+
+
+def test_swagger_ui_uses_local_assets_only(login):
+    response = login("demo-boligorg").get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    external = re.findall(r"""(?:src|href)=["'](https?:)?//""", html)
+    assert external == []
+
+
+# --- schemathesis -------------------------------------------------------------------------------
+
+schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
+
+CHECKS = [
+    st_checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+]
+
+
+@pytest.fixture(params=["demo-admin", "demo-boligorg"])
+def token(request, api):
+    """A token for the schemathesis run; the WSGI calls keep the test's database connection open.
+
+    Like Django's test client, disconnect close_old_connections, which would otherwise close the
+    test transaction's connection at the end of every request (PostgreSQL).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield api(request.param).key
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_schemathesis_finds_no_server_errors_or_schema_violations(case, token):
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
