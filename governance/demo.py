@@ -19,7 +19,10 @@ GROUPS_LARGE = {
 }
 GROUPS_SMALL = {
     "Styregruppen for uddannelse og beskæftigelse": ["Uddannelse og livschancer", "Beskæftigelse"],
-    "Styregruppen for tryghed og fællesskab": ["Kriminalitetsforebyggelse", "Sammenhængskraft og medborgerskab"],
+    "Styregruppen for tryghed og fællesskab": [
+        "Kriminalitetsforebyggelse",
+        "Sammenhængskraft og medborgerskab",
+    ],
 }
 
 BOARD_TITLES = [
@@ -56,8 +59,11 @@ def _board(world: DemoWorld, plan: Plan, index: int) -> None:
     board, _ = Body.objects.get_or_create(
         plan=plan,
         kind=Body.Kind.BOARD,
-        defaults={"name": f"Bestyrelsen for {plan.name}", "meetings_per_year": 4,
-                  "escalation_threshold": 25000},
+        defaults={
+            "name": f"Bestyrelsen for {plan.name}",
+            "meetings_per_year": 4,
+            "escalation_threshold": 25000,
+        },
     )
     departments = world.departments[plan.municipality.name]
     housing_orgs = list(plan.housing_organisations.order_by("name"))

@@ -391,7 +391,7 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A bilag to an agenda item; the file lives under MEDIA_ROOT and is served only by an access-checked view."""
+    """A bilag to an agenda item: stored under MEDIA_ROOT, served only by an access-checked view."""
 
     agenda_item = models.ForeignKey(
         AgendaItem, verbose_name=_("dagsordenspunkt"), on_delete=models.CASCADE, related_name="attachments"
@@ -530,7 +530,8 @@ class Decision(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "Beslutningen er låst, fordi referatet er godkendt. Ret den med en ny version og en begrundelse."
+                        "Beslutningen er låst, fordi referatet er godkendt. "
+                        "Ret den med en ny version og en begrundelse."
                     )
                 )
 

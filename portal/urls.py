@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("planer/", views.plan_list_view, name="plan-list"),
     path("planer/<int:plan_id>/", views.plan_detail_view, name="plan-detail"),
+    path("", include("governance.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
