@@ -405,6 +405,7 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploadet af"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -432,6 +433,7 @@ class Minutes(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("godkendt af"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -484,6 +486,7 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("oprettet af"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -585,6 +588,7 @@ class SendOut(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("bestilt af"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
