@@ -1,4 +1,4 @@
-"""Bilag: checked by content and size, stored outside the web root, served only to those who may see the meeting."""
+"""Bilag: checked by content and size, stored outside the web root, served only to those who may see them."""
 
 import pytest
 from django.urls import reverse
@@ -102,7 +102,7 @@ def test_readers_cannot_upload(demo, login, media):
 
 @pytest.fixture
 def bilag(demo, login, media):
-    """One bilag on plan A1's board meeting, one on A1's steering-group meeting, one on plan B's board meeting."""
+    """One bilag each on plan A1's board meeting, A1's steering-group meeting and plan B's board meeting."""
     admin = login("demo-admin")
     result = {}
     for key, meeting in (
