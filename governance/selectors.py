@@ -113,6 +113,17 @@ def plan_meetings(*, user, plan: Plan) -> QuerySet[Meeting]:
     )
 
 
+def upcoming_meetings(*, user) -> QuerySet[Meeting]:
+    """Every upcoming meeting the user may see, soonest first, with plan and body."""
+    return (
+        meetings_for(user)
+        .filter(starts_at__gte=timezone.now())
+        .select_related("body__plan")
+        .annotate(item_count=Count("agenda_items", distinct=True))
+        .order_by("starts_at")
+    )
+
+
 def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
     """The agenda with everything the meeting page and the pack show, in a fixed number of queries."""
     decisions = Decision.objects.order_by("-version").select_related("created_by")

@@ -240,6 +240,22 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
     return item
 
 
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    """Remove an item (and its bilag) from an agenda; the items below move up."""
+    meeting = item.meeting
+    if not meeting.agenda_is_open:
+        raise ValidationError(_("Dagsordenen kan ikke ændres, når referatet er godkendt."))
+    if item.decisions.exists():
+        raise ValidationError(_("Punktet har en beslutning i referatet og kan ikke slettes."))
+    files = [(attachment.file.storage, attachment.file.name) for attachment in item.attachments.all()]
+    position = item.position
+    item.delete()
+    for later in meeting.agenda_items.filter(position__gt=position).order_by("position"):
+        AgendaItem.objects.filter(pk=later.pk).update(position=later.position - 1)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
 def attachment_add(*, item: AgendaItem, upload, user) -> Attachment:
     """Check the file's content and size, then store it; nothing is written when the check fails."""
     if not item.meeting.agenda_is_open:

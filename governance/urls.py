@@ -5,6 +5,7 @@ from . import views
 app_name = "governance"
 
 urlpatterns = [
+    path("moeder/", views.upcoming_meetings, name="upcoming-meetings"),
     path("planer/<int:plan_id>/moeder/", views.meeting_list, name="meeting-list"),
     path("planer/<int:plan_id>/moeder/nyt/", views.meeting_create, name="meeting-create"),
     path("planer/<int:plan_id>/beslutninger/", views.decision_register, name="decision-register"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("moeder/<int:meeting_id>/referat/", views.minutes_edit, name="minutes-edit"),
     path("moeder/<int:meeting_id>/referat/godkend/", views.minutes_approve, name="minutes-approve"),
     path("punkter/<int:item_id>/rediger/", views.agenda_item_edit, name="item-edit"),
+    path("punkter/<int:item_id>/slet/", views.agenda_item_delete, name="item-delete"),
     path("punkter/<int:item_id>/flyt/", views.agenda_item_move, name="item-move"),
     path("punkter/<int:item_id>/bilag/", views.attachment_upload, name="attachment-upload"),
     path("bilag/<int:attachment_id>/", views.attachment_download, name="attachment-download"),

@@ -53,6 +53,14 @@ def _can_manage(user, meeting) -> bool:
 
 
 @login_required
+def upcoming_meetings(request):
+    """Kommende møder across every plan the user may see, with send-out deadlines (the lead's overview)."""
+    meetings = list(selectors.upcoming_meetings(user=request.user))
+    late = [m for m in meetings if m.send_out_state() == "late"]
+    return render(request, "governance/upcoming_meetings.html", {"meetings": meetings, "late": late})
+
+
+@login_required
 def meeting_list(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     meetings = list(selectors.plan_meetings(user=request.user, plan=plan))
@@ -252,6 +260,19 @@ def agenda_item_edit(request, item_id: int):
     return render(
         request, "governance/agenda_item_form.html", {"meeting": meeting, "form": form, "item": item}
     )
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request, item_id: int):
+    item = _get_item_or_404(request.user, item_id, access.MANAGE)
+    try:
+        services.agenda_item_delete(item=item)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, _("Punktet er slettet."))
+    return redirect("governance:meeting-detail", item.meeting_id)
 
 
 @login_required

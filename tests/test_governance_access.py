@@ -94,3 +94,17 @@ def test_invited_guest_sees_the_meeting_within_their_plans(meetings, demo):
 def test_anonymous_is_sent_to_login(meetings, client):
     response = client.get(reverse("governance:meeting-detail", args=[meetings[A1_BOARD].pk]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("username", list(VISIBLE))
+def test_upcoming_overview_shows_only_visible_meetings(meetings, login, username):
+    response = login(username).get(reverse("governance:upcoming-meetings"))
+    assert response.status_code == 200
+    shown = {meeting.pk for meeting in response.context["meetings"]}
+    for key, meeting in meetings.items():
+        assert (meeting.pk in shown) is (key in VISIBLE[username]), key
+
+
+def test_upcoming_overview_warns_about_late_send_out(meetings, login):
+    body = login("demo-sekretariatsleder").get(reverse("governance:upcoming-meetings")).content.decode()
+    assert "har overskredet fristen" in body and "Fristen er overskredet" in body

@@ -339,3 +339,24 @@ def test_meeting_create_view_and_bad_input(demo, login):
     page = client.get(good["Location"])
     assert "Frist for udsendelse" in page.content.decode()
     assert login("demo-bestyrelse").post(url, {"body": board.pk}).status_code == 404
+
+
+def test_item_without_decision_can_be_deleted_and_items_move_up(demo, login):
+    client = login("demo-sekretariatsleder")
+    meeting = demo_meeting(PLAN_A1)
+    items = list(meeting.agenda_items.order_by("position"))
+    response = client.post(reverse("governance:item-delete", args=[items[0].pk]))
+    assert response.status_code == 302
+    assert list(meeting.agenda_items.order_by("position").values_list("pk", "position")) == [
+        (item.pk, number) for number, item in enumerate(items[1:], start=1)
+    ]
+
+
+def test_item_with_decision_or_by_reader_is_not_deleted(demo, login):
+    decision = approved_decision()
+    client = login("demo-sekretariatsleder")
+    client.post(reverse("governance:item-delete", args=[decision.agenda_item_id]))
+    assert AgendaItem.objects.filter(pk=decision.agenda_item_id).exists()
+    item = demo_meeting(PLAN_A1).agenda_items.first()
+    assert login("demo-bestyrelse").post(reverse("governance:item-delete", args=[item.pk])).status_code == 404
+    assert AgendaItem.objects.filter(pk=item.pk).exists()

@@ -129,3 +129,19 @@ def test_register_filters(meeting, login, demo):
     bad = client.get(url, {"date_from": "not-a-date"})
     assert bad.status_code == 200 and len(bad.context["decisions"]) == all_count
     assert AgendaItem.objects.exists()
+
+
+def test_upcoming_overview_is_constant(meeting, login, django_assert_max_num_queries):
+    client = login("demo-sekretariatsleder")
+    url = reverse("governance:upcoming-meetings")
+    small = _count(django_assert_max_num_queries, client, url, 20)
+    for number in range(20):
+        start = timezone.now() + timedelta(days=100 + number)
+        Meeting.objects.create(
+            body=meeting.body,
+            title=f"M{number}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            location="X",
+        )
+    assert _count(django_assert_max_num_queries, client, url, small) == small
