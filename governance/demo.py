@@ -180,6 +180,19 @@ BOARD_ITEMS_AUTUMN = [
         ["Beskæftigelse"],
     ),
 ]
+GROUP_ITEMS = [
+    (
+        "Lektiecaféens åbningstider",
+        AgendaItem.Kind.DECISION,
+        "Sekretariatet indstiller, at lektiecaféen holder åbent til kl. 19 om tirsdagen.",
+        "Styregruppen besluttede at udvide åbningstiden om tirsdagen fra næste måned.",
+        [
+            ("Aftal bemanding med frivilligcentret", "member", -5, ActionItem.Status.OPEN),
+            ("Informér forældrene om de nye tider", "lead", 20, ActionItem.Status.OPEN),
+        ],
+        ["Uddannelse og livschancer"],
+    ),
+]
 UPCOMING_ITEMS = [
     (
         "Forslag til justering af delmål for uddannelse",
@@ -324,7 +337,7 @@ def seed_meetings(world: DemoWorld) -> None:
                 group,
                 "Styregruppemøde (efterår)",
                 today - timedelta(days=28),
-                BOARD_ITEMS_SPRING[:1],
+                GROUP_ITEMS,
                 approve=True,
                 send=True,
                 lead_user=lead,

@@ -9,6 +9,20 @@ from .models import ActionItem, AgendaItem, Body, Meeting
 from .uploads import ALLOWED_LABEL
 
 
+class PortalFormMixin:
+    """Give widgets the design system's classes (form-input, form-select)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.FileInput):
+                continue
+            single_select = isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple)
+            css = "form-select" if single_select else "form-input"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -16,7 +30,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(PortalFormMixin, forms.Form):
     body = forms.ModelChoiceField(queryset=Body.objects.none(), label=_("Organ"))
     kind = forms.ChoiceField(choices=Meeting.Kind.choices, label=_("Mødetype"))
     title = forms.CharField(max_length=200, label=_("Titel"))
@@ -38,7 +52,7 @@ class MeetingForm(forms.Form):
         self.fields["invited_bodies"].queryset = bodies
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(PortalFormMixin, forms.Form):
     title = forms.CharField(max_length=200, label=_("Titel"))
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices, label=_("Type"))
     description = forms.CharField(
@@ -86,17 +100,17 @@ class AgendaItemForm(forms.Form):
         return data
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PortalFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Bilag"), help_text=_("%(types)s, højst 20 MB.") % {"types": ALLOWED_LABEL}
     )
 
 
-class SendOutForm(forms.Form):
+class SendOutForm(PortalFormMixin, forms.Form):
     resend = forms.BooleanField(required=False, label=_("Send igen til alle (genudsendelse)"))
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(PortalFormMixin, forms.Form):
     title = forms.CharField(max_length=300, label=_("Handling"))
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Ansvarlig"))
     due_date = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -107,12 +121,12 @@ class ActionItemForm(forms.Form):
         self.fields["owner"].queryset = people
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(PortalFormMixin, forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices, label=_("Status"))
     note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(PortalFormMixin, forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("Rettet beslutning"))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Begrundelse for rettelsen"))
 
@@ -127,7 +141,7 @@ ACTION_STATUS_FILTER = [
 ]
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(PortalFormMixin, forms.Form):
     q = forms.CharField(required=False, label=_("Søg"))
     body = forms.ModelChoiceField(queryset=Body.objects.none(), required=False, label=_("Organ"))
     sub_agreement = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, label=_("Delaftale"))

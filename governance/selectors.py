@@ -147,6 +147,11 @@ def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
     )
 
 
+def agenda_attachments(items: list[AgendaItem]) -> list[tuple[AgendaItem, Attachment]]:
+    """(item, bilag) pairs in agenda order, from the prefetched agenda (no query)."""
+    return [(item, attachment) for item in items for attachment in item.attachments.all()]
+
+
 def current_decision(item: AgendaItem) -> Decision | None:
     """The current version from the prefetched decisions (no query)."""
     return next((d for d in item.decisions.all() if d.is_current), None)

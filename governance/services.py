@@ -35,7 +35,7 @@ from .models import (
     ReminderLog,
     SendOut,
 )
-from .selectors import meeting_agenda, meeting_invitees, overdue_actions
+from .selectors import agenda_attachments, meeting_agenda, meeting_invitees, overdue_actions
 from .uploads import check_upload
 
 
@@ -316,11 +316,13 @@ def meeting_pack_pdf(*, meeting: Meeting) -> bytes:
     """The meeting pack: agenda with recommendations and the list of bilag, as PDF (WeasyPrint)."""
     from weasyprint import HTML
 
+    items = meeting_agenda(meeting=meeting)
     html = render_to_string(
         "governance/meeting_pack.html",
         {
             "meeting": meeting,
-            "items": meeting_agenda(meeting=meeting),
+            "items": items,
+            "attachments": agenda_attachments(items),
             "invitees": meeting_invitees(meeting=meeting),
             "for_pdf": True,
         },

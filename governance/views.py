@@ -29,7 +29,7 @@ from .forms import (
     SendOutForm,
 )
 from .ical import meetings_calendar
-from .models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision
+from .models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision, SendOut
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -133,12 +133,14 @@ def meeting_detail(request, meeting_id: int):
     items = selectors.meeting_agenda(meeting=meeting)
     for item in items:
         item.current_decision = selectors.current_decision(item)
+    send_outs = list(meeting.send_outs.select_related("requested_by")[:5])
     context = {
         "meeting": meeting,
         "plan": meeting.body.plan,
         "items": items,
         "invitees": selectors.meeting_invitees(meeting=meeting),
-        "send_outs": list(meeting.send_outs.select_related("requested_by")[:5]),
+        "send_outs": send_outs,
+        "has_pack": any(send_out.status == SendOut.Status.SENT and send_out.pack for send_out in send_outs),
         "minutes_versions": list(meeting.minutes.select_related("approved_by")),
         "can_manage": can_manage,
         "send_state": meeting.send_out_state(),
@@ -152,9 +154,11 @@ def meeting_detail(request, meeting_id: int):
 def meeting_agenda(request, meeting_id: int):
     """The printable agenda (the same template as the PDF meeting pack)."""
     meeting = selectors.get_meeting_or_404(request.user, meeting_id)
+    items = selectors.meeting_agenda(meeting=meeting)
     context = {
         "meeting": meeting,
-        "items": selectors.meeting_agenda(meeting=meeting),
+        "items": items,
+        "attachments": selectors.agenda_attachments(items),
         "invitees": selectors.meeting_invitees(meeting=meeting),
         "for_pdf": False,
     }
