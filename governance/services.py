@@ -1,5 +1,6 @@
 """Writes in the governance app: one function per use case, validated and atomic."""
 
+import logging
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from .models import (
 )
 from .selectors import agenda_attachments, meeting_agenda, meeting_invitees, overdue_actions
 from .uploads import check_upload
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -335,7 +338,11 @@ def _person_email(person) -> str:
 
 
 def send_out_deliver(*, send_out_id: int) -> SendOut | None:
-    """Build the pack and e-mail every invitee. Idempotent: only a queued send-out is delivered."""
+    """Build the pack and e-mail every invitee. Idempotent: only a queued send-out is delivered.
+
+    A failure marks the send-out failed (with the error) and returns None; a failed send-out does
+    not count as sent, so "Send dagsorden" works again without the resend flag.
+    """
     claimed = SendOut.objects.filter(pk=send_out_id, status=SendOut.Status.QUEUED).update(
         status=SendOut.Status.SENDING
     )
@@ -371,9 +378,10 @@ def send_out_deliver(*, send_out_id: int) -> SendOut | None:
             messages.append(message)
         with get_connection() as connection:
             connection.send_messages(messages)
-    except Exception as exc:
+    except Exception as exc:  # PDF, storage or SMTP: record it; the secretariat sees it and sends again
+        logger.exception("Send-out %s of meeting %s failed", send_out.pk, meeting.pk)
         SendOut.objects.filter(pk=send_out.pk).update(status=SendOut.Status.FAILED, error=str(exc)[:2000])
-        raise
+        return None
     now = timezone.now()
     with transaction.atomic():
         send_out.status = SendOut.Status.SENT

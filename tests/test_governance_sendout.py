@@ -109,3 +109,28 @@ def test_late_meeting_shows_warning_and_deadline(demo, login):
         reverse("governance:meeting-list", args=[meeting.body.plan_id])
     )
     assert "Fristen er overskredet" in listing.content.decode()
+
+
+def test_failed_send_out_is_recorded_and_can_be_sent_again(
+    demo, login, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    from governance import services
+
+    meeting = demo_meeting(PLAN_A1)
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "meeting_pack_pdf", broken)
+    client = login("demo-sekretariatsleder")
+    response = _send(client, meeting, capture=django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    failed = SendOut.objects.get(meeting=meeting)
+    assert failed.status == SendOut.Status.FAILED and "disk full" in failed.error
+    assert mail.outbox == []
+    meeting.refresh_from_db()
+    assert meeting.agenda_sent_at is None
+    monkeypatch.undo()
+    _send(client, meeting, capture=django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == len(expected_recipients(meeting))
+    assert SendOut.objects.filter(meeting=meeting, status=SendOut.Status.SENT, is_resend=False).count() == 1
