@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plans.models import Role, RoleAssignment
@@ -330,11 +330,36 @@ def meeting_pack_pdf(*, meeting: Meeting) -> bytes:
             "for_pdf": True,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def _person_email(person) -> str:
     return person.email or (person.user.email if person.user_id else "")
+
+
+def _agenda_messages(send_out: SendOut, meeting: Meeting):
+    """Build the pack PDF (kept on the send-out) and one e-mail per invitee address."""
+    pdf = meeting_pack_pdf(meeting=meeting)
+    local = timezone.localtime(meeting.starts_at)
+    filename = f"moedepakke-{local:%Y-%m-%d}-{meeting.pk}.pdf"
+    send_out.pack.save(filename, ContentFile(pdf), save=False)
+    recipients = sorted(
+        {email for person, _role in meeting_invitees(meeting=meeting) if (email := _person_email(person))}
+    )
+    url = settings.PORTAL_BASE_URL + reverse("governance:meeting-detail", args=[meeting.pk])
+    template = (
+        _("Opdateret dagsorden: %(title)s, %(date)s")
+        if send_out.is_resend
+        else _("Dagsorden: %(title)s, %(date)s")
+    )
+    subject = template % {"title": meeting.title, "date": f"{local:%d.%m.%Y kl. %H.%M}"}
+    body = render_to_string("governance/email/agenda.txt", {"meeting": meeting, "url": url, "local": local})
+    messages = []
+    for email in recipients:
+        message = EmailMessage(subject=subject, body=body, to=[email])
+        message.attach(filename, pdf, "application/pdf")
+        messages.append(message)
+    return messages, recipients
 
 
 def send_out_deliver(*, send_out_id: int) -> SendOut | None:
@@ -351,31 +376,9 @@ def send_out_deliver(*, send_out_id: int) -> SendOut | None:
     send_out = SendOut.objects.select_related("meeting__body__plan").get(pk=send_out_id)
     meeting = send_out.meeting
     try:
-        pdf = meeting_pack_pdf(meeting=meeting)
-        local = timezone.localtime(meeting.starts_at)
-        filename = f"moedepakke-{local:%Y-%m-%d}-{meeting.pk}.pdf"
-        send_out.pack.save(filename, ContentFile(pdf), save=False)
-        recipients = sorted(
-            {email for person, _role in meeting_invitees(meeting=meeting) if (email := _person_email(person))}
-        )
-        url = settings.PORTAL_BASE_URL + reverse("governance:meeting-detail", args=[meeting.pk])
-        subject = _("Dagsorden: %(title)s, %(date)s") % {
-            "title": meeting.title,
-            "date": f"{local:%d.%m.%Y kl. %H.%M}",
-        }
-        if send_out.is_resend:
-            subject = _("Opdateret dagsorden: %(title)s, %(date)s") % {
-                "title": meeting.title,
-                "date": f"{local:%d.%m.%Y kl. %H.%M}",
-            }
-        body = render_to_string(
-            "governance/email/agenda.txt", {"meeting": meeting, "url": url, "local": local}
-        )
-        messages = []
-        for email in recipients:
-            message = EmailMessage(subject=subject, body=body, to=[email])
-            message.attach(filename, pdf, "application/pdf")
-            messages.append(message)
+        # The pack and the e-mails are Danish whatever language the requesting page used.
+        with translation.override(settings.LANGUAGE_CODE):
+            messages, recipients = _agenda_messages(send_out, meeting)
         with get_connection() as connection:
             connection.send_messages(messages)
     except Exception as exc:  # PDF, storage or SMTP: record it; the secretariat sees it and sends again

@@ -134,3 +134,17 @@ def test_failed_send_out_is_recorded_and_can_be_sent_again(
     _send(client, meeting, capture=django_capture_on_commit_callbacks)
     assert len(mail.outbox) == len(expected_recipients(meeting))
     assert SendOut.objects.filter(meeting=meeting, status=SendOut.Status.SENT, is_resend=False).count() == 1
+
+
+def test_pack_and_mail_are_danish_whatever_the_page_language(
+    demo, login, media, django_capture_on_commit_callbacks
+):
+    from django.utils import formats, timezone, translation
+
+    meeting = demo_meeting(PLAN_A1)
+    client = login("demo-sekretariatsleder")
+    client.cookies["django_language"] = "en"
+    _send(client, meeting, capture=django_capture_on_commit_callbacks)
+    with translation.override("da"):
+        weekday = formats.date_format(timezone.localtime(meeting.starts_at), "l")
+    assert weekday in mail.outbox[0].body
