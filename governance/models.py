@@ -197,14 +197,6 @@ class Membership(models.Model):
                 raise ValidationError({"role": _("Organet har allerede en formand i perioden.")})
 
 
-class MeetingQuerySet(models.QuerySet):
-    def upcoming(self, now=None):
-        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
-
-    def past(self, now=None):
-        return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at")
-
-
 class Meeting(models.Model):
     """A meeting of a body: bestyrelsesmøde, styregruppemøde, fællesmøde or formøde."""
 
@@ -236,8 +228,6 @@ class Meeting(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     agenda_sent_at = models.DateTimeField(_("dagsorden udsendt"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[invited_bodies])
-
-    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("møde")
