@@ -141,6 +141,7 @@ def meeting_detail(request, meeting_id: int):
         "items": items,
         "invitees": selectors.meeting_invitees(meeting=meeting),
         "send_outs": send_outs,
+        "only_information": bool(items) and all(item.kind == AgendaItem.Kind.INFORMATION for item in items),
         "has_pack": any(send_out.status == SendOut.Status.SENT and send_out.pack for send_out in send_outs),
         "minutes_versions": list(meeting.minutes.select_related("approved_by")),
         "can_manage": can_manage,

@@ -25,10 +25,7 @@ EXPECTED = {
 }
 
 MATRIX = [
-    (username, action, plan_name)
-    for username in EXPECTED
-    for action in Action
-    for plan_name in DEMO_PLANS
+    (username, action, plan_name) for username in EXPECTED for action in Action for plan_name in DEMO_PLANS
 ]
 
 

@@ -137,3 +137,53 @@ def test_action_status_ignores_foreign_next_url(demo, login):
         {"status": "open", "next": "https://evil.example/"},
     )
     assert response.status_code == 302 and "evil" not in response["Location"]
+
+
+def test_joint_meeting_invites_the_other_bodies_and_refuses_foreign_ones(demo):
+    from django.core.exceptions import ValidationError
+
+    from governance import services
+    from governance.selectors import meeting_invitees, meetings_for
+
+    plan = demo.plan(PLAN_A1)
+    board = plan.bodies.get(kind="board")
+    group = plan.bodies.get(name="Styregruppen for uddannelse og beskæftigelse")
+    start = timezone.now() + timedelta(days=50)
+    foreign = demo.plan("Helhedsplan Åbæk Øst").bodies.get(kind="board")
+    before = Meeting.objects.count()
+    with pytest.raises(ValidationError):
+        services.meeting_create(
+            body=board,
+            kind=Meeting.Kind.JOINT,
+            title="Fællesmøde",
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            location="Rådhuset",
+            invited_bodies=[foreign],
+        )
+    assert Meeting.objects.count() == before
+    meeting = services.meeting_create(
+        body=board,
+        kind=Meeting.Kind.JOINT,
+        title="Fællesmøde",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        location="Rådhuset",
+        invited_bodies=[group],
+    )
+    invitees = {person.pk for person, _role in meeting_invitees(meeting=meeting)}
+    assert set(group.memberships.values_list("person_id", flat=True)) <= invitees
+    assert set(board.memberships.values_list("person_id", flat=True)) <= invitees
+    # A steering-group member does not see board meetings, but sees a joint meeting their group is invited to.
+    assert meetings_for(demo.user("demo-styregruppe")).filter(pk=meeting.pk).exists()
+    assert not meetings_for(demo.user("demo-styregruppe")).filter(body=board).exclude(pk=meeting.pk).exists()
+
+
+def test_information_only_agenda_gets_a_hint(demo, login):
+    meeting = demo_meeting(PLAN_A1, title="Bestyrelsesmøde (temamøde)")
+    body = login("demo-sekretariatsleder").get(reverse("governance:meeting-detail", args=[meeting.pk]))
+    assert "kun orienteringspunkter" in body.content.decode()
+    other = login("demo-sekretariatsleder").get(
+        reverse("governance:meeting-detail", args=[demo_meeting(PLAN_A1).pk])
+    )
+    assert "kun orienteringspunkter" not in other.content.decode()
