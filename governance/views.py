@@ -397,6 +397,8 @@ def minutes_edit(request, meeting_id: int):
         "items": items,
         "error_messages": error_messages,
         "action_form": ActionItemForm(people=people, prefix="action"),
+        "has_decisions": any(item.current_decision for item in items),
+        "status_choices": ActionItem.Status.choices,
     }
     return render(request, "governance/minutes_form.html", context)
 

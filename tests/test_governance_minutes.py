@@ -360,3 +360,18 @@ def test_item_with_decision_or_by_reader_is_not_deleted(demo, login):
     item = demo_meeting(PLAN_A1).agenda_items.first()
     assert login("demo-bestyrelse").post(reverse("governance:item-delete", args=[item.pk])).status_code == 404
     assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_carried_actions_can_be_followed_up_from_the_minutes_page(demo, login):
+    meeting = demo_meeting(PLAN_A1)
+    client = login("demo-sekretariatsleder")
+    url = reverse("governance:minutes-edit", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Opfølgning på tidligere handlingspunkter" in page
+    action = meeting.agenda_items.get(is_follow_up=True).carried_actions.first()
+    response = client.post(
+        reverse("governance:action-status", args=[action.pk]), {"status": "done", "next": url}
+    )
+    assert response["Location"] == url
+    action.refresh_from_db()
+    assert action.status == ActionItem.Status.DONE
