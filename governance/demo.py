@@ -211,6 +211,13 @@ def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
+def _weekday(day: date) -> date:
+    """Bodies meet on weekdays: move a Saturday or Sunday to the Monday after."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def _owner(key: str, world: DemoWorld, board: Body) -> Person:
     if key == "lead" and board.plan.secretariat.name == "Områdesekretariatet Fjordby":
         return world.users["demo-sekretariatsleder"].person
@@ -230,8 +237,8 @@ def _meeting(
     meeting = meeting_create(
         body=body,
         title=title,
-        starts_at=_at(day, 15),
-        ends_at=_at(day, 17),
+        starts_at=_at(_weekday(day), 15),
+        ends_at=_at(_weekday(day), 17),
         location=f"Beboerhuset, {body.plan.areas.order_by('name').first()}",
     )
     plan_sub_agreements = {
@@ -252,7 +259,7 @@ def _meeting(
         )
         created.append(item)
     if send:
-        sent_at = _at(send_out_deadline(day) - timedelta(days=2), 9)
+        sent_at = _at(send_out_deadline(_weekday(day)) - timedelta(days=2), 9)
         Meeting.objects.filter(pk=meeting.pk).update(
             status=Meeting.Status.AGENDA_SENT, agenda_sent_at=sent_at
         )
