@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -69,6 +70,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("invited_bodies",)
     date_hierarchy = "starts_at"
     inlines = [AgendaItemInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class GuestInline(admin.TabularInline):
@@ -99,6 +101,12 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("sub_agreements", "interventions")
     exclude = ("carried_actions",)
     inlines = [GuestInline, AttachmentInline]
+    ITEM_FIELDS = ("meeting", "position", "title", "kind", "description", "recommendation", "presenter")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.meeting.is_minutes_approved:
+            return (*self.ITEM_FIELDS, "sub_agreements", "interventions", "is_follow_up")
+        return ("is_follow_up",)
 
 
 @admin.register(Attachment)
@@ -144,10 +152,21 @@ class MinutesItemAdmin(SimpleHistoryAdmin):
 
 
 class ActionItemInline(admin.TabularInline):
+    """Status and notes can be followed up here; new actions on a locked decision need a correction."""
+
     model = ActionItem
     extra = 0
     fields = ("title", "owner", "due_date", "status", "note")
     autocomplete_fields = ("owner",)
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_locked) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_locked) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("title", "owner", "due_date") if obj is not None and obj.is_locked else ()
 
 
 @admin.register(Decision)

@@ -375,3 +375,43 @@ def test_carried_actions_can_be_followed_up_from_the_minutes_page(demo, login):
     assert response["Location"] == url
     action.refresh_from_db()
     assert action.status == ActionItem.Status.DONE
+
+
+def test_admin_keeps_approved_agenda_items_and_locked_actions_read_only(demo, login):
+    decision = approved_decision()
+    client = login("demo-admin")
+    item_page = client.get(reverse("admin:governance_agendaitem_change", args=[decision.agenda_item_id]))
+    assert item_page.status_code == 200
+    assert 'name="recommendation"' not in item_page.content.decode()
+    decision_page = client.get(
+        reverse("admin:governance_decision_change", args=[decision.pk])
+    ).content.decode()
+    assert 'name="actions-0-status"' in decision_page  # follow-up of status stays possible
+    assert 'name="actions-0-title"' not in decision_page
+    assert 'name="actions-__prefix__-title"' not in decision_page  # no new actions on a locked decision
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "meeting",
+        "agendaitem",
+        "attachment",
+        "minutes",
+        "minutesitem",
+        "decision",
+        "actionitem",
+        "sendout",
+        "reminderlog",
+        "calendartoken",
+    ],
+)
+def test_admin_pages_load(demo, login, model):
+    from django.apps import apps
+
+    client = login("demo-admin")
+    assert client.get(reverse(f"admin:governance_{model}_changelist")).status_code == 200
+    obj = apps.get_model("governance", model).objects.first()
+    if obj is not None:
+        assert client.get(reverse(f"admin:governance_{model}_change", args=[obj.pk])).status_code == 200
+        assert client.get(reverse(f"admin:governance_{model}_history", args=[obj.pk])).status_code == 200
