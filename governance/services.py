@@ -145,19 +145,27 @@ def meeting_sync_follow_up(*, meeting: Meeting) -> AgendaItem | None:
     """Carry the body's open action items from earlier meetings onto this meeting's agenda.
 
     Runs when a meeting is created and whenever its agenda is opened, until the agenda is sent.
-    Only the body's next meeting gets the item: once a meeting with the item has been sent, the
-    actions stay there until it is held and followed up.
+    Only the body's *next* meeting gets the item: a meeting waits while an earlier meeting of the
+    same body has no approved minutes yet (that one follows the actions up first). Once sent, the
+    item is left as it went out.
     """
     if meeting.status != Meeting.Status.PLANNED:
         return meeting.agenda_items.filter(is_follow_up=True).first()
-    open_actions = list(
-        ActionItem.objects.filter(
-            status=ActionItem.Status.OPEN,
-            decision__is_current=True,
-            decision__agenda_item__meeting__body_id=meeting.body_id,
-            decision__agenda_item__meeting__starts_at__lt=meeting.starts_at,
-        ).order_by("due_date", "pk")
+    earlier_pending = (
+        Meeting.objects.filter(body_id=meeting.body_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.MINUTES_APPROVED)
+        .exists()
     )
+    open_actions = []
+    if not earlier_pending:
+        open_actions = list(
+            ActionItem.objects.filter(
+                status=ActionItem.Status.OPEN,
+                decision__is_current=True,
+                decision__agenda_item__meeting__body_id=meeting.body_id,
+                decision__agenda_item__meeting__starts_at__lt=meeting.starts_at,
+            ).order_by("due_date", "pk")
+        )
     item = meeting.agenda_items.filter(is_follow_up=True).first()
     if not open_actions:
         if item is not None:

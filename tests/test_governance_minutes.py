@@ -267,17 +267,42 @@ def test_open_actions_are_carried_to_the_bodys_next_meeting(demo):
     assert not follow_up.carried_actions.exclude(decision__agenda_item__meeting__body=body).exists()
 
 
-def test_new_meeting_gets_follow_up_item_and_it_disappears_when_all_are_done(demo, login):
-    body = demo_meeting(PLAN_A1).body
-    start = timezone.now() + timedelta(days=200)
-    meeting = services.meeting_create(
-        body=body, title="Nyt møde", starts_at=start, ends_at=start + timedelta(hours=2), location="Rådhuset"
+def test_only_the_bodys_next_meeting_gets_the_follow_up_item(demo, login):
+    winter = demo_meeting(PLAN_A1)
+    later = demo_meeting(PLAN_A1, title="Bestyrelsesmøde (temamøde)")
+    assert winter.agenda_items.filter(is_follow_up=True).exists()
+    assert not later.agenda_items.filter(is_follow_up=True).exists()  # waits for the winter meeting
+    # A meeting planned before the winter meeting becomes the next one and takes the item over.
+    start = timezone.now() + timedelta(days=2)
+    sooner = services.meeting_create(
+        body=winter.body,
+        title="Ekstra møde",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        location="Her",
     )
-    item = meeting.agenda_items.get(is_follow_up=True)
+    item = sooner.agenda_items.get(is_follow_up=True)
     assert item.position == 1 and item.carried_actions.exists()
-    ActionItem.objects.filter(decision__agenda_item__meeting__body=body).update(status=ActionItem.Status.DONE)
-    login("demo-sekretariatsleder").get(reverse("governance:meeting-detail", args=[meeting.pk]))
-    assert not meeting.agenda_items.filter(is_follow_up=True).exists()
+    client = login("demo-sekretariatsleder")
+    client.get(reverse("governance:meeting-detail", args=[winter.pk]))
+    assert not winter.agenda_items.filter(is_follow_up=True).exists()
+
+
+def test_follow_up_item_disappears_when_all_actions_are_done(demo, login):
+    winter = demo_meeting(PLAN_A1)
+    ActionItem.objects.filter(decision__agenda_item__meeting__body=winter.body).update(
+        status=ActionItem.Status.DONE
+    )
+    login("demo-sekretariatsleder").get(reverse("governance:meeting-detail", args=[winter.pk]))
+    assert not winter.agenda_items.filter(is_follow_up=True).exists()
+
+
+def test_later_meeting_gets_the_item_once_earlier_minutes_are_approved(demo):
+    winter = demo_meeting(PLAN_A1)
+    later = demo_meeting(PLAN_A1, title="Bestyrelsesmøde (temamøde)")
+    Meeting.objects.filter(pk=winter.pk).update(status=Meeting.Status.MINUTES_APPROVED)
+    item = services.meeting_sync_follow_up(meeting=later)
+    assert item is not None and item.carried_actions.exists()
 
 
 def test_meeting_of_a_body_without_open_actions_has_no_follow_up(demo):
@@ -322,14 +347,15 @@ def test_meeting_create_view_and_bad_input(demo, login):
         },
     )
     assert no_place.status_code == 200 and Meeting.objects.count() == before
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     good = client.post(
         url,
         {
             "body": board.pk,
             "kind": "regular",
             "title": "Marts-møde",
-            "starts_at": "2027-03-01T15:00",
-            "ends_at": "2027-03-01T17:00",
+            "starts_at": f"{tomorrow}T15:00",
+            "ends_at": f"{tomorrow}T17:00",
             "location": "Rådhuset",
         },
     )
