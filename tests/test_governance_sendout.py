@@ -148,3 +148,13 @@ def test_pack_and_mail_are_danish_whatever_the_page_language(
     with translation.override("da"):
         weekday = formats.date_format(timezone.localtime(meeting.starts_at), "l")
     assert weekday in mail.outbox[0].body
+
+
+def test_pack_download_follows_meeting_access(demo, login, media, django_capture_on_commit_callbacks):
+    meeting = demo_meeting(PLAN_A1)
+    url = reverse("governance:meeting-pack", args=[meeting.pk])
+    assert login("demo-sekretariatsleder").get(url).status_code == 404  # nothing sent yet
+    _send(login("demo-sekretariatsleder"), meeting, capture=django_capture_on_commit_callbacks)
+    assert login("demo-koordinator").get(url).status_code == 200
+    for username in ("demo-styregruppe", "demo-koordinator-2", "demo-boligorg-2"):
+        assert login(username).get(url).status_code == 404
