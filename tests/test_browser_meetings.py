@@ -21,9 +21,6 @@ from governance.models import ActionItem, Attachment, Decision, Meeting, SendOut
 from .conftest import PLAN_A1
 from .governance_helpers import PDF_BYTES
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,9 +61,11 @@ def reseed_demo_afterwards(django_db_blocker):
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="da-DK")
