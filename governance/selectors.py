@@ -250,6 +250,23 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
     )
 
 
+def attach_action_history(decisions) -> list[Decision]:
+    """Give every action of these decisions ``changes``: its history rows, oldest first (one query)."""
+    decisions = list(decisions)
+    actions = {action.pk: action for decision in decisions for action in decision.actions.all()}
+    for action in actions.values():
+        action.changes = []
+    if actions:
+        rows = (
+            ActionItem.history.filter(id__in=list(actions))
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+        for row in rows:
+            actions[row.id].changes.append(row)
+    return decisions
+
+
 def overdue_actions(*, today: date) -> QuerySet[ActionItem]:
     """Every open action past its due date, with what a reminder needs."""
     return (

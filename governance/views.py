@@ -519,7 +519,9 @@ def decision_register(request, plan_id: int):
             action_status=data["action_status"] or "",
             q=(data["q"] or "").strip(),
         )
-    decisions = list(selectors.decision_register(user=request.user, plan=plan, filters=filters))
+    decisions = selectors.attach_action_history(
+        selectors.decision_register(user=request.user, plan=plan, filters=filters)
+    )
     context = {
         "plan": plan,
         "form": form,

@@ -441,3 +441,14 @@ def test_admin_pages_load(demo, login, model):
     if obj is not None:
         assert client.get(reverse(f"admin:governance_{model}_change", args=[obj.pk])).status_code == 200
         assert client.get(reverse(f"admin:governance_{model}_history", args=[obj.pk])).status_code == 200
+
+
+def test_register_shows_who_changed_an_action(demo, login):
+    action = approved_decision().actions.filter(status=ActionItem.Status.OPEN).first()
+    client = login("demo-sekretariatsleder")
+    client.post(reverse("governance:action-status", args=[action.pk]), {"status": "done"})
+    response = client.get(reverse("governance:decision-register", args=[demo.plan(PLAN_A1).pk]))
+    decision = next(d for d in response.context["decisions"] if d.pk == action.decision_id)
+    changes = next(a for a in decision.actions.all() if a.pk == action.pk).changes
+    assert changes[-1].status == "done" and changes[-1].history_user.username == "demo-sekretariatsleder"
+    assert "Signe Lauridsen" in response.content.decode()
