@@ -1,15 +1,28 @@
-"""Demo bodies and memberships for the demo world (see plans.demo). Idempotent."""
+"""Demo bodies, memberships, meetings, minutes, decisions and actions for the demo world. Idempotent."""
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from plans.demo import DemoWorld, demo_person, person_name
 from plans.models import Organisation, Person, Plan
 
-from .models import Body, Membership
-from .services import body_set_sub_agreements, membership_create
+from .models import ActionItem, AgendaItem, Body, Meeting, Membership
+from .services import (
+    MinutesEntry,
+    action_item_create,
+    action_item_set_status,
+    agenda_item_save,
+    body_set_sub_agreements,
+    meeting_create,
+    meeting_sync_follow_up,
+    membership_create,
+    minutes_approve,
+    minutes_save,
+)
+from .workdays import send_out_deadline
 
 # Steering groups per plan: name -> the thematic areas whose delaftaler the group owns.
 GROUPS_LARGE = {
@@ -19,7 +32,10 @@ GROUPS_LARGE = {
 }
 GROUPS_SMALL = {
     "Styregruppen for uddannelse og beskæftigelse": ["Uddannelse og livschancer", "Beskæftigelse"],
-    "Styregruppen for tryghed og fællesskab": ["Kriminalitetsforebyggelse", "Sammenhængskraft og medborgerskab"],
+    "Styregruppen for tryghed og fællesskab": [
+        "Kriminalitetsforebyggelse",
+        "Sammenhængskraft og medborgerskab",
+    ],
 }
 
 BOARD_TITLES = [
@@ -106,3 +122,236 @@ def seed(world: DemoWorld) -> None:
     for index, plan in enumerate(world.plans, start=1):
         _board(world, plan, index)
         _groups(world, plan, index)
+
+
+# --- Meetings, minutes, decisions and actions ---------------------------------------------------
+
+# (title, kind, recommendation, decision text or None, [(action title, owner key, due offset days, status)])
+BOARD_ITEMS_SPRING = [
+    (
+        "Lektiecaféen når ikke målgruppen",
+        AgendaItem.Kind.DECISION,
+        "Sekretariatet indstiller, at bestyrelsen flytter 150.000 kr. fra fritidsjob til lektiecaféens "
+        "opsøgende arbejde i resten af året.",
+        "Bestyrelsen godkendte omprioriteringen af 150.000 kr. til opsøgende arbejde i lektiecaféen.",
+        [
+            ("Revidér budgettet for delaftalen om uddannelse", "lead", -40, ActionItem.Status.DONE),
+            ("Aftal opsøgende indsats med skolerne", "member", -20, ActionItem.Status.OPEN),
+        ],
+        ["Uddannelse og livschancer"],
+    ),
+    (
+        "Forvaltningernes bidrag til jobcaféen",
+        AgendaItem.Kind.DECISION,
+        "Sekretariatet indstiller, at Beskæftigelsesforvaltningen genbesætter den udstationerede "
+        "jobkonsulent fra 1. i næste måned.",
+        "Bestyrelsen bad forvaltningen genbesætte stillingen og melde tilbage på næste møde.",
+        [("Meld tilbage om genbesættelse af jobkonsulent", "lead", -10, ActionItem.Status.OPEN)],
+        ["Beskæftigelse"],
+    ),
+    (
+        "Pixi-rapport for første kvartal",
+        AgendaItem.Kind.INFORMATION,
+        "",
+        None,
+        [],
+        [],
+    ),
+]
+BOARD_ITEMS_AUTUMN = [
+    (
+        "Tryghedsvandringer udvides til Nørre Enge",
+        AgendaItem.Kind.DECISION,
+        "Sekretariatet indstiller, at tryghedsvandringerne udvides til hele boligområdet.",
+        "Bestyrelsen godkendte udvidelsen af tryghedsvandringerne.",
+        [("Planlæg tryghedsvandringer for efteråret", "member", 30, ActionItem.Status.OPEN)],
+        ["Kriminalitetsforebyggelse"],
+    ),
+    (
+        "Drøftelse af målene for beskæftigelse",
+        AgendaItem.Kind.DISCUSSION,
+        "",
+        None,
+        [],
+        ["Beskæftigelse"],
+    ),
+]
+GROUP_ITEMS = [
+    (
+        "Lektiecaféens åbningstider",
+        AgendaItem.Kind.DECISION,
+        "Sekretariatet indstiller, at lektiecaféen holder åbent til kl. 19 om tirsdagen.",
+        "Styregruppen besluttede at udvide åbningstiden om tirsdagen fra næste måned.",
+        [
+            ("Aftal bemanding med frivilligcentret", "member", -5, ActionItem.Status.OPEN),
+            ("Informér forældrene om de nye tider", "lead", 20, ActionItem.Status.OPEN),
+        ],
+        ["Uddannelse og livschancer"],
+    ),
+]
+UPCOMING_ITEMS = [
+    (
+        "Forslag til justering af delmål for uddannelse",
+        AgendaItem.Kind.DECISION,
+        "Sekretariatet indstiller, at delmålet om karaktergennemsnit erstattes af et mål for overgang "
+        "til ungdomsuddannelse.",
+        None,
+        [],
+        ["Uddannelse og livschancer"],
+    ),
+    ("Status på medfinansiering", AgendaItem.Kind.INFORMATION, "", None, [], []),
+]
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _weekday(day: date) -> date:
+    """Bodies meet on weekdays: move a Saturday or Sunday to the Monday after."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _owner(key: str, world: DemoWorld, board: Body) -> Person:
+    if key == "lead" and board.plan.secretariat.name == "Områdesekretariatet Fjordby":
+        return world.users["demo-sekretariatsleder"].person
+    member = board.memberships.filter(person__user__isnull=False).select_related("person").first()
+    if member is None:
+        member = board.memberships.select_related("person").order_by("pk").first()
+    return member.person
+
+
+def _meeting(
+    world: DemoWorld, body: Body, title: str, day: date, items, *, approve: bool, send: bool, lead_user
+) -> Meeting:
+    existing = Meeting.objects.filter(body=body, title=title).first()
+    if existing is not None:
+        meeting_sync_follow_up(meeting=existing)
+        return existing
+    meeting = meeting_create(
+        body=body,
+        title=title,
+        starts_at=_at(_weekday(day), 15),
+        ends_at=_at(_weekday(day), 17),
+        location=f"Beboerhuset, {body.plan.areas.order_by('name').first()}",
+    )
+    plan_sub_agreements = {
+        sa.thematic_area.name: sa for sa in body.plan.sub_agreements.select_related("thematic_area")
+    }
+    created = []
+    for title_, kind, recommendation, _decision, _actions, areas in items:
+        item = agenda_item_save(
+            meeting=meeting,
+            title=title_,
+            kind=kind,
+            recommendation=recommendation,
+            description="Se bilag og sekretariatets notat.",
+            presenter=world.users["demo-sekretariatsleder"].person
+            if body.plan.secretariat.name.endswith("Fjordby")
+            else None,
+            sub_agreements=[plan_sub_agreements[a] for a in areas if a in plan_sub_agreements],
+        )
+        created.append(item)
+    if send:
+        sent_at = _at(send_out_deadline(_weekday(day)) - timedelta(days=2), 9)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=Meeting.Status.AGENDA_SENT, agenda_sent_at=sent_at
+        )
+        meeting.refresh_from_db()
+    if approve:
+        entries = {
+            item.pk: MinutesEntry(discussion="Punktet blev drøftet.", decision=spec[3] or "")
+            for item, spec in zip(created, items, strict=True)
+        }
+        minutes_save(meeting=meeting, user=lead_user, entries=entries)
+        for item, spec in zip(created, items, strict=True):
+            decision = item.decisions.filter(is_current=True).first()
+            for action_title, owner_key, due_offset, status in spec[4]:
+                action = action_item_create(
+                    decision=decision,
+                    title=action_title,
+                    owner=_owner(owner_key, world, body),
+                    due_date=timezone.localdate() + timedelta(days=due_offset),
+                )
+                if status != ActionItem.Status.OPEN:
+                    action_item_set_status(action=action, status=status, note="Udført som aftalt.")
+        minutes_approve(meeting=meeting, user=lead_user)
+    return meeting
+
+
+@transaction.atomic
+def seed_meetings(world: DemoWorld) -> None:
+    """Past meetings with approved minutes and overdue actions; upcoming ones, one already late to send."""
+    today = timezone.localdate()
+    for plan in world.plans:
+        board = Body.objects.get(plan=plan, kind=Body.Kind.BOARD)
+        lead = world.users["demo-sekretariatsleder"] if plan.secretariat.name.endswith("Fjordby") else None
+        _meeting(
+            world,
+            board,
+            "Bestyrelsesmøde (sommer)",
+            today - timedelta(days=120),
+            BOARD_ITEMS_SPRING,
+            approve=True,
+            send=True,
+            lead_user=lead,
+        )
+        _meeting(
+            world,
+            board,
+            "Bestyrelsesmøde (efterår)",
+            today - timedelta(days=35),
+            BOARD_ITEMS_AUTUMN,
+            approve=True,
+            send=True,
+            lead_user=lead,
+        )
+        # Six calendar days ahead: the 10-working-day deadline has passed and nothing is sent.
+        _meeting(
+            world,
+            board,
+            "Bestyrelsesmøde (vinter)",
+            today + timedelta(days=6),
+            UPCOMING_ITEMS,
+            approve=False,
+            send=False,
+            lead_user=lead,
+        )
+        _meeting(
+            world,
+            board,
+            "Bestyrelsesmøde (temamøde)",
+            today + timedelta(days=70),
+            UPCOMING_ITEMS[1:],
+            approve=False,
+            send=False,
+            lead_user=lead,
+        )
+        group = (
+            Body.objects.filter(plan=plan, sub_agreements__thematic_area__name="Uddannelse og livschancer")
+            .distinct()
+            .first()
+        )
+        if group is not None:
+            _meeting(
+                world,
+                group,
+                "Styregruppemøde (efterår)",
+                today - timedelta(days=28),
+                GROUP_ITEMS,
+                approve=True,
+                send=True,
+                lead_user=lead,
+            )
+            _meeting(
+                world,
+                group,
+                "Styregruppemøde (vinter)",
+                today + timedelta(days=30),
+                UPCOMING_ITEMS[1:],
+                approve=False,
+                send=False,
+                lead_user=lead,
+            )

@@ -1,13 +1,18 @@
 """Reads in the governance app, always starting from the access rule."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from plans.models import Plan
+from plans.access import Action, plans_for, plans_for_roles
+from plans.models import Person, Plan, Role, RoleAssignment
 from plans.selectors import plan_sub_agreements
 
-from .models import Body, Membership
+from .models import ActionItem, AgendaItem, Attachment, Body, Decision, Guest, Meeting, Membership
 
 
 @dataclass
@@ -46,4 +51,233 @@ def plan_organisation_chart(*, user, plan: Plan) -> OrganisationChart:
     unowned = [sa for sa in sub_agreements if sa.pk not in owned]
     return OrganisationChart(
         boards=boards, groups=groups, sub_agreements=sub_agreements, unowned_sub_agreements=unowned
+    )
+
+
+# --- Meetings, agendas, decisions -------------------------------------------------------------
+
+# Roles that see every meeting of a plan they reach; board and steering-group members see less.
+PLAN_WIDE_ROLES = frozenset(Role) - {Role.BOARD_MEMBER, Role.STEERING_GROUP_MEMBER}
+
+
+def _invited_condition(user) -> Q:
+    """Meetings the user's person is invited to: member of the body or an invited body, or a guest."""
+    bodies = Membership.objects.current().filter(person__user_id=user.pk).values("body")
+    return (
+        Q(body__in=bodies)
+        | Q(pk__in=Meeting.invited_bodies.through.objects.filter(body__in=bodies).values("meeting"))
+        | Q(pk__in=Guest.objects.filter(person__user_id=user.pk).values("agenda_item__meeting"))
+    )
+
+
+def meetings_for(user, action: Action = Action.VIEW) -> QuerySet[Meeting]:
+    """The meetings ``user`` may see (VIEW) or prepare (MANAGE), always inside ``plans_for``.
+
+    Secretariat, kommune and boligorganisation roles see every meeting of their plans; a board
+    member sees the board's meetings; a steering-group member their group's meetings; anyone
+    sees the meetings they are invited to, within plans they may see.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Meeting.objects.none()
+    if action != Action.VIEW:
+        return Meeting.objects.filter(body__plan__in=plans_for(user, action).values("pk"))
+    steering_sub_agreements = RoleAssignment.objects.filter(
+        user_id=user.pk, role=Role.STEERING_GROUP_MEMBER
+    ).values("sub_agreement")
+    condition = (
+        Q(body__plan__in=plans_for_roles(user, PLAN_WIDE_ROLES).values("pk"))
+        | Q(
+            body__kind__in=Body.BOARD_KINDS,
+            body__plan__in=plans_for_roles(user, {Role.BOARD_MEMBER}).values("pk"),
+        )
+        | Q(body__in=Body.objects.filter(sub_agreements__in=steering_sub_agreements).values("pk"))
+        | _invited_condition(user)
+    )
+    return Meeting.objects.filter(condition, body__plan__in=plans_for(user, Action.VIEW).values("pk"))
+
+
+def get_meeting_or_404(user, meeting_id, action: Action = Action.VIEW) -> Meeting:
+    try:
+        return meetings_for(user, action).select_related("body__plan").get(pk=meeting_id)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404("Meeting not found") from None
+
+
+def plan_meetings(*, user, plan: Plan) -> QuerySet[Meeting]:
+    """The plan's meetings the user may see, with body and agenda counts, for the meeting list."""
+    return (
+        meetings_for(user)
+        .filter(body__plan=plan)
+        .select_related("body")
+        .annotate(item_count=Count("agenda_items", distinct=True))
+    )
+
+
+def upcoming_meetings(*, user) -> QuerySet[Meeting]:
+    """Every upcoming meeting the user may see, soonest first, with plan and body."""
+    return (
+        meetings_for(user)
+        .filter(starts_at__gte=timezone.now())
+        .select_related("body__plan")
+        .annotate(item_count=Count("agenda_items", distinct=True))
+        .order_by("starts_at")
+    )
+
+
+def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda with everything the meeting page and the pack show, in a fixed number of queries."""
+    decisions = Decision.objects.order_by("-version").select_related("created_by")
+    actions = ActionItem.objects.select_related("owner").order_by("due_date", "pk")
+    return list(
+        meeting.agenda_items.select_related("presenter", "minutes_item")
+        .prefetch_related(
+            "sub_agreements",
+            "interventions",
+            Prefetch("guests", queryset=Guest.objects.select_related("person")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            Prefetch("decisions", queryset=decisions.prefetch_related(Prefetch("actions", queryset=actions))),
+            Prefetch(
+                "carried_actions",
+                queryset=ActionItem.objects.select_related(
+                    "owner", "decision__agenda_item__meeting"
+                ).order_by("due_date", "pk"),
+            ),
+        )
+        .order_by("position")
+    )
+
+
+def agenda_attachments(items: list[AgendaItem]) -> list[tuple[AgendaItem, Attachment]]:
+    """(item, bilag) pairs in agenda order, from the prefetched agenda (no query)."""
+    return [(item, attachment) for item in items for attachment in item.attachments.all()]
+
+
+def current_decision(item: AgendaItem) -> Decision | None:
+    """The current version from the prefetched decisions (no query)."""
+    return next((d for d in item.decisions.all() if d.is_current), None)
+
+
+def meeting_invitees(*, meeting: Meeting) -> list[tuple[Person, str]]:
+    """(person, role label): current members of the body and invited bodies, then guests; no repeats."""
+    on = meeting.meeting_day
+    body_ids = [meeting.body_id, *meeting.invited_bodies.values_list("pk", flat=True)]
+    seen: dict[int, tuple[Person, str]] = {}
+    memberships = (
+        Membership.objects.current(on)
+        .filter(body_id__in=body_ids)
+        .select_related("person__user")
+        .order_by("person__name")
+    )
+    for membership in sorted(memberships, key=lambda m: Membership.ROLE_ORDER.index(m.role)):
+        seen.setdefault(membership.person_id, (membership.person, membership.get_role_display()))
+    guests = Guest.objects.filter(agenda_item__meeting=meeting).select_related("person__user", "agenda_item")
+    for guest in guests.order_by("agenda_item__position"):
+        label = _("Gæst (punkt %(position)s)") % {"position": guest.agenda_item.position}
+        seen.setdefault(guest.person_id, (guest.person, label))
+    return list(seen.values())
+
+
+def plan_people(*, plan: Plan) -> QuerySet[Person]:
+    """People who can present items or own actions: members of the plan's bodies and secretariat staff."""
+    return (
+        Person.objects.filter(
+            Q(memberships__body__plan=plan)
+            | Q(
+                user__role_assignments__secretariat=plan.secretariat_id,
+                user__role_assignments__role__in=[Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF],
+            )
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass
+class RegisterFilters:
+    body: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sub_agreement: int | None = None
+    action_status: str = ""
+    q: str = ""
+
+
+def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet[Decision]:
+    """Current decisions of the plan's meetings the user may see, filtered, with actions and versions."""
+    decisions = Decision.objects.filter(
+        is_current=True,
+        agenda_item__meeting__in=meetings_for(user).filter(body__plan=plan).values("pk"),
+    )
+    if filters.body:
+        decisions = decisions.filter(agenda_item__meeting__body_id=filters.body)
+    if filters.date_from:
+        decisions = decisions.filter(agenda_item__meeting__starts_at__date__gte=filters.date_from)
+    if filters.date_to:
+        decisions = decisions.filter(agenda_item__meeting__starts_at__date__lte=filters.date_to)
+    if filters.sub_agreement:
+        decisions = decisions.filter(
+            agenda_item__in=AgendaItem.sub_agreements.through.objects.filter(
+                subagreement_id=filters.sub_agreement
+            ).values("agendaitem")
+        )
+    if filters.action_status == "overdue":
+        decisions = decisions.filter(
+            pk__in=ActionItem.objects.filter(
+                status=ActionItem.Status.OPEN, due_date__lt=timezone.localdate()
+            ).values("decision")
+        )
+    elif filters.action_status == "none":
+        decisions = decisions.exclude(pk__in=ActionItem.objects.values("decision"))
+    elif filters.action_status:
+        decisions = decisions.filter(
+            pk__in=ActionItem.objects.filter(status=filters.action_status).values("decision")
+        )
+    if filters.q:
+        decisions = decisions.filter(
+            Q(text__icontains=filters.q) | Q(agenda_item__title__icontains=filters.q)
+        )
+    earlier = Decision.objects.filter(is_current=False).select_related("created_by").order_by("-version")
+    return (
+        decisions.select_related("agenda_item__meeting__body", "created_by")
+        .prefetch_related(
+            "agenda_item__sub_agreements",
+            Prefetch(
+                "actions", queryset=ActionItem.objects.select_related("owner").order_by("due_date", "pk")
+            ),
+            Prefetch("agenda_item__decisions", queryset=earlier, to_attr="earlier_versions"),
+        )
+        .order_by("-agenda_item__meeting__starts_at", "agenda_item__position")
+    )
+
+
+def attach_action_history(decisions) -> list[Decision]:
+    """Give every action of these decisions ``changes``: its history rows, oldest first (one query)."""
+    decisions = list(decisions)
+    actions = {action.pk: action for decision in decisions for action in decision.actions.all()}
+    for action in actions.values():
+        action.changes = []
+    if actions:
+        rows = (
+            ActionItem.history.filter(id__in=list(actions))
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+        for row in rows:
+            actions[row.id].changes.append(row)
+    return decisions
+
+
+def overdue_actions(*, today: date) -> QuerySet[ActionItem]:
+    """Every open action past its due date, with what a reminder needs."""
+    return (
+        ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+        .select_related("owner__user", "decision__agenda_item__meeting__body__plan__secretariat")
+        .order_by("due_date", "pk")
+    )
+
+
+def calendar_meetings(*, user) -> QuerySet[Meeting]:
+    """Meetings the user is invited to (and may see), for the iCal feed."""
+    return (
+        meetings_for(user).filter(_invited_condition(user)).select_related("body__plan").order_by("starts_at")
     )

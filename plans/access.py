@@ -108,6 +108,19 @@ def sub_agreements_for(user, action: Action = Action.VIEW) -> QuerySet[SubAgreem
     return SubAgreement.objects.filter(condition)
 
 
+def plans_for_roles(user, roles) -> QuerySet[Plan]:
+    """The plans ``user`` reaches through these roles only (admins: all plans).
+
+    For rules finer than a plan, e.g. governance's "a board member sees the board's meetings but
+    not the steering groups' ones".
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    if _is_admin(user):
+        return Plan.objects.all()
+    return Plan.objects.filter(_plan_condition(user, frozenset(roles)))
+
+
 def can(user, action: Action, plan: Plan) -> bool:
     return plans_for(user, action).filter(pk=plan.pk).exists()
 

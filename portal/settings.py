@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # One e-mail per person per day with their overdue action items (governance.tasks).
+    "send-overdue-action-reminders": {
+        "task": "governance.tasks.send_overdue_action_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # A bulk API request carries up to 5,000 objects; allow bodies up to 10 MB (Django's default is 2.5 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("overblik/", dashboards.overview_view, name="overview"),
     path("medfinansiering/", dashboards.cofinancing_view, name="cofinancing"),
     path("projektbank/", dashboards.project_bank_view, name="project-bank"),
+    path("", include("governance.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

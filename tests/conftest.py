@@ -1,3 +1,6 @@
+import importlib
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -19,6 +22,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The demo world is built once per test session; each test runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _demo_world_in_transactional_tests(request):
+    """Transactional tests (live server, real worker) end with a flush that empties every table,
+    the migrated thematic-area catalogue included; rebuild both before such a test needs them."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    if not Plan.objects.filter(name=PLAN_A1).exists():
+        from django.apps import apps as django_apps
+
+        catalogue = importlib.import_module("plans.migrations.0002_thematic_area_catalogue")
+        catalogue.add_catalogue(django_apps, None)
+        call_command("seed_demo", "--force", stdout=io.StringIO())
+    yield
 
 
 class Demo:

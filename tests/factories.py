@@ -1,12 +1,13 @@
 """factory_boy factories for building worlds of any size in tests and benchmarks."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from governance.models import Body
+from governance.models import ActionItem, AgendaItem, Body, Decision, Meeting
 from monitoring.models import Goal, Indicator, Measurement, Target
 from plans.models import (
     Commitment,
@@ -197,3 +198,44 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     period = "2024-Q1"
     value = Decimal("55")
     status = Measurement.Status.APPROVED
+# --- governance: meetings, agendas, decisions, actions ---------------------------------------------
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    body = factory.SubFactory(BodyFactory)
+    title = factory.Sequence(lambda n: f"Møde {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + timedelta(hours=2))
+    location = "Beboerhuset"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Punkt {n}")
+    kind = AgendaItem.Kind.DECISION
+    recommendation = "Sekretariatet indstiller, at forslaget godkendes."
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    text = factory.Sequence(lambda n: f"Beslutning {n}")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    decision = factory.SubFactory(DecisionFactory)
+    title = factory.Sequence(lambda n: f"Handling {n}")
+    owner = factory.SubFactory(PersonFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))

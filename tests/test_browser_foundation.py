@@ -1,9 +1,7 @@
 """Playwright: the sekretariatsleder logs in and opens a plan page (Debian chromium)."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 
 from .browser import ARTIFACTS, chromium_page, log_in
 from .conftest import PLAN_A1
@@ -13,7 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_secretariat_lead_logs_in_and_opens_a_plan(live_server, settings):
     settings.DEMO_PASSWORD = "demo1234"
-    call_command("seed_demo", "--force", stdout=io.StringIO())
     with chromium_page() as page:
         log_in(page, live_server.url, "demo-sekretariatsleder")
         page.get_by_role("heading", name="Mine helhedsplaner").wait_for()

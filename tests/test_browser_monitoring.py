@@ -1,11 +1,7 @@
 """Playwright: the sekretariatsleder follows a plan's goals, enters a measurement with the keyboard and approves."""
 
-import importlib
-import io
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 
 from .browser import ARTIFACTS, chromium_page, log_in
 from .conftest import PLAN_A1
@@ -17,9 +13,6 @@ INDICATOR = "Antal faste deltagere i lektiecaféen"
 
 def test_goal_page_measurement_entry_and_approval(live_server, settings):
     settings.DEMO_PASSWORD = "demo1234"
-    # An earlier transactional test flushes the database, migrated catalogue included: put it back.
-    importlib.import_module("plans.migrations.0002_thematic_area_catalogue").add_catalogue(apps, None)
-    call_command("seed_demo", "--force", stdout=io.StringIO())
     with chromium_page() as page:
         log_in(page, live_server.url, "demo-sekretariatsleder")
         page.get_by_role("link", name=PLAN_A1).click()

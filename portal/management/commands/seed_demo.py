@@ -25,6 +25,7 @@ class Command(BaseCommand):
             world = plans.demo.seed(password=password)
             governance.demo.seed(world)
             monitoring.demo.seed(world)
+            governance.demo.seed_meetings(world)
         self.stdout.write(self.style.SUCCESS(f"Demodata klar: {len(world.plans)} helhedsplaner."))
         self.stdout.write(f"Demo-brugere (adgangskode: {password}):")
         for username in DEMO_USERNAMES:

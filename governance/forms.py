@@ -1,0 +1,161 @@
+"""Forms for meetings, agenda items, bilag, minutes and the decision register (Danish labels)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Intervention, Person, Plan
+
+from .models import ActionItem, AgendaItem, Body, Meeting
+from .uploads import ALLOWED_LABEL
+
+
+class PortalFormMixin:
+    """Give widgets the design system's classes (form-input, form-select)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.FileInput):
+                continue
+            single_select = isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple)
+            css = "form-select" if single_select else "form-input"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(PortalFormMixin, forms.Form):
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label=_("Organ"))
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices, label=_("Mødetype"))
+    title = forms.CharField(max_length=200, label=_("Titel"))
+    starts_at = forms.DateTimeField(label=_("Starter"), widget=DateTimeLocalInput())
+    ends_at = forms.DateTimeField(label=_("Slutter"), widget=DateTimeLocalInput())
+    location = forms.CharField(max_length=200, required=False, label=_("Sted"))
+    video_link = forms.URLField(required=False, label=_("Videolink"), assume_scheme="https")
+    invited_bodies = forms.ModelMultipleChoiceField(
+        queryset=Body.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Inviterede organer (fællesmøde)"),
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = Body.objects.filter(plan=plan).order_by("kind", "name")
+        self.fields["body"].queryset = bodies
+        self.fields["invited_bodies"].queryset = bodies
+
+
+class AgendaItemForm(PortalFormMixin, forms.Form):
+    title = forms.CharField(max_length=200, label=_("Titel"))
+    kind = forms.ChoiceField(choices=AgendaItem.Kind.choices, label=_("Type"))
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Sagsfremstilling")
+    )
+    recommendation = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Indstilling"),
+        help_text=_("Skal udfyldes ved beslutningspunkter."),
+    )
+    presenter = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("Fremlægger"))
+    sub_agreements = forms.ModelMultipleChoiceField(
+        queryset=Plan.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Delaftaler"),
+    )
+    interventions = forms.ModelMultipleChoiceField(
+        queryset=Intervention.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Indsatser"),
+    )
+    guests = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Gæster til punktet"),
+    )
+
+    def __init__(self, *args, plan: Plan, people, sub_agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = people
+        self.fields["guests"].queryset = people
+        self.fields["sub_agreements"].queryset = sub_agreements
+        self.fields["interventions"].queryset = Intervention.objects.filter(
+            sub_agreement__in=sub_agreements
+        ).order_by("sub_agreement__title", "name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == AgendaItem.Kind.DECISION and not (data.get("recommendation") or "").strip():
+            self.add_error("recommendation", _("Et beslutningspunkt skal have en indstilling."))
+        return data
+
+
+class AttachmentForm(PortalFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Bilag"), help_text=_("%(types)s, højst 20 MB.") % {"types": ALLOWED_LABEL}
+    )
+
+
+class SendOutForm(PortalFormMixin, forms.Form):
+    resend = forms.BooleanField(required=False, label=_("Send igen til alle (genudsendelse)"))
+
+
+class ActionItemForm(PortalFormMixin, forms.Form):
+    title = forms.CharField(max_length=300, label=_("Handling"))
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Ansvarlig"))
+    due_date = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+
+
+class ActionStatusForm(PortalFormMixin, forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices, label=_("Status"))
+    note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CorrectionForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("Rettet beslutning"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Begrundelse for rettelsen"))
+
+
+ACTION_STATUS_FILTER = [
+    ("", _("Alle")),
+    ("open", _("Med åbne handlingspunkter")),
+    ("overdue", _("Med overskredne handlingspunkter")),
+    ("done", _("Med udførte handlingspunkter")),
+    ("cancelled", _("Med annullerede handlingspunkter")),
+    ("none", _("Uden handlingspunkter")),
+]
+
+
+class RegisterFilterForm(PortalFormMixin, forms.Form):
+    q = forms.CharField(required=False, label=_("Søg"))
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), required=False, label=_("Organ"))
+    sub_agreement = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, label=_("Delaftale"))
+    date_from = forms.DateField(
+        required=False, label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=_("Til dato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    action_status = forms.ChoiceField(
+        choices=ACTION_STATUS_FILTER, required=False, label=_("Handlingspunkter")
+    )
+
+    def __init__(self, *args, plan: Plan, sub_agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(plan=plan).order_by("kind", "name")
+        self.fields["sub_agreement"].queryset = sub_agreements
