@@ -6,6 +6,7 @@ proxies over it so that meetings and memberships can point at "a body" with one 
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.models import Organisation, Person, Plan, SubAgreement
+
+from .periods import Quarter, validate_period
 
 
 class Body(models.Model):
@@ -177,3 +180,102 @@ class Membership(models.Model):
                 overlapping_chair = overlapping_chair.filter(start_date__lte=self.end_date)
             if overlapping_chair.exists():
                 raise ValidationError({"role": _("Organet har allerede en formand i perioden.")})
+
+
+# --- Status reports (pixi and full) -------------------------------------------------------------
+
+
+def status_report_upload_to(report: "StatusReport", filename: str) -> str:
+    """Reports live under MEDIA_ROOT/reports/ (outside the web root; served only by a view that checks access)."""
+    return f"reports/plan-{report.plan_id}/{report.period}-{report.kind}-v{report.version}.pdf"
+
+
+class StatusReportQuerySet(models.QuerySet):
+    def active(self):
+        """Queued or running: at most one per plan, period and kind."""
+        return self.filter(state__in=StatusReport.ACTIVE_STATES)
+
+
+class StatusReport(models.Model):
+    """A generated pixi or full status report for one plan and quarter: one version, never overwritten.
+
+    Regenerating makes a new version. The JSON snapshot is the data the PDF was built from, and its
+    SHA-256 shows whether two versions were built from the same data.
+    """
+
+    class Kind(models.TextChoices):
+        PIXI = "pixi", _("Pixi-rapport")
+        FULL = "full", _("Fuld statusrapport")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("I kø")
+        RUNNING = "running", _("Dannes")
+        DONE = "done", _("Færdig")
+        FAILED = "failed", _("Fejlet")
+
+    class Via(models.TextChoices):
+        USER = "user", _("Bruger")
+        BEAT = "beat", _("Kvartalsplan (automatisk)")
+        COMMAND = "command", _("Kommando")
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField(
+        _("periode"), max_length=7, validators=[validate_period], help_text=_("Kvartal, fx 2026-Q3.")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("tilstand"), max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("fejl"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=status_report_upload_to, max_length=300, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("antal sider"), null=True, blank=True)
+    snapshot = models.JSONField(_("datagrundlag"), null=True, blank=True)
+    snapshot_sha256 = models.CharField(_("SHA-256 af datagrundlaget"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bestilt af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_reports",
+    )
+    requested_via = models.CharField(_("bestilt via"), max_length=10, choices=Via.choices, default=Via.USER)
+    task_id = models.CharField(
+        _("job-id"), max_length=64, blank=True, help_text=_("Celery-jobbet der danner rapporten.")
+    )
+    created_at = models.DateTimeField(_("bestilt"), auto_now_add=True)
+    started_at = models.DateTimeField(_("startet"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    distributed_at = models.DateTimeField(_("udsendt"), null=True, blank=True)
+
+    objects = StatusReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statusrapport")
+        verbose_name_plural = _("statusrapporter")
+        ordering = ["plan", "-period", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period", "kind", "version"], name="status_report_unique_version"),
+            models.UniqueConstraint(
+                fields=["plan", "period", "kind"],
+                condition=Q(state__in=["queued", "running"]),
+                name="status_report_one_active",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="status_report_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period} v{self.version} – {self.plan}"
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter.parse(self.period)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-rapport-{self.period}-v{self.version}.pdf"

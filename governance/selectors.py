@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from plans.models import Plan
 from plans.selectors import plan_sub_agreements
 
-from .models import Body, Membership
+from .models import Body, Membership, StatusReport
 
 
 @dataclass
@@ -46,4 +46,14 @@ def plan_organisation_chart(*, user, plan: Plan) -> OrganisationChart:
     unowned = [sa for sa in sub_agreements if sa.pk not in owned]
     return OrganisationChart(
         boards=boards, groups=groups, sub_agreements=sub_agreements, unowned_sub_agreements=unowned
+    )
+
+
+def plan_status_reports(*, plan: Plan) -> QuerySet[StatusReport]:
+    """Every version of the plan's reports, newest quarter first (one query)."""
+    return (
+        StatusReport.objects.filter(plan=plan)
+        .select_related("requested_by")
+        .defer("snapshot")
+        .order_by("-period", "kind", "-version")
     )

@@ -1,11 +1,29 @@
 """Writes in the governance app: one function per use case, validated and atomic."""
 
-from django.db import transaction
+import logging
+import os
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
 
-from plans.models import Role
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from plans.models import Person, Plan, Role
 from plans.services import role_assign
 
-from .models import Body, Membership
+from .models import Body, Membership, StatusReport, status_report_upload_to
+from .periods import Quarter, quarterly_report_due, validate_period
+from .reports import build_report_snapshot, render_report_html, render_report_pdf, snapshot_sha256
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -41,3 +59,216 @@ def body_set_sub_agreements(*, body: Body, sub_agreements) -> Body:
     body.validate_sub_agreements(sub_agreements)
     body.sub_agreements.set(sub_agreements)
     return body
+
+
+# --- Status reports (pixi and full) -------------------------------------------------------------
+
+# Errors worth retrying: the database or the disk was briefly unavailable. Anything else fails the report.
+TRANSIENT_REPORT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, ConnectionError)
+
+
+def status_report_request(
+    *, plan: Plan, period: str, kind: str, requested_by=None, via: str = StatusReport.Via.USER
+) -> StatusReport:
+    """Queue the next version of a report; while one is queued or running for the same plan,
+    period and kind, that one is returned instead (one job, one version).
+
+    The Celery task is sent when the transaction commits, so the worker always finds the row.
+    """
+    from .tasks import generate_status_report  # tasks import this module
+
+    validate_period(period)
+    kind = StatusReport.Kind(kind)
+    via = StatusReport.Via(via)
+    try:
+        with transaction.atomic():
+            # Lock the plan row: version numbers of one plan are handed out one at a time.
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()
+            existing = StatusReport.objects.active().filter(plan=plan, period=period, kind=kind).first()
+            if existing:
+                return existing
+            last = (
+                StatusReport.objects.filter(plan=plan, period=period, kind=kind).aggregate(last=Max("version"))["last"]
+                or 0
+            )
+            report = StatusReport(
+                plan=plan,
+                period=period,
+                kind=kind,
+                version=last + 1,
+                state=StatusReport.State.QUEUED,
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+                requested_via=via,
+                task_id=str(uuid.uuid4()),
+            )
+            report.full_clean()
+            report.save()
+    except IntegrityError:
+        # Another request won the race for the active slot: hand back its report.
+        existing = StatusReport.objects.active().filter(plan=plan, period=period, kind=kind).first()
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(
+        lambda: generate_status_report.apply_async(args=[report.pk], task_id=report.task_id), robust=True
+    )
+    return report
+
+
+def _claim(*, report_id: int, task_id: str | None) -> bool:
+    """Queued → running with a conditional UPDATE; a redelivered message of the same job may re-claim."""
+    claimable = Q(state=StatusReport.State.QUEUED)
+    if task_id:
+        claimable |= Q(state=StatusReport.State.RUNNING, task_id=task_id)
+    return bool(
+        StatusReport.objects.filter(claimable, pk=report_id).update(
+            state=StatusReport.State.RUNNING, started_at=timezone.now(), error=""
+        )
+    )
+
+
+def _write_pdf(*, report: StatusReport, content: bytes) -> str:
+    """Write to a temporary file beside the target and move it into place; returns the storage name."""
+    name = status_report_upload_to(report, "")
+    target = Path(settings.MEDIA_ROOT) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def status_report_mark_failed(*, report_id: int, error: str) -> None:
+    """Record a failure on a report that has not finished."""
+    StatusReport.objects.filter(pk=report_id, state__in=StatusReport.ACTIVE_STATES).update(
+        state=StatusReport.State.FAILED, error=error[:5000], finished_at=timezone.now()
+    )
+
+
+def status_report_generate(*, report_id: int, task_id: str | None = None) -> StatusReport | None:
+    """Build the snapshot, render the PDF and store it; ``None`` when there is nothing to do.
+
+    A missing report, or one that is done, failed or being generated by another job, is left alone.
+    Transient errors put the report back in the queue and are re-raised for the task to retry;
+    any other error marks the report failed with the error text.
+    """
+    if not _claim(report_id=report_id, task_id=task_id):
+        logger.info("status report %s: nothing to do (missing or already claimed)", report_id)
+        return None
+    report = StatusReport.objects.select_related("plan").get(pk=report_id)
+    try:
+        snapshot = build_report_snapshot(plan=report.plan, period=report.period, kind=report.kind)
+        html = render_report_html(report=report, snapshot=snapshot)
+        content, pages = render_report_pdf(html)
+        name = _write_pdf(report=report, content=content)
+    except TRANSIENT_REPORT_ERRORS as exc:
+        StatusReport.objects.filter(pk=report_id, state=StatusReport.State.RUNNING).update(
+            state=StatusReport.State.QUEUED, error=f"{exc.__class__.__name__}: {exc}"[:5000]
+        )
+        raise
+    except Exception as exc:
+        logger.exception("status report %s failed", report_id)
+        status_report_mark_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}")
+        report.refresh_from_db()
+        return report
+    StatusReport.objects.filter(pk=report_id).update(
+        state=StatusReport.State.DONE,
+        pdf=name,
+        page_count=pages,
+        snapshot=snapshot,
+        snapshot_sha256=snapshot_sha256(snapshot),
+        finished_at=timezone.now(),
+        error="",
+    )
+    report.refresh_from_db()
+    if report.requested_via == StatusReport.Via.BEAT and report.kind == StatusReport.Kind.PIXI:
+        try:
+            status_report_distribute(report=report)
+        except Exception:  # the report itself is done; a mail failure is logged, not fatal
+            logger.exception("status report %s: distribution failed", report_id)
+    return report
+
+
+def status_report_recipients(*, report: StatusReport) -> list[Person]:
+    """The plan's board members (current board memberships) with an e-mail address, one per person."""
+    memberships = (
+        Membership.objects.current()
+        .filter(body__plan_id=report.plan_id, body__kind=Body.Kind.BOARD)
+        .exclude(person__email="")
+        .select_related("person")
+        .order_by("person__name", "person_id")
+    )
+    people: dict[int, Person] = {}
+    for membership in memberships:
+        people.setdefault(membership.person_id, membership.person)
+    return list(people.values())
+
+
+def status_report_distribute(*, report: StatusReport) -> int:
+    """E-mail the board members a link to the report (or the PDF, with REPORTS_ATTACH_PDF). Once per report."""
+    claimed = StatusReport.objects.filter(
+        pk=report.pk, state=StatusReport.State.DONE, distributed_at__isnull=True
+    ).update(distributed_at=timezone.now())
+    if not claimed:
+        return 0
+    report.refresh_from_db()
+    link = settings.PORTAL_BASE_URL + reverse("report-download", args=[report.plan_id, report.pk])
+    archive = settings.PORTAL_BASE_URL + reverse("report-archive", args=[report.plan_id])
+    attach = settings.REPORTS_ATTACH_PDF
+    messages = []
+    with translation.override("da"):
+        subject = _("%(kind)s %(period)s: %(plan)s") % {
+            "kind": report.get_kind_display(),
+            "period": report.quarter.label,
+            "plan": report.plan.name,
+        }
+        for person in status_report_recipients(report=report):
+            body = render_to_string(
+                "governance/reports/email.txt",
+                {"report": report, "person": person, "link": link, "archive": archive, "attached": attach},
+            )
+            message = EmailMessage(subject=subject, body=body, to=[person.email])
+            if attach:
+                message.attach(report.filename, report.pdf.read(), "application/pdf")
+                report.pdf.seek(0)
+            messages.append(message)
+    if report.pdf and attach:
+        report.pdf.close()
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusReport]:
+    """From the configured Danish working day after a quarter ends, queue its pixi and full reports
+    for every active plan running in that quarter; plans that already have a done, queued or running
+    report of that kind for the quarter are skipped, so running this daily is safe.
+    """
+    today = today or timezone.localdate()
+    quarter = Quarter.containing(today).previous()
+    if today < quarterly_report_due(quarter, settings.REPORTS_WORKDAY_AFTER_QUARTER):
+        return []
+    plans = Plan.objects.filter(
+        phase=Plan.Phase.ACTIVE, start_date__lte=quarter.end, end_date__gte=quarter.start
+    ).order_by("pk")
+    existing = set(
+        StatusReport.objects.filter(
+            plan__in=plans,
+            period=quarter.code,
+            state__in=[StatusReport.State.DONE, *StatusReport.ACTIVE_STATES],
+        ).values_list("plan_id", "kind")
+    )
+    queued = []
+    for plan in plans:
+        for kind in StatusReport.Kind:
+            if (plan.pk, kind.value) in existing:
+                continue
+            queued.append(status_report_request(plan=plan, period=quarter.code, kind=kind, via=StatusReport.Via.BEAT))
+    return queued

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +167,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Daily; the task itself waits for the configured working day after quarter end.
+    "queue-quarterly-reports": {
+        "task": "governance.tasks.queue_quarterly_reports",
+        "schedule": crontab(hour=6, minute=15),
+    },
+}
+
+# Status reports: queued on the n-th Danish working day after a quarter ends; board members get a
+# link by e-mail (or the PDF attached when REPORTS_ATTACH_PDF is on).
+REPORTS_WORKDAY_AFTER_QUARTER = env_int("REPORTS_WORKDAY_AFTER_QUARTER", 5)
+REPORTS_ATTACH_PDF = env_bool("REPORTS_ATTACH_PDF", default=False)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("planer/<int:plan_id>/", views.plan_detail_view, name="plan-detail"),
     path("medfinansiering/", dashboards.cofinancing_view, name="cofinancing"),
     path("projektbank/", dashboards.project_bank_view, name="project-bank"),
+    path("", include("governance.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

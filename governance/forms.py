@@ -1,0 +1,52 @@
+"""Forms of the governance app."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Plan
+
+from .models import StatusReport
+from .periods import Quarter
+
+
+def report_period_choices(plan: Plan, today=None) -> list[tuple[str, str]]:
+    """The quarters a report can be made for: from the plan's start up to the current quarter, newest first."""
+    today = today or timezone.localdate()
+    last = min(Quarter.containing(today), Quarter.containing(plan.end_date))
+    quarter, choices = Quarter.containing(plan.start_date), []
+    while quarter <= last:
+        choices.append((quarter.code, quarter.label))
+        quarter = quarter.next()
+    return list(reversed(choices))
+
+
+def default_report_period(plan: Plan, today=None) -> str | None:
+    """The quarter just ended (what the board reads next), if the plan ran in it; else the newest choice."""
+    today = today or timezone.localdate()
+    choices = [code for code, _label in report_period_choices(plan, today)]
+    previous = Quarter.containing(today).previous().code
+    if previous in choices:
+        return previous
+    return choices[0] if choices else None
+
+
+class StatusReportRequestForm(forms.Form):
+    """Order a pixi or full report for one of the plan's quarters."""
+
+    kind = forms.ChoiceField(label=_("Rapporttype"), choices=StatusReport.Kind.choices)
+    period = forms.ChoiceField(
+        label=_("Kvartal"), required=False, help_text=_("Uden valg: det seneste afsluttede kvartal.")
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["period"].choices = report_period_choices(plan)
+        self.fields["period"].initial = default_report_period(plan)
+
+    def clean_period(self) -> str:
+        period = self.cleaned_data.get("period") or default_report_period(self.plan)
+        if not period:
+            raise forms.ValidationError(_("Planen har endnu ingen kvartaler at rapportere om."))
+        return period
