@@ -109,10 +109,18 @@ def status_report_request(
         if existing is None:
             raise
         return existing
-    transaction.on_commit(
-        lambda: generate_status_report.apply_async(args=[report.pk], task_id=report.task_id), robust=True
-    )
+    transaction.on_commit(lambda: _send_generate_job(report=report, task=generate_status_report))
     return report
+
+
+def _send_generate_job(*, report: StatusReport, task) -> None:
+    """Send the job; if it cannot be sent (broker down) or, in-process, ends in an exception, the
+    report is marked failed instead of staying queued and blocking the next request."""
+    try:
+        task.apply_async(args=[report.pk], task_id=report.task_id)
+    except Exception as exc:  # any broker or in-process error: record it on the report
+        logger.exception("status report %s: job could not run", report.pk)
+        status_report_mark_failed(report_id=report.pk, error=f"{exc.__class__.__name__}: {exc}")
 
 
 def _claim(*, report_id: int, task_id: str | None) -> bool:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from governance.models import Body
+from governance.models import Body, StatusReport
 from plans.models import (
     Commitment,
     FundingPeriod,
@@ -150,3 +150,20 @@ class BodyFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     kind = Body.Kind.STEERING_GROUP
     name = factory.Sequence(lambda n: f"Styregruppe {n}")
+
+
+# --- Status reports (governance) ----------------------------------------------------------------
+
+
+class StatusReportFactory(factory.django.DjangoModelFactory):
+    """A report row in any state; ``version`` counts up per plan/period/kind unless given."""
+
+    class Meta:
+        model = StatusReport
+
+    plan = factory.SubFactory(PlanFactory)
+    period = "2024-Q2"
+    kind = StatusReport.Kind.PIXI
+    version = factory.Sequence(lambda n: n + 1)
+    state = StatusReport.State.DONE
+    requested_via = StatusReport.Via.COMMAND
