@@ -46,3 +46,23 @@ def test_a_real_worker_makes_the_pixi_and_full_report(celery_worker_process, set
     assert "Tagged: yes" in " ".join(info.split())
     assert reports["pixi"].page_count <= 2
     assert reports["full"].snapshot["sections"] == ["sub_agreements", "commitments", "bodies"]
+
+
+def test_a_redelivered_job_completes_the_report_once(celery_worker_process):
+    """A job whose worker died after claiming the row (state running, same job id) is delivered again:
+    the redelivery finishes the report, and any later delivery does nothing."""
+    from governance.tasks import generate_status_report
+
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    plan = Plan.objects.get(name=PLAN_A1)
+    report = StatusReport.objects.create(
+        plan=plan, period="2026-Q2", kind="pixi", version=1, state="running", task_id="killed-job-1"
+    )
+    first = generate_status_report.apply_async(args=[report.pk], task_id="killed-job-1")
+    assert first.get(timeout=120) == "done"
+    finished_at = StatusReport.objects.get(pk=report.pk).finished_at
+    # Any later delivery finds the report done and does nothing.
+    assert generate_status_report.apply_async(args=[report.pk]).get(timeout=60) is None
+    report.refresh_from_db()
+    assert report.state == "done" and report.page_count >= 1 and report.finished_at == finished_at
+    assert StatusReport.objects.filter(plan=plan, period="2026-Q2").count() == 1
