@@ -2,6 +2,7 @@
 
 import subprocess
 import time
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -55,10 +56,11 @@ def test_a_redelivered_job_completes_the_report_once(celery_worker_process):
 
     call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     plan = Plan.objects.get(name=PLAN_A1)
+    job_id = f"killed-job-{uuid.uuid4()}"  # results outlive a test run in Redis: never reuse an id
     report = StatusReport.objects.create(
-        plan=plan, period="2026-Q2", kind="pixi", version=1, state="running", task_id="killed-job-1"
+        plan=plan, period="2026-Q2", kind="pixi", version=1, state="running", task_id=job_id
     )
-    first = generate_status_report.apply_async(args=[report.pk], task_id="killed-job-1")
+    first = generate_status_report.apply_async(args=[report.pk], task_id=job_id)
     assert first.get(timeout=120) == "done"
     finished_at = StatusReport.objects.get(pk=report.pk).finished_at
     # Any later delivery finds the report done and does nothing.
