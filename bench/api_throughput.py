@@ -93,9 +93,7 @@ def bench(port: int, key: str, args, sub_agreements: list[int], partner: int) ->
     for path in ("/api/v1/interventions/", "/bench/bare/interventions/"):  # warm up
         check(200, request(conn, "GET", path, headers=auth))
 
-    api_list = timed(
-        args.requests, lambda i: check(200, request(conn, "GET", "/api/v1/interventions/", headers=auth))
-    )
+    api_list = timed(args.requests, lambda i: check(200, request(conn, "GET", "/api/v1/interventions/", headers=auth)))
     bare_list = timed(args.requests, lambda i: check(200, request(conn, "GET", "/bench/bare/interventions/")))
 
     def items(tag: str) -> list[dict]:
@@ -142,9 +140,7 @@ def main() -> None:
     parser.add_argument("--bulk-size", type=int, default=500, help="items per bulk request (max 5000)")
     parser.add_argument("--bulk-requests", type=int, default=5, help="bulk requests per side (default 5)")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (default 1)")
-    parser.add_argument(
-        "--database-url", default="", help="an EMPTY database to use instead of a temp SQLite"
-    )
+    parser.add_argument("--database-url", default="", help="an EMPTY database to use instead of a temp SQLite")
     args = parser.parse_args()
     if not (1 <= args.requests <= 10_000 and 1 <= args.bulk_size <= 5000 and 1 <= args.bulk_requests <= 100):
         parser.error("keep the run bounded: --requests ≤ 10000, --bulk-size ≤ 5000, --bulk-requests ≤ 100")

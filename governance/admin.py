@@ -16,6 +16,7 @@ from .models import (
     MinutesItem,
     ReminderLog,
     SendOut,
+    StatusReport,
     SteeringGroup,
 )
 
@@ -238,4 +239,24 @@ class CalendarTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "created_at")
 
     def has_add_permission(self, request):
+        return False
+
+
+# --- Status reports (pixi and full) ------------------------------------------------------------
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(admin.ModelAdmin):
+    """Reports are made by the job, never edited by hand: the admin only shows them."""
+
+    list_display = ("plan", "period", "kind", "version", "state", "requested_via", "created_at", "finished_at")
+    list_filter = ("kind", "state", "requested_via")
+    list_select_related = ("plan",)
+    search_fields = ("plan__name", "period")
+    readonly_fields = [field.name for field in StatusReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -237,9 +237,7 @@ def _meeting(
         ends_at=_at(_weekday(day), 17),
         location=f"Beboerhuset, {body.plan.areas.order_by('name').first()}",
     )
-    plan_sub_agreements = {
-        sa.thematic_area.name: sa for sa in body.plan.sub_agreements.select_related("thematic_area")
-    }
+    plan_sub_agreements = {sa.thematic_area.name: sa for sa in body.plan.sub_agreements.select_related("thematic_area")}
     created = []
     for title_, kind, recommendation, _decision, _actions, areas in items:
         item = agenda_item_save(
@@ -256,9 +254,7 @@ def _meeting(
         created.append(item)
     if send:
         sent_at = _at(send_out_deadline(_weekday(day)) - timedelta(days=2), 9)
-        Meeting.objects.filter(pk=meeting.pk).update(
-            status=Meeting.Status.AGENDA_SENT, agenda_sent_at=sent_at
-        )
+        Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.AGENDA_SENT, agenda_sent_at=sent_at)
         meeting.refresh_from_db()
     if approve:
         entries = {

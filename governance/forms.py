@@ -1,11 +1,13 @@
 """Forms for meetings, agenda items, bilag, minutes and the decision register (Danish labels)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Intervention, Person, Plan
 
-from .models import ActionItem, AgendaItem, Body, Meeting
+from .models import ActionItem, AgendaItem, Body, Meeting, StatusReport
+from .periods import Quarter
 from .uploads import ALLOWED_LABEL
 
 
@@ -55,9 +57,7 @@ class MeetingForm(PortalFormMixin, forms.Form):
 class AgendaItemForm(PortalFormMixin, forms.Form):
     title = forms.CharField(max_length=200, label=_("Titel"))
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices, label=_("Type"))
-    description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Sagsfremstilling")
-    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Sagsfremstilling"))
     recommendation = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -89,9 +89,9 @@ class AgendaItemForm(PortalFormMixin, forms.Form):
         self.fields["presenter"].queryset = people
         self.fields["guests"].queryset = people
         self.fields["sub_agreements"].queryset = sub_agreements
-        self.fields["interventions"].queryset = Intervention.objects.filter(
-            sub_agreement__in=sub_agreements
-        ).order_by("sub_agreement__title", "name")
+        self.fields["interventions"].queryset = Intervention.objects.filter(sub_agreement__in=sub_agreements).order_by(
+            "sub_agreement__title", "name"
+        )
 
     def clean(self):
         data = super().clean()
@@ -101,9 +101,7 @@ class AgendaItemForm(PortalFormMixin, forms.Form):
 
 
 class AttachmentForm(PortalFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Bilag"), help_text=_("%(types)s, højst 20 MB.") % {"types": ALLOWED_LABEL}
-    )
+    file = forms.FileField(label=_("Bilag"), help_text=_("%(types)s, højst 20 MB.") % {"types": ALLOWED_LABEL})
 
 
 class SendOutForm(PortalFormMixin, forms.Form):
@@ -145,17 +143,56 @@ class RegisterFilterForm(PortalFormMixin, forms.Form):
     q = forms.CharField(required=False, label=_("Søg"))
     body = forms.ModelChoiceField(queryset=Body.objects.none(), required=False, label=_("Organ"))
     sub_agreement = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, label=_("Delaftale"))
-    date_from = forms.DateField(
-        required=False, label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label=_("Til dato"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    action_status = forms.ChoiceField(
-        choices=ACTION_STATUS_FILTER, required=False, label=_("Handlingspunkter")
-    )
+    date_from = forms.DateField(required=False, label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label=_("Til dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    action_status = forms.ChoiceField(choices=ACTION_STATUS_FILTER, required=False, label=_("Handlingspunkter"))
 
     def __init__(self, *args, plan: Plan, sub_agreements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.filter(plan=plan).order_by("kind", "name")
         self.fields["sub_agreement"].queryset = sub_agreements
+
+
+# --- Status reports (pixi and full) ------------------------------------------------------------
+
+
+def report_period_choices(plan: Plan, today=None) -> list[tuple[str, str]]:
+    """The quarters a report can be made for: from the plan's start up to the current quarter, newest first."""
+    today = today or timezone.localdate()
+    last = min(Quarter.containing(today), Quarter.containing(plan.end_date))
+    quarter, choices = Quarter.containing(plan.start_date), []
+    while quarter <= last:
+        choices.append((quarter.code, quarter.label))
+        quarter = quarter.next()
+    return list(reversed(choices))
+
+
+def default_report_period(plan: Plan, today=None) -> str | None:
+    """The quarter just ended (what the board reads next), if the plan ran in it; else the newest choice."""
+    today = today or timezone.localdate()
+    choices = [code for code, _label in report_period_choices(plan, today)]
+    previous = Quarter.containing(today).previous().code
+    if previous in choices:
+        return previous
+    return choices[0] if choices else None
+
+
+class StatusReportRequestForm(forms.Form):
+    """Order a pixi or full report for one of the plan's quarters."""
+
+    kind = forms.ChoiceField(label=_("Rapporttype"), choices=StatusReport.Kind.choices)
+    period = forms.ChoiceField(
+        label=_("Kvartal"), required=False, help_text=_("Uden valg: det seneste afsluttede kvartal.")
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["period"].choices = report_period_choices(plan)
+        self.fields["period"].initial = default_report_period(plan)
+
+    def clean_period(self) -> str:
+        period = self.cleaned_data.get("period") or default_report_period(self.plan)
+        if not period:
+            raise forms.ValidationError(_("Planen har endnu ingen kvartaler at rapportere om."))
+        return period

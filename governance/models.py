@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from plans.models import Intervention, Organisation, Person, Plan, SubAgreement
 
+from .periods import Quarter, validate_period
 from .workdays import send_out_deadline
 
 
@@ -224,9 +225,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("møder")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
-            )
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start")
         ]
 
     def __str__(self) -> str:
@@ -279,9 +278,7 @@ class AgendaItem(models.Model):
         DISCUSSION = "discussion", _("Drøftelse")
         INFORMATION = "information", _("Orientering")
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="agenda_items"
-    )
+    meeting = models.ForeignKey(Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("titel"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.DECISION)
@@ -350,16 +347,12 @@ class Guest(models.Model):
     agenda_item = models.ForeignKey(
         AgendaItem, verbose_name=_("dagsordenspunkt"), on_delete=models.CASCADE, related_name="guests"
     )
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="guest_invites"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="guest_invites")
 
     class Meta:
         verbose_name = _("gæst")
         verbose_name_plural = _("gæster")
-        constraints = [
-            models.UniqueConstraint(fields=["agenda_item", "person"], name="guest_unique_per_item")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agenda_item", "person"], name="guest_unique_per_item")]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.agenda_item})"
@@ -404,9 +397,7 @@ class Attachment(models.Model):
 class Minutes(models.Model):
     """Et referat: version 1 is the approved minutes; each later version is a correction with a reason."""
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="minutes"
-    )
+    meeting = models.ForeignKey(Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="minutes")
     version = models.PositiveIntegerField(_("version"))
     approved_at = models.DateTimeField(_("godkendt"))
     approved_by = models.ForeignKey(
@@ -498,9 +489,7 @@ class Decision(models.Model):
             raise ValidationError({"correction_reason": _("En rettelse skal have en begrundelse.")})
         if self.pk:
             stored = (
-                Decision.objects.filter(pk=self.pk)
-                .values("locked_at", "text", "version", "agenda_item_id")
-                .first()
+                Decision.objects.filter(pk=self.pk).values("locked_at", "text", "version", "agenda_item_id").first()
             )
             if (
                 stored
@@ -512,10 +501,7 @@ class Decision(models.Model):
                 )
             ):
                 raise ValidationError(
-                    _(
-                        "Beslutningen er låst, fordi referatet er godkendt. "
-                        "Ret den med en ny version og en begrundelse."
-                    )
+                    _("Beslutningen er låst, fordi referatet er godkendt. Ret den med en ny version og en begrundelse.")
                 )
 
 
@@ -531,9 +517,7 @@ class ActionItem(models.Model):
         Decision, verbose_name=_("beslutning"), on_delete=models.CASCADE, related_name="actions"
     )
     title = models.CharField(_("handling"), max_length=300)
-    owner = models.ForeignKey(
-        Person, verbose_name=_("ansvarlig"), on_delete=models.PROTECT, related_name="actions"
-    )
+    owner = models.ForeignKey(Person, verbose_name=_("ansvarlig"), on_delete=models.PROTECT, related_name="actions")
     due_date = models.DateField(_("frist"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     note = models.TextField(_("note"), blank=True)
@@ -561,9 +545,7 @@ class SendOut(models.Model):
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Fejlet")
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="send_outs"
-    )
+    meeting = models.ForeignKey(Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="send_outs")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("bestilt af"),
@@ -636,3 +618,102 @@ class CalendarToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# --- Status reports (pixi and full) -------------------------------------------------------------
+
+
+def status_report_upload_to(report: "StatusReport", filename: str) -> str:
+    """Reports live under MEDIA_ROOT/reports/ (outside the web root; served only by a view that checks access)."""
+    return f"reports/plan-{report.plan_id}/{report.period}-{report.kind}-v{report.version}.pdf"
+
+
+class StatusReportQuerySet(models.QuerySet):
+    def active(self):
+        """Queued or running: at most one per plan, period and kind."""
+        return self.filter(state__in=StatusReport.ACTIVE_STATES)
+
+
+class StatusReport(models.Model):
+    """A generated pixi or full status report for one plan and quarter: one version, never overwritten.
+
+    Regenerating makes a new version. The JSON snapshot is the data the PDF was built from, and its
+    SHA-256 shows whether two versions were built from the same data.
+    """
+
+    class Kind(models.TextChoices):
+        PIXI = "pixi", _("Pixi-rapport")
+        FULL = "full", _("Fuld statusrapport")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("I kø")
+        RUNNING = "running", _("Dannes")
+        DONE = "done", _("Færdig")
+        FAILED = "failed", _("Fejlet")
+
+    class Via(models.TextChoices):
+        USER = "user", _("Bruger")
+        BEAT = "beat", _("Kvartalsplan (automatisk)")
+        COMMAND = "command", _("Kommando")
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField(
+        _("periode"), max_length=7, validators=[validate_period], help_text=_("Kvartal, fx 2026-Q3.")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("tilstand"), max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("fejl"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=status_report_upload_to, max_length=300, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("antal sider"), null=True, blank=True)
+    snapshot = models.JSONField(_("datagrundlag"), null=True, blank=True)
+    snapshot_sha256 = models.CharField(_("SHA-256 af datagrundlaget"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bestilt af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_reports",
+    )
+    requested_via = models.CharField(_("bestilt via"), max_length=10, choices=Via.choices, default=Via.USER)
+    task_id = models.CharField(
+        _("job-id"), max_length=64, blank=True, help_text=_("Celery-jobbet der danner rapporten.")
+    )
+    created_at = models.DateTimeField(_("bestilt"), auto_now_add=True)
+    started_at = models.DateTimeField(_("startet"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    distributed_at = models.DateTimeField(_("udsendt"), null=True, blank=True)
+
+    objects = StatusReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statusrapport")
+        verbose_name_plural = _("statusrapporter")
+        ordering = ["plan", "-period", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period", "kind", "version"], name="status_report_unique_version"),
+            models.UniqueConstraint(
+                fields=["plan", "period", "kind"],
+                condition=Q(state__in=["queued", "running"]),
+                name="status_report_one_active",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="status_report_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period} v{self.version} – {self.plan}"
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter.parse(self.period)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-rapport-{self.period}-v{self.version}.pdf"

@@ -12,7 +12,7 @@ from plans.access import Action, plans_for, plans_for_roles
 from plans.models import Person, Plan, Role, RoleAssignment
 from plans.selectors import plan_sub_agreements
 
-from .models import ActionItem, AgendaItem, Attachment, Body, Decision, Guest, Meeting, Membership
+from .models import ActionItem, AgendaItem, Attachment, Body, Decision, Guest, Meeting, Membership, StatusReport
 
 
 @dataclass
@@ -81,9 +81,9 @@ def meetings_for(user, action: Action = Action.VIEW) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     if action != Action.VIEW:
         return Meeting.objects.filter(body__plan__in=plans_for(user, action).values("pk"))
-    steering_sub_agreements = RoleAssignment.objects.filter(
-        user_id=user.pk, role=Role.STEERING_GROUP_MEMBER
-    ).values("sub_agreement")
+    steering_sub_agreements = RoleAssignment.objects.filter(user_id=user.pk, role=Role.STEERING_GROUP_MEMBER).values(
+        "sub_agreement"
+    )
     condition = (
         Q(body__plan__in=plans_for_roles(user, PLAN_WIDE_ROLES).values("pk"))
         | Q(
@@ -138,9 +138,9 @@ def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
             Prefetch("decisions", queryset=decisions.prefetch_related(Prefetch("actions", queryset=actions))),
             Prefetch(
                 "carried_actions",
-                queryset=ActionItem.objects.select_related(
-                    "owner", "decision__agenda_item__meeting"
-                ).order_by("due_date", "pk"),
+                queryset=ActionItem.objects.select_related("owner", "decision__agenda_item__meeting").order_by(
+                    "due_date", "pk"
+                ),
             ),
         )
         .order_by("position")
@@ -222,28 +222,22 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
         )
     if filters.action_status == "overdue":
         decisions = decisions.filter(
-            pk__in=ActionItem.objects.filter(
-                status=ActionItem.Status.OPEN, due_date__lt=timezone.localdate()
-            ).values("decision")
+            pk__in=ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=timezone.localdate()).values(
+                "decision"
+            )
         )
     elif filters.action_status == "none":
         decisions = decisions.exclude(pk__in=ActionItem.objects.values("decision"))
     elif filters.action_status:
-        decisions = decisions.filter(
-            pk__in=ActionItem.objects.filter(status=filters.action_status).values("decision")
-        )
+        decisions = decisions.filter(pk__in=ActionItem.objects.filter(status=filters.action_status).values("decision"))
     if filters.q:
-        decisions = decisions.filter(
-            Q(text__icontains=filters.q) | Q(agenda_item__title__icontains=filters.q)
-        )
+        decisions = decisions.filter(Q(text__icontains=filters.q) | Q(agenda_item__title__icontains=filters.q))
     earlier = Decision.objects.filter(is_current=False).select_related("created_by").order_by("-version")
     return (
         decisions.select_related("agenda_item__meeting__body", "created_by")
         .prefetch_related(
             "agenda_item__sub_agreements",
-            Prefetch(
-                "actions", queryset=ActionItem.objects.select_related("owner").order_by("due_date", "pk")
-            ),
+            Prefetch("actions", queryset=ActionItem.objects.select_related("owner").order_by("due_date", "pk")),
             Prefetch("agenda_item__decisions", queryset=earlier, to_attr="earlier_versions"),
         )
         .order_by("-agenda_item__meeting__starts_at", "agenda_item__position")
@@ -278,6 +272,17 @@ def overdue_actions(*, today: date) -> QuerySet[ActionItem]:
 
 def calendar_meetings(*, user) -> QuerySet[Meeting]:
     """Meetings the user is invited to (and may see), for the iCal feed."""
+    return meetings_for(user).filter(_invited_condition(user)).select_related("body__plan").order_by("starts_at")
+
+
+# --- Status reports (pixi and full) ------------------------------------------------------------
+
+
+def plan_status_reports(*, plan: Plan) -> QuerySet[StatusReport]:
+    """Every version of the plan's reports, newest quarter first (one query)."""
     return (
-        meetings_for(user).filter(_invited_condition(user)).select_related("body__plan").order_by("starts_at")
+        StatusReport.objects.filter(plan=plan)
+        .select_related("requested_by")
+        .defer("snapshot")
+        .order_by("-period", "kind", "-version")
     )

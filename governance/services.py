@@ -1,7 +1,10 @@
 """Writes in the governance app: one function per use case, validated and atomic."""
 
 import logging
+import os
 import secrets
+import tempfile
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,14 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from plans.models import Role, RoleAssignment
+from plans.models import Person, Plan, Role, RoleAssignment
 from plans.services import role_assign
 
 from .models import (
@@ -35,7 +38,11 @@ from .models import (
     MinutesItem,
     ReminderLog,
     SendOut,
+    StatusReport,
+    status_report_upload_to,
 )
+from .periods import Quarter, quarterly_report_due, validate_period
+from .reports import build_report_snapshot, render_report_html, render_report_pdf, snapshot_sha256
 from .selectors import agenda_attachments, meeting_agenda, meeting_invitees, overdue_actions
 from .uploads import check_upload
 
@@ -175,9 +182,7 @@ def meeting_sync_follow_up(*, meeting: Meeting) -> AgendaItem | None:
             position=_next_position(meeting),
             title=str(_("Opfølgning på handlingspunkter")),
             kind=AgendaItem.Kind.INFORMATION,
-            description=str(
-                _("Sekretariatet orienterer om status på de åbne handlingspunkter fra tidligere møder.")
-            ),
+            description=str(_("Sekretariatet orienterer om status på de åbne handlingspunkter fra tidligere møder.")),
             is_follow_up=True,
         )
         item.full_clean()
@@ -354,9 +359,7 @@ def _agenda_messages(send_out: SendOut, meeting: Meeting):
     )
     url = settings.PORTAL_BASE_URL + reverse("governance:meeting-detail", args=[meeting.pk])
     template = (
-        _("Opdateret dagsorden: %(title)s, %(date)s")
-        if send_out.is_resend
-        else _("Dagsorden: %(title)s, %(date)s")
+        _("Opdateret dagsorden: %(title)s, %(date)s") if send_out.is_resend else _("Dagsorden: %(title)s, %(date)s")
     )
     subject = template % {"title": meeting.title, "date": f"{local:%d.%m.%Y kl. %H.%M}"}
     body = render_to_string("governance/email/agenda.txt", {"meeting": meeting, "url": url, "local": local})
@@ -374,9 +377,7 @@ def send_out_deliver(*, send_out_id: int) -> SendOut | None:
     A failure marks the send-out failed (with the error) and returns None; a failed send-out does
     not count as sent, so "Send dagsorden" works again without the resend flag.
     """
-    claimed = SendOut.objects.filter(pk=send_out_id, status=SendOut.Status.QUEUED).update(
-        status=SendOut.Status.SENDING
-    )
+    claimed = SendOut.objects.filter(pk=send_out_id, status=SendOut.Status.QUEUED).update(status=SendOut.Status.SENDING)
     if not claimed:
         return None
     send_out = SendOut.objects.select_related("meeting__body__plan").get(pk=send_out_id)
@@ -425,9 +426,7 @@ def minutes_save(*, meeting: Meeting, user, entries: dict[int, MinutesEntry]) ->
         item = items.get(item_id)
         if item is None:
             raise ValidationError(_("Punktet hører ikke til mødet."))
-        MinutesItem.objects.update_or_create(
-            agenda_item=item, defaults={"discussion": entry.discussion.strip()}
-        )
+        MinutesItem.objects.update_or_create(agenda_item=item, defaults={"discussion": entry.discussion.strip()})
         if item.kind != AgendaItem.Kind.DECISION:
             continue
         text = entry.decision.strip()
@@ -454,9 +453,7 @@ def minutes_save(*, meeting: Meeting, user, entries: dict[int, MinutesEntry]) ->
 
 
 @transaction.atomic
-def action_item_create(
-    *, decision: Decision, title: str, owner, due_date: date, note: str = ""
-) -> ActionItem:
+def action_item_create(*, decision: Decision, title: str, owner, due_date: date, note: str = "") -> ActionItem:
     """Add an action to a decision in draft minutes."""
     if decision.is_locked or not decision.is_current:
         raise ValidationError(_("Beslutningen er låst; handlingspunkter tilføjes med en rettelse."))
@@ -489,10 +486,7 @@ def minutes_approve(*, meeting: Meeting, user) -> Minutes:
     if missing.exists():
         positions = ", ".join(str(p) for p in missing.values_list("position", flat=True))
         raise ValidationError(
-            _(
-                "Skriv beslutningen til alle beslutningspunkter før godkendelse "
-                "(mangler: punkt %(positions)s)."
-            )
+            _("Skriv beslutningen til alle beslutningspunkter før godkendelse (mangler: punkt %(positions)s).")
             % {"positions": positions}
         )
     now = timezone.now()
@@ -624,3 +618,224 @@ def calendar_token_revoke(*, token: CalendarToken) -> CalendarToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+# --- Status reports (pixi and full) -------------------------------------------------------------
+
+# Errors worth retrying: the database or the disk was briefly unavailable. Anything else fails the report.
+TRANSIENT_REPORT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, ConnectionError)
+
+
+def status_report_request(
+    *, plan: Plan, period: str, kind: str, requested_by=None, via: str = StatusReport.Via.USER
+) -> StatusReport:
+    """Queue the next version of a report; while one is queued or running for the same plan,
+    period and kind, that one is returned instead (one job, one version).
+
+    The Celery task is sent when the transaction commits, so the worker always finds the row.
+    """
+    from .tasks import generate_status_report  # tasks import this module
+
+    validate_period(period)
+    kind = StatusReport.Kind(kind)
+    via = StatusReport.Via(via)
+    try:
+        with transaction.atomic():
+            # Lock the plan row: version numbers of one plan are handed out one at a time.
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()
+            existing = StatusReport.objects.active().filter(plan=plan, period=period, kind=kind).first()
+            if existing:
+                return existing
+            last = (
+                StatusReport.objects.filter(plan=plan, period=period, kind=kind).aggregate(last=Max("version"))["last"]
+                or 0
+            )
+            report = StatusReport(
+                plan=plan,
+                period=period,
+                kind=kind,
+                version=last + 1,
+                state=StatusReport.State.QUEUED,
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+                requested_via=via,
+                task_id=str(uuid.uuid4()),
+            )
+            report.full_clean()
+            report.save()
+    except IntegrityError:
+        # Another request won the race for the active slot: hand back its report.
+        existing = StatusReport.objects.active().filter(plan=plan, period=period, kind=kind).first()
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(lambda: _send_generate_job(report=report, task=generate_status_report))
+    return report
+
+
+def _send_generate_job(*, report: StatusReport, task) -> None:
+    """Send the job; if it cannot be sent (broker down) or, in-process, ends in an exception, the
+    report is marked failed instead of staying queued and blocking the next request."""
+    try:
+        task.apply_async(args=[report.pk], task_id=report.task_id)
+    except Exception as exc:  # any broker or in-process error: record it on the report
+        logger.exception("status report %s: job could not run", report.pk)
+        status_report_mark_failed(report_id=report.pk, error=f"{exc.__class__.__name__}: {exc}")
+
+
+def _claim(*, report_id: int, task_id: str | None) -> bool:
+    """Queued → running with a conditional UPDATE; a redelivered message of the same job may re-claim."""
+    claimable = Q(state=StatusReport.State.QUEUED)
+    if task_id:
+        claimable |= Q(state=StatusReport.State.RUNNING, task_id=task_id)
+    return bool(
+        StatusReport.objects.filter(claimable, pk=report_id).update(
+            state=StatusReport.State.RUNNING, started_at=timezone.now(), error=""
+        )
+    )
+
+
+def _write_pdf(*, report: StatusReport, content: bytes) -> str:
+    """Write to a temporary file beside the target and move it into place; returns the storage name."""
+    name = status_report_upload_to(report, "")
+    target = Path(settings.MEDIA_ROOT) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def status_report_mark_failed(*, report_id: int, error: str) -> None:
+    """Record a failure on a report that has not finished."""
+    StatusReport.objects.filter(pk=report_id, state__in=StatusReport.ACTIVE_STATES).update(
+        state=StatusReport.State.FAILED, error=error[:5000], finished_at=timezone.now()
+    )
+
+
+def status_report_generate(*, report_id: int, task_id: str | None = None) -> StatusReport | None:
+    """Build the snapshot, render the PDF and store it; ``None`` when there is nothing to do.
+
+    A missing report, or one that is done, failed or being generated by another job, is left alone.
+    Transient errors put the report back in the queue and are re-raised for the task to retry;
+    any other error marks the report failed with the error text.
+    """
+    if not _claim(report_id=report_id, task_id=task_id):
+        logger.info("status report %s: nothing to do (missing or already claimed)", report_id)
+        return None
+    report = StatusReport.objects.select_related("plan").get(pk=report_id)
+    try:
+        snapshot = build_report_snapshot(plan=report.plan, period=report.period, kind=report.kind)
+        html = render_report_html(report=report, snapshot=snapshot)
+        content, pages = render_report_pdf(html)
+        name = _write_pdf(report=report, content=content)
+    except TRANSIENT_REPORT_ERRORS as exc:
+        StatusReport.objects.filter(pk=report_id, state=StatusReport.State.RUNNING).update(
+            state=StatusReport.State.QUEUED, error=f"{exc.__class__.__name__}: {exc}"[:5000]
+        )
+        raise
+    except Exception as exc:
+        logger.exception("status report %s failed", report_id)
+        status_report_mark_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}")
+        report.refresh_from_db()
+        return report
+    StatusReport.objects.filter(pk=report_id).update(
+        state=StatusReport.State.DONE,
+        pdf=name,
+        page_count=pages,
+        snapshot=snapshot,
+        snapshot_sha256=snapshot_sha256(snapshot),
+        finished_at=timezone.now(),
+        error="",
+    )
+    report.refresh_from_db()
+    if report.requested_via == StatusReport.Via.BEAT and report.kind == StatusReport.Kind.PIXI:
+        try:
+            status_report_distribute(report=report)
+        except Exception:  # the report itself is done; a mail failure is logged, not fatal
+            logger.exception("status report %s: distribution failed", report_id)
+    return report
+
+
+def status_report_recipients(*, report: StatusReport) -> list[Person]:
+    """The plan's board members (current board memberships) with an e-mail address, one per person."""
+    memberships = (
+        Membership.objects.current()
+        .filter(body__plan_id=report.plan_id, body__kind=Body.Kind.BOARD)
+        .exclude(person__email="")
+        .select_related("person")
+        .order_by("person__name", "person_id")
+    )
+    people: dict[int, Person] = {}
+    for membership in memberships:
+        people.setdefault(membership.person_id, membership.person)
+    return list(people.values())
+
+
+def status_report_distribute(*, report: StatusReport) -> int:
+    """E-mail the board members a link to the report (or the PDF, with REPORTS_ATTACH_PDF). Once per report."""
+    claimed = StatusReport.objects.filter(
+        pk=report.pk, state=StatusReport.State.DONE, distributed_at__isnull=True
+    ).update(distributed_at=timezone.now())
+    if not claimed:
+        return 0
+    report.refresh_from_db()
+    link = settings.PORTAL_BASE_URL + reverse("governance:report-download", args=[report.plan_id, report.pk])
+    archive = settings.PORTAL_BASE_URL + reverse("governance:report-archive", args=[report.plan_id])
+    attach = settings.REPORTS_ATTACH_PDF
+    messages = []
+    with translation.override("da"):
+        subject = _("%(kind)s %(period)s: %(plan)s") % {
+            "kind": report.get_kind_display(),
+            "period": report.quarter.label,
+            "plan": report.plan.name,
+        }
+        for person in status_report_recipients(report=report):
+            body = render_to_string(
+                "governance/reports/email.txt",
+                {"report": report, "person": person, "link": link, "archive": archive, "attached": attach},
+            )
+            message = EmailMessage(subject=subject, body=body, to=[person.email])
+            if attach:
+                message.attach(report.filename, report.pdf.read(), "application/pdf")
+                report.pdf.seek(0)
+            messages.append(message)
+    if report.pdf and attach:
+        report.pdf.close()
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusReport]:
+    """From the configured Danish working day after a quarter ends, queue its pixi and full reports
+    for every active plan running in that quarter; plans that already have a done, queued or running
+    report of that kind for the quarter are skipped, so running this daily is safe.
+    """
+    today = today or timezone.localdate()
+    quarter = Quarter.containing(today).previous()
+    if today < quarterly_report_due(quarter, settings.REPORTS_WORKDAY_AFTER_QUARTER):
+        return []
+    plans = Plan.objects.filter(
+        phase=Plan.Phase.ACTIVE, start_date__lte=quarter.end, end_date__gte=quarter.start
+    ).order_by("pk")
+    existing = set(
+        StatusReport.objects.filter(
+            plan__in=plans,
+            period=quarter.code,
+            state__in=[StatusReport.State.DONE, *StatusReport.ACTIVE_STATES],
+        ).values_list("plan_id", "kind")
+    )
+    queued = []
+    for plan in plans:
+        for kind in StatusReport.Kind:
+            if (plan.pk, kind.value) in existing:
+                continue
+            queued.append(status_report_request(plan=plan, period=quarter.code, kind=kind, via=StatusReport.Via.BEAT))
+    return queued

@@ -71,10 +71,7 @@ def check_upload(upload) -> CheckedFile:
     content_type = detect_content_type(upload)
     if content_type is None:
         raise ValidationError(
-            _(
-                "Filtypen er ikke tilladt. Tilladte typer: %(types)s "
-                "(filens indhold kontrolleres, ikke kun navnet)."
-            )
+            _("Filtypen er ikke tilladt. Tilladte typer: %(types)s (filens indhold kontrolleres, ikke kun navnet).")
             % {"types": ALLOWED_LABEL},
             code="bad_type",
         )

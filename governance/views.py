@@ -28,9 +28,12 @@ from .forms import (
     MeetingForm,
     RegisterFilterForm,
     SendOutForm,
+    StatusReportRequestForm,
 )
 from .ical import meetings_calendar
-from .models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision, SendOut
+from .models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision, SendOut, StatusReport
+from .selectors import plan_status_reports
+from .services import status_report_request
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -227,9 +230,7 @@ def agenda_item_create(request, meeting_id: int):
         else:
             messages.success(request, _("Punktet er tilføjet."))
             return redirect("governance:meeting-detail", meeting.pk)
-    return render(
-        request, "governance/agenda_item_form.html", {"meeting": meeting, "form": form, "item": None}
-    )
+    return render(request, "governance/agenda_item_form.html", {"meeting": meeting, "form": form, "item": None})
 
 
 def _get_item_or_404(user, item_id: int, action=access.VIEW) -> AgendaItem:
@@ -263,9 +264,7 @@ def agenda_item_edit(request, item_id: int):
         else:
             messages.success(request, _("Punktet er gemt."))
             return redirect("governance:meeting-detail", meeting.pk)
-    return render(
-        request, "governance/agenda_item_form.html", {"meeting": meeting, "form": form, "item": item}
-    )
+    return render(request, "governance/agenda_item_form.html", {"meeting": meeting, "form": form, "item": item})
 
 
 @login_required
@@ -307,9 +306,7 @@ def attachment_upload(request, item_id: int):
                 messages.error(request, error)
     else:
         try:
-            attachment = services.attachment_add(
-                item=item, upload=form.cleaned_data["file"], user=request.user
-            )
+            attachment = services.attachment_add(item=item, upload=form.cleaned_data["file"], user=request.user)
         except ValidationError as error:
             _flash_error(request, error)
         else:
@@ -493,9 +490,7 @@ def action_status(request, action_id: int):
     else:
         messages.error(request, _("Ugyldig status."))
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(next_url)
     return redirect("governance:decision-register", action.decision.agenda_item.meeting.body.plan_id)
 
@@ -559,9 +554,7 @@ def _feed_path(token: str) -> str:
 @require_GET
 def calendar_feed(request, token: str):
     """The iCal feed; the secret token is the only credential. Revoked or unknown tokens get 404."""
-    calendar_token = (
-        CalendarToken.objects.select_related("user").filter(token=token, revoked_at__isnull=True).first()
-    )
+    calendar_token = CalendarToken.objects.select_related("user").filter(token=token, revoked_at__isnull=True).first()
     if calendar_token is None or not calendar_token.user.is_active:
         raise Http404("Unknown calendar")
     meetings = selectors.calendar_meetings(user=calendar_token.user)
@@ -570,3 +563,66 @@ def calendar_feed(request, token: str):
     response["Content-Disposition"] = 'inline; filename="moeder.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Status reports (pixi and full) ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report_archive_view(request, plan_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    can_manage = access.can(request.user, access.MANAGE, plan)
+    context = {
+        "plan": plan,
+        "reports": plan_status_reports(plan=plan),
+        "can_manage": can_manage,
+        "form": StatusReportRequestForm(plan=plan) if can_manage else None,
+    }
+    return render(request, "governance/reports/archive.html", context)
+
+
+@login_required
+@require_POST
+def report_request_view(request, plan_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
+    form = StatusReportRequestForm(request.POST, plan=plan)
+    if not form.is_valid():
+        context = {"plan": plan, "reports": plan_status_reports(plan=plan), "can_manage": True, "form": form}
+        return render(request, "governance/reports/archive.html", context, status=400)
+    report = status_report_request(
+        plan=plan,
+        period=form.cleaned_data["period"],
+        kind=form.cleaned_data["kind"],
+        requested_by=request.user,
+        via=StatusReport.Via.USER,
+    )
+    messages.success(
+        request,
+        _("%(kind)s for %(period)s (version %(version)s) er bestilt.")
+        % {"kind": report.get_kind_display(), "period": report.quarter.label, "version": report.version},
+    )
+    return redirect("governance:report-archive", plan_id=plan.pk)
+
+
+@login_required
+@require_GET
+def report_status_view(request, plan_id: int, report_id: int):
+    """The small status fragment htmx polls while a report is queued or running."""
+    plan = access.get_plan_or_404(request.user, plan_id)
+    report = get_object_or_404(StatusReport, plan=plan, pk=report_id)
+    return render(request, "governance/reports/_status.html", {"plan": plan, "report": report})
+
+
+@login_required
+@require_GET
+def report_download_view(request, plan_id: int, report_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    report = get_object_or_404(StatusReport, plan=plan, pk=report_id, state=StatusReport.State.DONE)
+    if not report.pdf:
+        raise Http404("Report has no file")
+    try:
+        handle = report.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("Report file is missing") from None
+    return FileResponse(handle, content_type="application/pdf", filename=report.filename)

@@ -260,9 +260,7 @@ class InterventionViewSet(
 class CommitmentSerializer(serializers.ModelSerializer):
     party = ScopedPrimaryKeyRelatedField(scope=_organisations)
     plan = ScopedPrimaryKeyRelatedField(scope=_visible_plans)
-    sub_agreement = ScopedPrimaryKeyRelatedField(
-        scope=_visible_sub_agreements, required=False, allow_null=True
-    )
+    sub_agreement = ScopedPrimaryKeyRelatedField(scope=_visible_sub_agreements, required=False, allow_null=True)
     is_local = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -282,9 +280,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_local",
         ]
         validators = []
-        extra_kwargs = {
-            name: {"min_value": 0} for name in ("amount", "hours", "delivered_amount", "delivered_hours")
-        }
+        extra_kwargs = {name: {"min_value": 0} for name in ("amount", "hours", "delivered_amount", "delivered_hours")}
 
     def validate(self, attrs: dict) -> dict:
         instance = self.instance

@@ -149,9 +149,7 @@ class ScopeCache:
 
     def sub_agreement_ids(self, action: Action) -> set[int]:
         if action not in self._sub_agreements:
-            self._sub_agreements[action] = set(
-                sub_agreements_for(self.user, action).values_list("pk", flat=True)
-            )
+            self._sub_agreements[action] = set(sub_agreements_for(self.user, action).values_list("pk", flat=True))
         return self._sub_agreements[action]
 
 

@@ -96,9 +96,7 @@ def intervention_create(
     *, sub_agreement: SubAgreement, name: str, responsible_partner: Organisation, **fields
 ) -> Intervention:
     """Create an indsats under a delaftale. Raises ValidationError on invalid input; nothing is saved then."""
-    intervention = Intervention(
-        sub_agreement=sub_agreement, name=name, responsible_partner=responsible_partner
-    )
+    intervention = Intervention(sub_agreement=sub_agreement, name=name, responsible_partner=responsible_partner)
     _apply(intervention, fields, INTERVENTION_FIELDS)
     intervention.full_clean()
     intervention.save()
@@ -147,9 +145,7 @@ def intervention_create_many(*, items: list[dict], history_user=None) -> list[In
             continue
         key = (intervention.sub_agreement_id, intervention.name)
         if key in existing or key in seen:
-            errors[index] = ValidationError(
-                intervention.unique_error_message(Intervention, ("sub_agreement", "name"))
-            )
+            errors[index] = ValidationError(intervention.unique_error_message(Intervention, ("sub_agreement", "name")))
             continue
         seen.add(key)
         interventions.append(intervention)

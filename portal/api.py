@@ -34,9 +34,7 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": (
-        "Fejlsvar: `errors` er felt → beskeder; for en liste [{index, felt → beskeder}]; ellers {}."
-    ),
+    "description": ("Fejlsvar: `errors` er felt → beskeder; for en liste [{index, felt → beskeder}]; ellers {}."),
     "properties": {
         "detail": {"type": "string"},
         "errors": {
@@ -70,9 +68,7 @@ IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key",
     "required": False,
     "schema": {"type": "string", "maxLength": 255},
-    "description": (
-        "Valgfri nøgle (fx et UUID): et genforsøg med samme nøgle og indhold giver det første svar igen."
-    ),
+    "description": ("Valgfri nøgle (fx et UUID): et genforsøg med samme nøgle og indhold giver det første svar igen."),
 }
 
 

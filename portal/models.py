@@ -100,9 +100,7 @@ class IdempotencyKey(models.Model):
         verbose_name = _("idempotensnøgle")
         verbose_name_plural = _("idempotensnøgler")
         ordering = ["-created", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
 
     def __str__(self) -> str:
         return f"{self.user} {self.method} {self.path} ({self.key})"

@@ -175,7 +175,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.send_overdue_action_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Daily; the task itself waits for the configured working day after quarter end.
+    "queue-quarterly-reports": {
+        "task": "governance.tasks.queue_quarterly_reports",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
+
+# Status reports: queued on the n-th Danish working day after a quarter ends; board members get a
+# link by e-mail (or the PDF attached when REPORTS_ATTACH_PDF is on).
+REPORTS_WORKDAY_AFTER_QUARTER = env_int("REPORTS_WORKDAY_AFTER_QUARTER", 5)
+REPORTS_ATTACH_PDF = env_bool("REPORTS_ATTACH_PDF", default=False)
 
 # A bulk API request carries up to 5,000 objects; allow bodies up to 10 MB (Django's default is 2.5 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

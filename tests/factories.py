@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from governance.models import ActionItem, AgendaItem, Body, Decision, Meeting
+from governance.models import ActionItem, AgendaItem, Body, Decision, Meeting, StatusReport
 from monitoring.models import Goal, Indicator, Measurement, Target
 from plans.models import (
     Commitment,
@@ -198,6 +198,8 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     period = "2024-Q1"
     value = Decimal("55")
     status = Measurement.Status.APPROVED
+
+
 # --- governance: meetings, agendas, decisions, actions ---------------------------------------------
 
 
@@ -239,3 +241,20 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Handling {n}")
     owner = factory.SubFactory(PersonFactory)
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+# --- Status reports (governance) ----------------------------------------------------------------
+
+
+class StatusReportFactory(factory.django.DjangoModelFactory):
+    """A report row in any state; ``version`` counts up per plan/period/kind unless given."""
+
+    class Meta:
+        model = StatusReport
+
+    plan = factory.SubFactory(PlanFactory)
+    period = "2024-Q2"
+    kind = StatusReport.Kind.PIXI
+    version = factory.Sequence(lambda n: n + 1)
+    state = StatusReport.State.DONE
+    requested_via = StatusReport.Via.COMMAND

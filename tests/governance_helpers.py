@@ -26,9 +26,7 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def demo_meeting(
-    plan_name: str = PLAN_A1, *, board: bool = True, title: str = "Bestyrelsesmøde (vinter)"
-) -> Meeting:
+def demo_meeting(plan_name: str = PLAN_A1, *, board: bool = True, title: str = "Bestyrelsesmøde (vinter)") -> Meeting:
     """A demo meeting: the board's (by title) or the education steering group's."""
     if board:
         return Meeting.objects.get(body__plan__name=plan_name, body__kind=Body.Kind.BOARD, title=title)

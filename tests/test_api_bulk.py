@@ -280,9 +280,7 @@ def test_purge_idempotency_keys_deletes_only_stale_records(demo, api):
         created=IdempotencyKey.objects.get(key="purge").created - IdempotencyKey.RETENTION
     )
     call_command("purge_idempotency_keys", stdout=io.StringIO())
-    assert set(IdempotencyKey.objects.filter(key__in=["keep", "purge"]).values_list("key", flat=True)) == {
-        "keep"
-    }
+    assert set(IdempotencyKey.objects.filter(key__in=["keep", "purge"]).values_list("key", flat=True)) == {"keep"}
 
 
 def test_a_body_over_the_upload_limit_is_a_json_400(demo, api, settings):

@@ -257,9 +257,7 @@ def test_admin_lists_tokens_without_the_hash_and_can_revoke(demo, login):
     page = client.get("/admin/portal/apitoken/").content.decode()
     assert "Adminsynligt" in page and token.key_hash not in page
     assert token.key_hash not in client.get(f"/admin/portal/apitoken/{token.pk}/change/").content.decode()
-    response = client.post(
-        "/admin/portal/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
-    )
+    response = client.post("/admin/portal/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
     assert response.status_code == 200
     token.refresh_from_db()
     assert token.revoked_at is not None

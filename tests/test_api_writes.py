@@ -21,11 +21,7 @@ def intervention_payload(demo, plan_name=PLAN_A1, title=None, **extra) -> dict:
 
 
 def an_intervention(demo, plan_name: str, title: str | None = None) -> Intervention:
-    return (
-        Intervention.objects.filter(sub_agreement=sub_agreement(demo, plan_name, title))
-        .order_by("pk")
-        .first()
-    )
+    return Intervention.objects.filter(sub_agreement=sub_agreement(demo, plan_name, title)).order_by("pk").first()
 
 
 def snapshot(model) -> list[tuple]:
@@ -74,9 +70,7 @@ def test_steering_group_member_writes_only_their_own_delaftaler(demo, api):
     assert client.post("/api/v1/interventions/", own, format="json").status_code == 201
     other_title = (
         demo.plan(PLAN_A1)
-        .sub_agreements.exclude(
-            title__in=["Delaftale: Beskæftigelse", "Delaftale: Uddannelse og livschancer"]
-        )
+        .sub_agreements.exclude(title__in=["Delaftale: Beskæftigelse", "Delaftale: Uddannelse og livschancer"])
         .first()
         .title
     )
@@ -242,9 +236,7 @@ def test_commitment_create_by_role(demo, api, username, plan_name, party_kind, e
     }[party_kind]
     Commitment.objects.filter(plan=demo.plan(plan_name), party=party, year=2025, form="cash").delete()
     before = Commitment.objects.count()
-    response = api(username).post(
-        "/api/v1/commitments/", commitment_payload(demo, plan_name, party), format="json"
-    )
+    response = api(username).post("/api/v1/commitments/", commitment_payload(demo, plan_name, party), format="json")
     assert response.status_code == expected, response.content
     assert Commitment.objects.count() == before + (1 if expected == 201 else 0)
     if expected == 201:
@@ -276,9 +268,7 @@ def test_commitment_update_by_role(demo, api, username, plan_name, expected):
 
 
 def test_koordinator_may_not_change_another_partys_commitment(demo, api):
-    commitment = Commitment.objects.filter(
-        plan=demo.plan(PLAN_A1), party__kind=Organisation.Kind.FUNDER
-    ).first()
+    commitment = Commitment.objects.filter(plan=demo.plan(PLAN_A1), party__kind=Organisation.Kind.FUNDER).first()
     response = api("demo-koordinator").patch(f"/api/v1/commitments/{commitment.pk}/", {"note": "x"})
     assert response.status_code == 403
 
@@ -296,9 +286,7 @@ def test_koordinator_may_not_change_another_partys_commitment(demo, api):
 )
 def test_bad_commitment_input_is_400_and_changes_nothing(demo, api, change, field):
     party = municipal_department(demo, PLAN_A1)
-    Commitment.objects.filter(
-        party=party, plan=demo.plan(PLAN_A1), year=2022, form="outposted_service"
-    ).delete()
+    Commitment.objects.filter(party=party, plan=demo.plan(PLAN_A1), year=2022, form="outposted_service").delete()
     before = snapshot(Commitment)
     payload = {**commitment_payload(demo, PLAN_A1, party, year=2022, form="outposted_service"), **change}
     response = api("demo-koordinator").post("/api/v1/commitments/", payload, format="json")
@@ -332,9 +320,7 @@ def test_history_records_the_tokens_user_on_create_and_update(demo, api):
 
 def test_history_records_the_tokens_user_on_commitments(demo, api):
     client = api("demo-koordinator")
-    payload = commitment_payload(
-        demo, PLAN_A1, municipal_department(demo, PLAN_A1), year=2026, form="meeting_hours"
-    )
+    payload = commitment_payload(demo, PLAN_A1, municipal_department(demo, PLAN_A1), year=2026, form="meeting_hours")
     Commitment.objects.filter(
         plan_id=payload["plan"], party_id=payload["party"], year=2026, form="meeting_hours"
     ).delete()

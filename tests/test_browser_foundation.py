@@ -1,6 +1,5 @@
 """Playwright: the sekretariatsleder logs in and opens a plan page (Debian chromium)."""
 
-
 import pytest
 
 from .browser import ARTIFACTS, chromium_page, log_in

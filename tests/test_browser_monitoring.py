@@ -1,6 +1,5 @@
 """Playwright: the sekretariatsleder follows a plan's goals, enters a measurement with the keyboard and approves."""
 
-
 import pytest
 
 from .browser import ARTIFACTS, chromium_page, log_in

@@ -72,9 +72,7 @@ def test_meeting_list_and_register_per_plan(demo, login):
         assert client.get(reverse(name, args=[demo.plan(PLAN_B).pk])).status_code == 404
     listing = client.get(reverse("governance:meeting-list", args=[demo.plan(PLAN_A1).pk])).content.decode()
     assert "Bestyrelsesmøde (vinter)" in listing and "Styregruppemøde" not in listing
-    register = client.get(
-        reverse("governance:decision-register", args=[demo.plan(PLAN_A1).pk])
-    ).content.decode()
+    register = client.get(reverse("governance:decision-register", args=[demo.plan(PLAN_A1).pk])).content.decode()
     assert "Lektiecaféen når ikke målgruppen" in register
 
 

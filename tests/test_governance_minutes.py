@@ -290,9 +290,7 @@ def test_only_the_bodys_next_meeting_gets_the_follow_up_item(demo, login):
 
 def test_follow_up_item_disappears_when_all_actions_are_done(demo, login):
     winter = demo_meeting(PLAN_A1)
-    ActionItem.objects.filter(decision__agenda_item__meeting__body=winter.body).update(
-        status=ActionItem.Status.DONE
-    )
+    ActionItem.objects.filter(decision__agenda_item__meeting__body=winter.body).update(status=ActionItem.Status.DONE)
     login("demo-sekretariatsleder").get(reverse("governance:meeting-detail", args=[winter.pk]))
     assert not winter.agenda_items.filter(is_follow_up=True).exists()
 
@@ -395,9 +393,7 @@ def test_carried_actions_can_be_followed_up_from_the_minutes_page(demo, login):
     page = client.get(url).content.decode()
     assert "Opfølgning på tidligere handlingspunkter" in page
     action = meeting.agenda_items.get(is_follow_up=True).carried_actions.first()
-    response = client.post(
-        reverse("governance:action-status", args=[action.pk]), {"status": "done", "next": url}
-    )
+    response = client.post(reverse("governance:action-status", args=[action.pk]), {"status": "done", "next": url})
     assert response["Location"] == url
     action.refresh_from_db()
     assert action.status == ActionItem.Status.DONE
@@ -409,9 +405,7 @@ def test_admin_keeps_approved_agenda_items_and_locked_actions_read_only(demo, lo
     item_page = client.get(reverse("admin:governance_agendaitem_change", args=[decision.agenda_item_id]))
     assert item_page.status_code == 200
     assert 'name="recommendation"' not in item_page.content.decode()
-    decision_page = client.get(
-        reverse("admin:governance_decision_change", args=[decision.pk])
-    ).content.decode()
+    decision_page = client.get(reverse("admin:governance_decision_change", args=[decision.pk])).content.decode()
     assert 'name="actions-0-status"' in decision_page  # follow-up of status stays possible
     assert 'name="actions-0-title"' not in decision_page
     assert 'name="actions-__prefix__-title"' not in decision_page  # no new actions on a locked decision

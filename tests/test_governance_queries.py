@@ -56,9 +56,7 @@ def _count(django_assert_max_num_queries, client, url, limit):
 
 @pytest.mark.parametrize("username", ["demo-sekretariatsleder", "demo-bestyrelse"])
 @pytest.mark.parametrize("url_name", ["governance:meeting-detail", "governance:meeting-agenda"])
-def test_meeting_and_agenda_pages_are_constant(
-    meeting, login, django_assert_max_num_queries, username, url_name
-):
+def test_meeting_and_agenda_pages_are_constant(meeting, login, django_assert_max_num_queries, username, url_name):
     client = login(username)
     url = reverse(url_name, args=[meeting.pk])
     _grow(meeting, 2)
@@ -79,9 +77,7 @@ def test_decision_register_is_constant(meeting, login, demo, django_assert_max_n
     # Corrections add earlier versions; they are prefetched too.
     for decision in Decision.objects.filter(agenda_item__meeting=meeting)[:5]:
         Decision.objects.filter(pk=decision.pk).update(is_current=False)
-        Decision.objects.create(
-            agenda_item=decision.agenda_item, version=2, text="Rettet", correction_reason="Fejl"
-        )
+        Decision.objects.create(agenda_item=decision.agenda_item, version=2, text="Rettet", correction_reason="Fejl")
     large = _count(django_assert_max_num_queries, client, url, small)
     assert large == small
     filtered = url + "?action_status=open&q=Beslut"
@@ -118,9 +114,7 @@ def test_register_filters(meeting, login, demo):
     assert by_sa and all(sub_agreement in d.agenda_item.sub_agreements.all() for d in by_sa)
     overdue = client.get(url, {"action_status": "overdue"}).context["decisions"]
     today = timezone.localdate()
-    assert overdue and all(
-        any(a.status == "open" and a.due_date < today for a in d.actions.all()) for d in overdue
-    )
+    assert overdue and all(any(a.status == "open" and a.due_date < today for a in d.actions.all()) for d in overdue)
     future = client.get(url, {"date_from": (today + timedelta(days=1)).isoformat()}).context["decisions"]
     assert future == []
     search = client.get(url, {"q": "omprioriteringen"}).context["decisions"]

@@ -47,9 +47,7 @@ def test_one_mail_per_person_listing_all_their_overdue_actions(world):
         due_date=today - timedelta(days=9),
         status=ActionItem.Status.DONE,
     )
-    ActionItemFactory(
-        decision=world["decision"], owner=bo, title="Bos opgave", due_date=today - timedelta(days=2)
-    )
+    ActionItemFactory(decision=world["decision"], owner=bo, title="Bos opgave", due_date=today - timedelta(days=2))
 
     result = send_overdue_action_reminders(today=today)
 

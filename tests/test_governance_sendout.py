@@ -53,9 +53,7 @@ def test_send_agenda_mails_every_invitee_once(demo, login, media, django_capture
     assert pack.status_code == 200 and b"".join(pack.streaming_content).startswith(b"%PDF")
 
 
-def test_sending_twice_does_not_mail_twice_unless_resend(
-    demo, login, media, django_capture_on_commit_callbacks
-):
+def test_sending_twice_does_not_mail_twice_unless_resend(demo, login, media, django_capture_on_commit_callbacks):
     meeting = demo_meeting(PLAN_A1)
     count = len(expected_recipients(meeting))
     client = login("demo-sekretariatsleder")
@@ -105,9 +103,7 @@ def test_late_meeting_shows_warning_and_deadline(demo, login):
     page = login("demo-sekretariatsleder").get(reverse("governance:meeting-detail", args=[meeting.pk]))
     body = page.content.decode()
     assert "Fristen er overskredet" in body and "skulle være sendt senest" in body
-    listing = login("demo-sekretariatsleder").get(
-        reverse("governance:meeting-list", args=[meeting.body.plan_id])
-    )
+    listing = login("demo-sekretariatsleder").get(reverse("governance:meeting-list", args=[meeting.body.plan_id]))
     assert "Fristen er overskredet" in listing.content.decode()
 
 
@@ -136,9 +132,7 @@ def test_failed_send_out_is_recorded_and_can_be_sent_again(
     assert SendOut.objects.filter(meeting=meeting, status=SendOut.Status.SENT, is_resend=False).count() == 1
 
 
-def test_pack_and_mail_are_danish_whatever_the_page_language(
-    demo, login, media, django_capture_on_commit_callbacks
-):
+def test_pack_and_mail_are_danish_whatever_the_page_language(demo, login, media, django_capture_on_commit_callbacks):
     from django.utils import formats, timezone, translation
 
     meeting = demo_meeting(PLAN_A1)

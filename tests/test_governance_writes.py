@@ -45,9 +45,7 @@ def test_meeting_edit(demo, login):
 
 
 def test_approved_meeting_cannot_be_edited(demo, login):
-    meeting = Meeting.objects.get(
-        body__plan__name=PLAN_A1, body__kind="board", title="Bestyrelsesmøde (sommer)"
-    )
+    meeting = Meeting.objects.get(body__plan__name=PLAN_A1, body__kind="board", title="Bestyrelsesmøde (sommer)")
     url = reverse("governance:meeting-edit", args=[meeting.pk])
     response = login("demo-sekretariatsleder").post(url, _meeting_data(meeting, title="Omskrevet"))
     assert response.status_code == 200
@@ -77,9 +75,7 @@ def test_move_with_bad_direction_changes_nothing(demo, login):
     meeting = demo_meeting(PLAN_A1)
     before = list(meeting.agenda_items.values_list("pk", "position"))
     item = meeting.agenda_items.first()
-    login("demo-sekretariatsleder").post(
-        reverse("governance:item-move", args=[item.pk]), {"direction": "sideways"}
-    )
+    login("demo-sekretariatsleder").post(reverse("governance:item-move", args=[item.pk]), {"direction": "sideways"})
     assert list(meeting.agenda_items.values_list("pk", "position")) == before
 
 
@@ -129,9 +125,7 @@ def test_attachment_delete(demo, login, media, django_capture_on_commit_callback
 
 
 def test_action_status_ignores_foreign_next_url(demo, login):
-    action = ActionItem.objects.filter(
-        decision__agenda_item__meeting__body__plan__name=PLAN_A1, status="open"
-    ).first()
+    action = ActionItem.objects.filter(decision__agenda_item__meeting__body__plan__name=PLAN_A1, status="open").first()
     response = login("demo-sekretariatsleder").post(
         reverse("governance:action-status", args=[action.pk]),
         {"status": "open", "next": "https://evil.example/"},
@@ -183,7 +177,5 @@ def test_information_only_agenda_gets_a_hint(demo, login):
     meeting = demo_meeting(PLAN_A1, title="Bestyrelsesmøde (temamøde)")
     body = login("demo-sekretariatsleder").get(reverse("governance:meeting-detail", args=[meeting.pk]))
     assert "kun orienteringspunkter" in body.content.decode()
-    other = login("demo-sekretariatsleder").get(
-        reverse("governance:meeting-detail", args=[demo_meeting(PLAN_A1).pk])
-    )
+    other = login("demo-sekretariatsleder").get(reverse("governance:meeting-detail", args=[demo_meeting(PLAN_A1).pk]))
     assert "kun orienteringspunkter" not in other.content.decode()

@@ -17,9 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument(
-            "--name", default="Kommandolinje", help="Tokenets navn (standard: Kommandolinje)."
-        )
+        parser.add_argument("--name", default="Kommandolinje", help="Tokenets navn (standard: Kommandolinje).")
         parser.add_argument("--expires-days", type=int, default=None, help="Udløber efter så mange dage.")
 
     def handle(self, *args, username: str, name: str, expires_days: int | None, **options):
@@ -33,9 +31,7 @@ class Command(BaseCommand):
             raise CommandError("--expires-days skal være mindst 1.")
         expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
         token, key = api_token_create(user=user, name=name, expires_at=expires_at)
-        self.stdout.write(
-            f"API-token «{token.name}» oprettet til {username} (begynder med {token.key_prefix})."
-        )
+        self.stdout.write(f"API-token «{token.name}» oprettet til {username} (begynder med {token.key_prefix}).")
         if expires_at:
             self.stdout.write(f"Udløber {timezone.localtime(expires_at):%Y-%m-%d %H:%M}.")
         self.stdout.write("Gem nøglen nu; den kan ikke vises igen:")

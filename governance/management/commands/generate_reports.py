@@ -1,0 +1,72 @@
+"""`python manage.py generate_reports --period 2026-Q3 [--plan ID] [--kind pixi|full] [--wait]`."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from governance.models import StatusReport
+from governance.periods import Quarter
+from governance.services import status_report_request
+from governance.tasks import generate_status_report
+from plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Bestiller pixi- og/eller fulde statusrapporter for et kvartal; med --wait vises resultatet."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="Kvartal, fx 2026-Q3.")
+        parser.add_argument("--plan", type=int, help="Kun denne plan (id). Standard: alle aktive planer.")
+        parser.add_argument("--kind", choices=list(StatusReport.Kind.values), help="Kun denne type.")
+        parser.add_argument("--wait", action="store_true", help="Vent til rapporterne er færdige, og vis resultatet.")
+        parser.add_argument("--timeout", type=int, default=600, help="Sekunder at vente med --wait (standard 600).")
+
+    def handle(self, *args, period, plan=None, kind=None, wait=False, timeout=600, **options):
+        try:
+            Quarter.parse(period)
+        except ValueError:
+            raise CommandError(f"--period skal være et kvartal som 2026-Q3, ikke {period!r}") from None
+        if plan is not None:
+            plans = list(Plan.objects.filter(pk=plan))
+            if not plans:
+                raise CommandError(f"Ingen plan med id {plan}")
+        else:
+            plans = list(Plan.objects.filter(phase=Plan.Phase.ACTIVE).order_by("pk"))
+        kinds = [kind] if kind else list(StatusReport.Kind.values)
+        reports = [
+            status_report_request(plan=p, period=period, kind=k, via=StatusReport.Via.COMMAND)
+            for p in plans
+            for k in kinds
+        ]
+        for report in reports:
+            self.stdout.write(f"{report.plan} {report.period} {report.kind} v{report.version}: {report.state}")
+        if not wait:
+            return
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            # No broker: run what is still queued here (the job is idempotent, so a second run is a no-op).
+            for report in reports:
+                generate_status_report.apply(args=[report.pk], task_id=report.task_id)
+        deadline = time.monotonic() + timeout
+        pending = {report.pk for report in reports}
+        while pending and time.monotonic() < deadline:
+            pending = set(
+                StatusReport.objects.filter(pk__in=pending, state__in=StatusReport.ACTIVE_STATES).values_list(
+                    "pk", flat=True
+                )
+            )
+            if pending:
+                time.sleep(1)
+        failed = False
+        for report in StatusReport.objects.filter(pk__in=[r.pk for r in reports]).select_related("plan"):
+            path = report.pdf.path if report.pdf else "-"
+            pages = report.page_count if report.page_count is not None else "-"
+            line = f"{report.plan} {report.period} {report.kind} v{report.version}: {report.state} pages={pages} {path}"
+            if report.state == StatusReport.State.FAILED:
+                failed = True
+                line += f" error={report.error}"
+            self.stdout.write(line)
+        if pending:
+            raise CommandError(f"{len(pending)} rapport(er) blev ikke færdige inden for {timeout} s")
+        if failed:
+            raise CommandError("En eller flere rapporter fejlede")

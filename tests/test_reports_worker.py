@@ -1,0 +1,70 @@
+"""A pixi and a full report made by a real Celery worker on the real broker (CI: Redis at REDIS_URL)."""
+
+import subprocess
+import time
+import uuid
+
+import pytest
+from django.core.management import call_command
+
+from governance.models import StatusReport
+from governance.services import status_report_request
+from plans.models import Plan
+
+from .conftest import PLAN_A1
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_until_finished(report_ids, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        reports = list(StatusReport.objects.filter(pk__in=report_ids))
+        if all(not r.is_active for r in reports):
+            return reports
+        time.sleep(0.5)
+    pytest.fail(f"reports {report_ids} not finished within {timeout} s; see var/celery-test-worker.log")
+
+
+def test_a_real_worker_makes_the_pixi_and_full_report(celery_worker_process, settings):
+    # Transactional tests flush the database: build the demo world again, committed, so the worker sees it.
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    plan = Plan.objects.get(name=PLAN_A1)
+    pixi = status_report_request(plan=plan, period="2026-Q3", kind="pixi", via="command")
+    again = status_report_request(plan=plan, period="2026-Q3", kind="pixi", via="command")
+    full = status_report_request(plan=plan, period="2026-Q3", kind="full", via="command")
+    assert again.pk == pixi.pk, "a second request while one is queued or running makes no second version"
+    reports = {r.kind: r for r in _wait_until_finished([pixi.pk, full.pk])}
+    assert {kind: r.state for kind, r in reports.items()} == {"pixi": "done", "full": "done"}, [
+        r.error for r in reports.values()
+    ]
+    assert StatusReport.objects.filter(plan=plan, period="2026-Q3", kind="pixi").count() == 1
+    text = subprocess.run(["pdftotext", reports["pixi"].pdf.path, "-"], capture_output=True, text=True).stdout
+    text = " ".join(text.split())
+    assert PLAN_A1 in text and "3. kvartal 2026" in text and "2026-Q3" in text
+    info = subprocess.run(["pdfinfo", reports["pixi"].pdf.path], capture_output=True, text=True).stdout
+    assert "Tagged: yes" in " ".join(info.split())
+    assert reports["pixi"].page_count <= 2
+    assert reports["full"].snapshot["sections"] == ["sub_agreements", "commitments", "bodies"]
+
+
+def test_a_redelivered_job_completes_the_report_once(celery_worker_process):
+    """A job whose worker died after claiming the row (state running, same job id) is delivered again:
+    the redelivery finishes the report, and any later delivery does nothing."""
+    from governance.tasks import generate_status_report
+
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    plan = Plan.objects.get(name=PLAN_A1)
+    job_id = f"killed-job-{uuid.uuid4()}"  # results outlive a test run in Redis: never reuse an id
+    report = StatusReport.objects.create(
+        plan=plan, period="2026-Q2", kind="pixi", version=1, state="running", task_id=job_id
+    )
+    first = generate_status_report.apply_async(args=[report.pk], task_id=job_id)
+    assert first.get(timeout=120) == "done"
+    finished_at = StatusReport.objects.get(pk=report.pk).finished_at
+    # Any later delivery finds the report done and does nothing.
+    assert generate_status_report.apply_async(args=[report.pk]).get(timeout=60) is None
+    report.refresh_from_db()
+    assert report.state == "done" and report.page_count >= 1 and report.finished_at == finished_at
+    assert StatusReport.objects.filter(plan=plan, period="2026-Q2").count() == 1
