@@ -1,6 +1,5 @@
 """Thin views for the portal's own pages: home, plan list, plan page and the health check."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -118,7 +117,7 @@ def _database_status() -> str:
 
 
 def _broker_status() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if celery_app.conf.task_always_eager:
         return "eager"
     try:
         with celery_app.connection_for_write() as conn:

@@ -24,6 +24,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
+@pytest.fixture(autouse=True)
+def _celery_tasks_in_process(request):
+    """Tests run Celery tasks in-process, whatever REDIS_URL says; only worker tests (``-m worker``)
+    send them to the real broker, where the worker started by ``celery_worker_process`` takes them."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = previous if request.node.get_closest_marker("worker") else True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     return bool(

@@ -2,7 +2,7 @@
 
 import time
 
-from django.conf import settings
+from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.models import StatusReport
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{report.plan} {report.period} {report.kind} v{report.version}: {report.state}")
         if not wait:
             return
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if current_app.conf.task_always_eager:
             # No broker: run what is still queued here (the job is idempotent, so a second run is a no-op).
             for report in reports:
                 generate_status_report.apply(args=[report.pk], task_id=report.task_id)
