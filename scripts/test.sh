@@ -21,7 +21,8 @@ echo "==> makemigrations --check"
 .venv/bin/python manage.py makemigrations --check --dry-run -v0
 echo "==> pytest"
 set +e
-.venv/bin/python -m pytest "$@"
+# Two processes on the usual 2-core machine (PYTEST_WORKERS=0 runs in one); worker tests stay together.
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadgroup "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

@@ -17,6 +17,14 @@ DEMO_PLANS = (PLAN_A1, PLAN_A2, PLAN_B)
 pytest_plugins = ["tests.api_fixtures"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist, every worker test runs in one xdist process, so one Celery worker serves them
+    all and no task is taken by a worker bound to another process's test database."""
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo world is built once per test session; each test runs in a rolled-back transaction."""
