@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring.models import Goal
 from plans.access import Action, plans_for, plans_for_roles
 from plans.models import Person, Plan, Role, RoleAssignment
 from plans.selectors import plan_sub_agreements
@@ -133,6 +134,7 @@ def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
         .prefetch_related(
             "sub_agreements",
             "interventions",
+            Prefetch("goals", queryset=Goal.objects.order_by("level", "position", "title")),
             Prefetch("guests", queryset=Guest.objects.select_related("person")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
             Prefetch("decisions", queryset=decisions.prefetch_related(Prefetch("actions", queryset=actions))),
@@ -198,6 +200,7 @@ class RegisterFilters:
     date_from: date | None = None
     date_to: date | None = None
     sub_agreement: int | None = None
+    goal: int | None = None
     action_status: str = ""
     q: str = ""
 
@@ -220,6 +223,12 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
                 subagreement_id=filters.sub_agreement
             ).values("agendaitem")
         )
+    if filters.goal:
+        # The goal itself or, for a strategic goal, one of the delmål that contribute to it.
+        goal_ids = Goal.objects.filter(Q(pk=filters.goal) | Q(contributes_to_id=filters.goal), plan=plan).values("pk")
+        decisions = decisions.filter(
+            agenda_item__in=AgendaItem.goals.through.objects.filter(goal_id__in=goal_ids).values("agendaitem")
+        )
     if filters.action_status == "overdue":
         decisions = decisions.filter(
             pk__in=ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=timezone.localdate()).values(
@@ -237,6 +246,7 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
         decisions.select_related("agenda_item__meeting__body", "created_by")
         .prefetch_related(
             "agenda_item__sub_agreements",
+            Prefetch("agenda_item__goals", queryset=Goal.objects.order_by("level", "position", "title")),
             Prefetch("actions", queryset=ActionItem.objects.select_related("owner").order_by("due_date", "pk")),
             Prefetch("agenda_item__decisions", queryset=earlier, to_attr="earlier_versions"),
         )

@@ -203,6 +203,7 @@ def agenda_item_save(
     sub_agreements=(),
     interventions=(),
     guests=(),
+    goals=(),
     item: AgendaItem | None = None,
 ) -> AgendaItem:
     """Create (``item`` None) or change an agenda item with its links and guests."""
@@ -218,11 +219,12 @@ def agenda_item_save(
     item.recommendation = recommendation
     item.presenter = presenter
     item.full_clean()
-    sub_agreements, interventions = list(sub_agreements), list(interventions)
-    item.validate_links(sub_agreements=sub_agreements, interventions=interventions)
+    sub_agreements, interventions, goals = list(sub_agreements), list(interventions), list(goals)
+    item.validate_links(sub_agreements=sub_agreements, interventions=interventions, goals=goals)
     item.save()
     item.sub_agreements.set(sub_agreements)
     item.interventions.set(interventions)
+    item.goals.set(goals)
     guests = list(guests)
     item.guests.exclude(person__in=guests).delete()
     existing = set(item.guests.values_list("person_id", flat=True))

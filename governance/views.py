@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from monitoring.selectors import goals_for
 from plans import access
 from plans.selectors import plan_sub_agreements
 
@@ -253,6 +254,7 @@ def agenda_item_edit(request, item_id: int):
         "presenter": item.presenter,
         "sub_agreements": list(item.sub_agreements.all()),
         "interventions": list(item.interventions.all()),
+        "goals": list(item.goals.all()),
         "guests": [guest.person for guest in item.guests.select_related("person")],
     }
     form = _item_form(request, meeting, initial=initial)
@@ -502,7 +504,9 @@ def action_status(request, action_id: int):
 def decision_register(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     sub_agreements = plan_sub_agreements(user=request.user, plan=plan)
-    form = RegisterFilterForm(request.GET or None, plan=plan, sub_agreements=sub_agreements)
+    goals = goals_for(request.user).filter(plan=plan).select_related("sub_agreement")
+    goals = goals.order_by("level", "sub_agreement__title", "position", "title")
+    form = RegisterFilterForm(request.GET or None, plan=plan, sub_agreements=sub_agreements, goals=goals)
     filters = selectors.RegisterFilters()
     if form.is_valid():
         data = form.cleaned_data
@@ -511,6 +515,7 @@ def decision_register(request, plan_id: int):
             date_from=data["date_from"],
             date_to=data["date_to"],
             sub_agreement=data["sub_agreement"].pk if data["sub_agreement"] else None,
+            goal=data["goal"].pk if data["goal"] else None,
             action_status=data["action_status"] or "",
             q=(data["q"] or "").strip(),
         )
