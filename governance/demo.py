@@ -289,7 +289,7 @@ GOAL_LINKS = {
 
 
 def _link_goals(plan) -> None:
-    """Link the demo's decision items to the goals they concern (idempotent: ``add`` keeps existing links)."""
+    """Link the demo's decision items to the goals they concern (idempotent: only missing links are added)."""
     sub_goals = {}
     goals = Goal.objects.filter(plan=plan, level=Goal.Level.SUB).select_related(
         "sub_agreement__thematic_area", "contributes_to"
@@ -302,7 +302,11 @@ def _link_goals(plan) -> None:
         sub_goal = sub_goals.get(area)
         if sub_goal is None or sub_goal.contributes_to is None:
             continue
-        item.goals.add(sub_goal.contributes_to, *([sub_goal] if with_sub_goal else []))
+        wanted = [sub_goal.contributes_to, *([sub_goal] if with_sub_goal else [])]
+        linked = set(item.goals.values_list("pk", flat=True))
+        missing = [goal for goal in wanted if goal.pk not in linked]
+        if missing:  # an empty add would still write a history row
+            item.goals.add(*missing)
 
 
 @transaction.atomic
@@ -353,7 +357,6 @@ def seed_meetings(world: DemoWorld) -> None:
             send=False,
             lead_user=lead,
         )
-        _link_goals(plan)
         group = (
             Body.objects.filter(plan=plan, sub_agreements__thematic_area__name="Uddannelse og livschancer")
             .distinct()
@@ -380,3 +383,4 @@ def seed_meetings(world: DemoWorld) -> None:
                 send=False,
                 lead_user=lead,
             )
+        _link_goals(plan)

@@ -296,3 +296,47 @@ def plan_status_reports(*, plan: Plan) -> QuerySet[StatusReport]:
         .defer("snapshot")
         .order_by("-period", "kind", "-version")
     )
+
+
+@dataclass
+class BoardQuestions:
+    """The questions for the board from the plan's latest finished pixi report (none without one)."""
+
+    report: StatusReport | None
+    questions: list[dict]
+
+
+def board_questions(*, plan: Plan) -> BoardQuestions:
+    """The latest done pixi report of ``plan`` and its "questions for the board" (one query).
+
+    Each question is a proposed agenda item, a dict from the report's snapshot: ``key`` (stable per
+    plan: ``goal-<id>``, ``overdue-actions``, ``commitment-<party id>``), ``reason``
+    (``off_track_goal`` / ``overdue_actions`` / ``commitment_not_honoured``), ``kind`` and
+    ``kind_label`` (agenda item kind), ``title``, ``why``, ``recommendation`` and ``goal_ids``.
+    ``plan`` must already be resolved through ``plans.access`` by the caller (the dashboard or view).
+    """
+    report = (
+        StatusReport.objects.filter(plan=plan, kind=StatusReport.Kind.PIXI, state=StatusReport.State.DONE)
+        .order_by("-period", "-version")
+        .first()
+    )
+    questions = list((report.snapshot or {}).get("questions") or []) if report else []
+    return BoardQuestions(report=report, questions=questions)
+
+
+def next_board_meeting(*, plan: Plan, now=None) -> Meeting | None:
+    """The plan's board's next meeting that has not started and whose minutes are not approved."""
+    return (
+        Meeting.objects.filter(body__plan=plan, body__kind=Body.Kind.BOARD, starts_at__gt=now or timezone.now())
+        .exclude(status=Meeting.Status.MINUTES_APPROVED)
+        .select_related("body")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def board_question_items(*, meeting: Meeting | None) -> dict[str, AgendaItem]:
+    """Agenda items already created from board questions on ``meeting``, by question key (one query)."""
+    if meeting is None:
+        return {}
+    return {item.question_key: item for item in meeting.agenda_items.exclude(question_key="")}

@@ -583,8 +583,39 @@ def report_archive_view(request, plan_id: int):
         "reports": plan_status_reports(plan=plan),
         "can_manage": can_manage,
         "form": StatusReportRequestForm(plan=plan) if can_manage else None,
+        **_board_questions_context(plan),
     }
     return render(request, "governance/reports/archive.html", context)
+
+
+def _board_questions_context(plan) -> dict:
+    found = selectors.board_questions(plan=plan)
+    meeting = selectors.next_board_meeting(plan=plan) if found.questions else None
+    on_agenda = selectors.board_question_items(meeting=meeting)
+    return {
+        "questions_report": found.report,
+        "questions": [{**question, "item": on_agenda.get(question.get("key"))} for question in found.questions],
+        "next_board_meeting": meeting,
+    }
+
+
+@login_required
+@require_POST
+def board_question_add_view(request, plan_id: int):
+    """ "Tilføj til næste bestyrelsesmøde": one click puts a pixi question on the board's next agenda."""
+    plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
+    try:
+        result = services.board_question_add_to_agenda(plan=plan, key=request.POST.get("key", ""))
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        meeting = result.item.meeting
+        if result.created:
+            message = _("Punktet „%(title)s“ er sat på dagsordenen for %(meeting)s.")
+        else:
+            message = _("Punktet „%(title)s“ står allerede på dagsordenen for %(meeting)s.")
+        messages.success(request, message % {"title": result.item.title, "meeting": meeting})
+    return redirect(reverse("governance:report-archive", args=[plan.pk]) + "#questions-heading")
 
 
 @login_required
@@ -593,7 +624,13 @@ def report_request_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
     form = StatusReportRequestForm(request.POST, plan=plan)
     if not form.is_valid():
-        context = {"plan": plan, "reports": plan_status_reports(plan=plan), "can_manage": True, "form": form}
+        context = {
+            "plan": plan,
+            "reports": plan_status_reports(plan=plan),
+            "can_manage": True,
+            "form": form,
+            **_board_questions_context(plan),
+        }
         return render(request, "governance/reports/archive.html", context, status=400)
     report = status_report_request(
         plan=plan,
