@@ -81,7 +81,11 @@ def test_the_register_filters_by_goal_including_its_delmaal(demo, login):
     by_sub = client.get(url, {"goal": sub_goal.pk}).context["decisions"]
     assert "Kun delmål" in {d.agenda_item.title for d in by_sub}
     assert all(sub_goal in d.agenda_item.goals.all() for d in by_sub)
-    unlinked = Goal.objects.filter(plan=plan).exclude(agenda_items__isnull=False).exclude(sub_goals__agenda_items__isnull=False)
+    unlinked = (
+        Goal.objects.filter(plan=plan)
+        .exclude(agenda_items__isnull=False)
+        .exclude(sub_goals__agenda_items__isnull=False)
+    )
     goal = unlinked.filter(level=Goal.Level.STRATEGIC).first()
     if goal is not None:
         assert list(client.get(url, {"goal": goal.pk}).context["decisions"]) == []
