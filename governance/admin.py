@@ -99,14 +99,14 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "meeting__title")
     list_select_related = ("meeting",)
     autocomplete_fields = ("presenter",)
-    filter_horizontal = ("sub_agreements", "interventions")
+    filter_horizontal = ("sub_agreements", "interventions", "goals")
     exclude = ("carried_actions",)
     inlines = [GuestInline, AttachmentInline]
     ITEM_FIELDS = ("meeting", "position", "title", "kind", "description", "recommendation", "presenter")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.meeting.is_minutes_approved:
-            return (*self.ITEM_FIELDS, "sub_agreements", "interventions", "is_follow_up")
+            return (*self.ITEM_FIELDS, "sub_agreements", "interventions", "goals", "is_follow_up")
         return ("is_follow_up",)
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring.models import Goal
 from plans.demo import DemoWorld, demo_person, person_name
 from plans.models import Organisation, Person, Plan
 
@@ -277,6 +278,37 @@ def _meeting(
     return meeting
 
 
+# Decision items and the indsatsområde whose goals they concern (strategic goal; the delmål too when
+# the item is about the delmål itself).
+GOAL_LINKS = {
+    "Lektiecaféen når ikke målgruppen": ("Uddannelse og livschancer", True),
+    "Forvaltningernes bidrag til jobcaféen": ("Beskæftigelse", False),
+    "Forslag til justering af delmål for uddannelse": ("Uddannelse og livschancer", True),
+    "Lektiecaféens åbningstider": ("Uddannelse og livschancer", True),
+}
+
+
+def _link_goals(plan) -> None:
+    """Link the demo's decision items to the goals they concern (idempotent: only missing links are added)."""
+    sub_goals = {}
+    goals = Goal.objects.filter(plan=plan, level=Goal.Level.SUB).select_related(
+        "sub_agreement__thematic_area", "contributes_to"
+    )
+    for goal in goals.order_by("contributes_to__position", "pk"):
+        sub_goals.setdefault(goal.sub_agreement.thematic_area.name, goal)
+    items = AgendaItem.objects.filter(meeting__body__plan=plan, title__in=list(GOAL_LINKS))
+    for item in items:
+        area, with_sub_goal = GOAL_LINKS[item.title]
+        sub_goal = sub_goals.get(area)
+        if sub_goal is None or sub_goal.contributes_to is None:
+            continue
+        wanted = [sub_goal.contributes_to, *([sub_goal] if with_sub_goal else [])]
+        linked = set(item.goals.values_list("pk", flat=True))
+        missing = [goal for goal in wanted if goal.pk not in linked]
+        if missing:  # an empty add would still write a history row
+            item.goals.add(*missing)
+
+
 @transaction.atomic
 def seed_meetings(world: DemoWorld) -> None:
     """Past meetings with approved minutes and overdue actions; upcoming ones, one already late to send."""
@@ -351,3 +383,4 @@ def seed_meetings(world: DemoWorld) -> None:
                 send=False,
                 lead_user=lead,
             )
+        _link_goals(plan)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.models import Goal
 from plans.models import Intervention, Person, Plan
 
 from .models import ActionItem, AgendaItem, Body, Meeting, StatusReport
@@ -77,6 +78,13 @@ class AgendaItemForm(PortalFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("Indsatser"),
     )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Mål"),
+        help_text=_("De mål i planens målstyring, punktet vedrører."),
+    )
     guests = forms.ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
@@ -86,6 +94,8 @@ class AgendaItemForm(PortalFormMixin, forms.Form):
 
     def __init__(self, *args, plan: Plan, people, sub_agreements, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = plan_goal_choices(plan=plan)
+        self.fields["goals"].label_from_instance = goal_choice_label
         self.fields["presenter"].queryset = people
         self.fields["guests"].queryset = people
         self.fields["sub_agreements"].queryset = sub_agreements
@@ -98,6 +108,21 @@ class AgendaItemForm(PortalFormMixin, forms.Form):
         if data.get("kind") == AgendaItem.Kind.DECISION and not (data.get("recommendation") or "").strip():
             self.add_error("recommendation", _("Et beslutningspunkt skal have en indstilling."))
         return data
+
+
+def plan_goal_choices(*, plan: Plan):
+    """The plan's goals only: strategic goals first, then delmål by delaftale."""
+    return (
+        Goal.objects.filter(plan=plan)
+        .select_related("sub_agreement")
+        .order_by("level", "sub_agreement__title", "position", "title")
+    )
+
+
+def goal_choice_label(goal: Goal) -> str:
+    if goal.level == Goal.Level.SUB and goal.sub_agreement_id:
+        return _("%(title)s (delmål, %(sub_agreement)s)") % {"title": goal.title, "sub_agreement": goal.sub_agreement}
+    return _("%(title)s (strategisk mål)") % {"title": goal.title}
 
 
 class AttachmentForm(PortalFormMixin, forms.Form):
@@ -143,14 +168,17 @@ class RegisterFilterForm(PortalFormMixin, forms.Form):
     q = forms.CharField(required=False, label=_("Søg"))
     body = forms.ModelChoiceField(queryset=Body.objects.none(), required=False, label=_("Organ"))
     sub_agreement = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False, label=_("Delaftale"))
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, label=_("Mål"))
     date_from = forms.DateField(required=False, label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label=_("Til dato"), widget=forms.DateInput(attrs={"type": "date"}))
     action_status = forms.ChoiceField(choices=ACTION_STATUS_FILTER, required=False, label=_("Handlingspunkter"))
 
-    def __init__(self, *args, plan: Plan, sub_agreements, **kwargs):
+    def __init__(self, *args, plan: Plan, sub_agreements, goals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.filter(plan=plan).order_by("kind", "name")
         self.fields["sub_agreement"].queryset = sub_agreements
+        self.fields["goal"].queryset = goals if goals is not None else plan_goal_choices(plan=plan)
+        self.fields["goal"].label_from_instance = goal_choice_label
 
 
 # --- Status reports (pixi and full) ------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from monitoring.models import Goal
 from plans.models import Intervention, Organisation, Person, Plan, SubAgreement
 
 from .periods import Quarter, validate_period
@@ -302,6 +303,21 @@ class AgendaItem(models.Model):
     interventions = models.ManyToManyField(
         Intervention, verbose_name=_("indsatser"), related_name="agenda_items", blank=True
     )
+    goals = models.ManyToManyField(
+        Goal,
+        verbose_name=_("mål"),
+        related_name="agenda_items",
+        blank=True,
+        help_text=_("De mål i planens målstyring, punktet vedrører; beslutninger på punktet registreres mod dem."),
+    )
+    question_key = models.CharField(
+        _("spørgsmål fra pixi-rapport"),
+        max_length=60,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Sat når punktet er oprettet fra et spørgsmål til bestyrelsen i en pixi-rapport."),
+    )
     is_follow_up = models.BooleanField(
         _("opfølgningspunkt"),
         default=False,
@@ -310,7 +326,7 @@ class AgendaItem(models.Model):
     carried_actions = models.ManyToManyField(
         "ActionItem", verbose_name=_("åbne handlingspunkter"), related_name="follow_up_items", blank=True
     )
-    history = HistoricalRecords(m2m_fields=[sub_agreements, interventions])
+    history = HistoricalRecords(m2m_fields=[sub_agreements, interventions, goals])
 
     class Meta:
         verbose_name = _("dagsordenspunkt")
@@ -323,6 +339,11 @@ class AgendaItem(models.Model):
                 condition=Q(is_follow_up=True),
                 name="agenda_item_one_follow_up_per_meeting",
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "question_key"],
+                condition=~Q(question_key=""),
+                name="agenda_item_one_item_per_board_question",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,9 +353,11 @@ class AgendaItem(models.Model):
         if self.kind == self.Kind.DECISION and not self.is_follow_up and not self.recommendation.strip():
             raise ValidationError({"recommendation": _("Et beslutningspunkt skal have en indstilling.")})
 
-    def validate_links(self, *, sub_agreements, interventions) -> None:
-        """Linked delaftaler and indsatser must belong to the meeting's plan."""
+    def validate_links(self, *, sub_agreements, interventions, goals=()) -> None:
+        """Linked delaftaler, indsatser and mål must belong to the meeting's plan."""
         plan_id = self.meeting.body.plan_id
+        if any(goal.plan_id != plan_id for goal in goals):
+            raise ValidationError({"goals": _("Målene skal høre til mødets helhedsplan.")})
         if any(sa.plan_id != plan_id for sa in sub_agreements):
             raise ValidationError({"sub_agreements": _("Delaftalerne skal høre til mødets helhedsplan.")})
         if any(i.sub_agreement.plan_id != plan_id for i in interventions):

@@ -18,22 +18,30 @@ directly (a system job has no user); who may read a report is decided when it is
 
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string, select_template
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from plans.models import Commitment, Intervention, Plan, SubAgreement
+from monitoring.charts import indicator_chart_svg
+from monitoring.models import Goal, Indicator, Measurement, Target
+from monitoring.status import Status, indicator_assessment, worst
+from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
 from plans.selectors import plan_commitment_summary
 
-from .models import Body, Membership, StatusReport
+from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
 from .periods import Quarter
 
-SNAPSHOT_SCHEMA = 1
+SNAPSHOT_SCHEMA = 2
 SectionBuilder = Callable[..., object]
 
 
@@ -74,7 +82,7 @@ def section_header(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
     }
 
 
-def section_sub_agreements(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
+def _sub_agreements(*, plan: Plan) -> list[dict]:
     """Per delaftale: thematic area, parties, owning groups, interventions and progress counts."""
     sub_agreements = (
         SubAgreement.objects.filter(plan=plan)
@@ -201,18 +209,451 @@ def section_bodies(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
     return result
 
 
-# The sections of each kind, in the order they appear in the PDF. Goals, indicators, decisions,
-# action items and "questions for the board" are added here when their apps exist:
-#   pixi: ("goals", ...) and ("indicators", ...) before "sub_agreements"; ("actions", ...),
-#         ("decisions", ...) and ("questions", ...) after "commitments".
-#   full: goals/indicators per delaftale, then ("meetings", ...), ("decisions", ...), ("actions", ...).
+# --- Målstyring: goals and indicators as they stood at the end of the quarter ------------------------
+
+PIXI_CHART = {"width": 150, "height": 40, "compact": True}
+FULL_CHART = {"width": 520, "height": 170, "compact": False}
+
+
+def _quarter_bounds(quarter: Quarter) -> tuple[datetime, datetime]:
+    """The quarter as aware datetimes [start, end) in Copenhagen time."""
+    start = timezone.make_aware(datetime.combine(quarter.start, time.min))
+    end = timezone.make_aware(datetime.combine(quarter.end + timedelta(days=1), time.min))
+    return start, end
+
+
+def _status_fields(status: Status) -> dict:
+    """Status as the web pages show it: the same word (monitoring's labels), symbol and css class."""
+    return {
+        "status": status.value,
+        "status_label": status.label,
+        "status_symbol": status.symbol,
+        "status_css": status.css,
+    }
+
+
+def _plan_goals(*, plan: Plan, quarter: Quarter) -> list[Goal]:
+    """Every goal of the plan with indicators, targets and the approved whole-population measurements
+    whose period ended by the quarter's end (four queries, whatever the number of measurements)."""
+    measurements = Measurement.objects.approved().totals().filter(period_end__lte=quarter.end).order_by("period_start")
+    indicators = Indicator.objects.order_by("position", "name").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("due_date")),
+        Prefetch("measurements", queryset=measurements, to_attr="report_measurements"),
+    )
+    return list(
+        Goal.objects.filter(plan=plan)
+        .select_related("sub_agreement")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+        .order_by("level", "position", "title")
+    )
+
+
+def _indicator_content(indicator: Indicator, *, quarter: Quarter, kind: str) -> dict:
+    targets = list(indicator.targets.all())
+    measurements = indicator.report_measurements
+    assessment = indicator_assessment(indicator, targets=targets, measurements=measurements)
+    latest = measurements[-1] if measurements else None
+    previous_end = quarter.previous().end
+    previous = next((m for m in reversed(measurements) if m.period_end <= previous_end), None)
+    new_since_previous = latest is not None and (previous is None or previous.pk != latest.pk)
+    change = latest.value - previous.value if latest is not None and previous is not None else None
+    target = assessment.target
+    if target is None and targets:
+        target = targets[-1]
+        target_value, target_due = target.value, target.due_date
+    elif target is not None:
+        target_value, target_due = target.value, target.on
+    else:
+        target_value = target_due = None
+    chart = PIXI_CHART if kind == StatusReport.Kind.PIXI else FULL_CHART
+    content = {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction_label": str(indicator.get_direction_display()),
+        "data_source_label": str(indicator.get_data_source_display()),
+        "frequency_label": str(indicator.get_frequency_display()),
+        "baseline": {"value": _decimal(indicator.baseline_value), "date": _date(indicator.baseline_date)},
+        "latest": {"period": latest.period, "value": _decimal(latest.value)} if latest else None,
+        "previous": {"period": previous.period, "value": _decimal(previous.value)} if previous else None,
+        "change": _decimal(change) if new_since_previous else None,
+        "new_since_previous": new_since_previous,
+        "target": {"value": _decimal(target_value), "due_date": _date(target_due)}
+        if target_value is not None
+        else None,
+        **_status_fields(assessment.status),
+        "chart": indicator_chart_svg(indicator, measurements, targets=targets, **chart),
+    }
+    if kind == StatusReport.Kind.FULL:
+        content["measurements"] = [
+            {"period": m.period, "value": _decimal(m.value), "source_note": m.source_note} for m in measurements
+        ]
+    return content
+
+
+def _goal_content(goal: Goal, *, quarter: Quarter, kind: str) -> dict:
+    indicators = [_indicator_content(i, quarter=quarter, kind=kind) for i in goal.indicators.all()]
+    status = worst(Status(i["status"]) for i in indicators)
+    # The goal's small trend chart: the indicator that sets its status (else its first indicator).
+    key = next((i for i in indicators if i["status"] == status.value), indicators[0] if indicators else None)
+    return {
+        "id": goal.pk,
+        "title": goal.title,
+        "level": goal.level,
+        "kind_label": str(goal.get_kind_display()),
+        **_status_fields(status),
+        "key_indicator": key["name"] if key else None,
+        "chart": key["chart"] if key else None,
+        "indicators": indicators,
+    }
+
+
+def section_goals(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
+    """Per strategic goal its derived status at the quarter's end, a trend chart and its indicators
+    (value, target, change since last quarter); the full report also has every measurement."""
+    goals = _plan_goals(plan=plan, quarter=quarter)
+    strategic = [g for g in goals if g.level == Goal.Level.STRATEGIC]
+    contents = [_goal_content(goal, quarter=quarter, kind=kind) for goal in strategic]
+    counts = Counter(goal["status"] for goal in contents)
+    return {
+        "as_of": _date(quarter.end),
+        "goals": contents,
+        "summary": [
+            {**_status_fields(status), "count": counts.get(status.value, 0)}
+            for status in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA)
+        ],
+    }
+
+
+def section_sub_agreements(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
+    """Per delaftale: progress counts; the full report adds its delmål with indicators and interventions."""
+    result = _sub_agreements(plan=plan)
+    if kind == StatusReport.Kind.FULL:
+        by_sub_agreement = defaultdict(list)
+        for goal in _plan_goals(plan=plan, quarter=quarter):
+            if goal.level == Goal.Level.SUB:
+                by_sub_agreement[goal.sub_agreement_id].append(_goal_content(goal, quarter=quarter, kind=kind))
+        for sa in result:
+            sa["goals"] = by_sub_agreement.get(sa["id"], [])
+    return result
+
+
+# --- Meetings, decisions and action items of the period ---------------------------------------------
+
+
+def _current_decisions(*, plan: Plan):
+    return (
+        Decision.objects.filter(is_current=True, agenda_item__meeting__body__plan=plan)
+        .select_related("agenda_item__meeting__body")
+        .prefetch_related(Prefetch("agenda_item__goals", queryset=Goal.objects.order_by("level", "position", "title")))
+    )
+
+
+def _action_content(action: ActionItem, *, quarter: Quarter) -> dict:
+    meeting = action.decision.agenda_item.meeting
+    return {
+        "id": action.pk,
+        "title": action.title,
+        "owner": action.owner.name,
+        "due_date": _date(action.due_date),
+        "status": action.status,
+        "status_label": str(action.get_status_display()),
+        "overdue": action.status == ActionItem.Status.OPEN and action.due_date <= quarter.end,
+        "body": meeting.body.name,
+        "meeting_date": _date(timezone.localtime(meeting.starts_at).date()),
+        "item": action.decision.agenda_item.title,
+        "goal_ids": sorted(goal.pk for goal in action.decision.agenda_item.goals.all()),
+    }
+
+
+def _actions_queryset():
+    return (
+        ActionItem.objects.filter(decision__is_current=True)
+        .select_related("owner", "decision__agenda_item__meeting__body")
+        .prefetch_related("decision__agenda_item__goals")
+    )
+
+
+def _overdue_actions(*, plan: Plan, quarter: Quarter) -> list[ActionItem]:
+    """Action items still open that were due by the quarter's end (the report's reference day)."""
+    return list(
+        _actions_queryset()
+        .filter(
+            decision__agenda_item__meeting__body__plan=plan,
+            status=ActionItem.Status.OPEN,
+            due_date__lte=quarter.end,
+        )
+        .order_by("due_date", "pk")
+    )
+
+
+def section_decisions(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
+    """The current decisions of every body of the plan taken at meetings in the quarter."""
+    start, end = _quarter_bounds(quarter)
+    decisions = (
+        _current_decisions(plan=plan)
+        .filter(agenda_item__meeting__starts_at__gte=start, agenda_item__meeting__starts_at__lt=end)
+        .order_by("agenda_item__meeting__starts_at", "agenda_item__meeting_id", "agenda_item__position")
+    )
+    if kind == StatusReport.Kind.FULL:
+        decisions = decisions.prefetch_related(
+            Prefetch("actions", queryset=ActionItem.objects.select_related("owner").order_by("due_date", "pk"))
+        )
+    result = []
+    for decision in decisions:
+        item, meeting = decision.agenda_item, decision.agenda_item.meeting
+        content = {
+            "id": decision.pk,
+            "body": meeting.body.name,
+            "is_board": meeting.body.is_board,
+            "meeting_date": _date(timezone.localtime(meeting.starts_at).date()),
+            "item": item.title,
+            "text": decision.text,
+            "version": decision.version,
+            "locked": decision.is_locked,
+            "goals": [goal.title for goal in item.goals.all()],
+        }
+        if kind == StatusReport.Kind.FULL:
+            content["actions"] = [
+                {
+                    "title": action.title,
+                    "owner": action.owner.name,
+                    "due_date": _date(action.due_date),
+                    "status_label": str(action.get_status_display()),
+                    "overdue": action.status == ActionItem.Status.OPEN and action.due_date <= quarter.end,
+                }
+                for action in decision.actions.all()
+            ]
+        result.append(content)
+    return result
+
+
+def section_actions(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
+    """Pixi: action items overdue at the quarter's end. Full: also every action decided in the quarter."""
+    overdue = _overdue_actions(plan=plan, quarter=quarter)
+    content = {"as_of": _date(quarter.end), "overdue": [_action_content(a, quarter=quarter) for a in overdue]}
+    if kind == StatusReport.Kind.FULL:
+        start, end = _quarter_bounds(quarter)
+        decided = (
+            _actions_queryset()
+            .filter(
+                decision__agenda_item__meeting__body__plan=plan,
+                decision__agenda_item__meeting__starts_at__gte=start,
+                decision__agenda_item__meeting__starts_at__lt=end,
+            )
+            .order_by("due_date", "pk")
+        )
+        content["decided"] = [_action_content(a, quarter=quarter) for a in decided]
+    return content
+
+
+def section_meetings(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
+    """Every meeting of the plan's bodies in the quarter with its items and decisions."""
+    start, end = _quarter_bounds(quarter)
+    meetings = (
+        Meeting.objects.filter(body__plan=plan, starts_at__gte=start, starts_at__lt=end)
+        .select_related("body")
+        .annotate(
+            item_count=Count("agenda_items", distinct=True),
+            decision_count=Count(
+                "agenda_items__decisions", filter=Q(agenda_items__decisions__is_current=True), distinct=True
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return [
+        {
+            "title": meeting.title,
+            "body": meeting.body.name,
+            "date": _date(timezone.localtime(meeting.starts_at).date()),
+            "kind_label": str(meeting.get_kind_display()),
+            "status_label": str(meeting.get_status_display()),
+            "item_count": meeting.item_count,
+            "decision_count": meeting.decision_count,
+        }
+        for meeting in meetings
+    ]
+
+
+# --- Questions for the board ------------------------------------------------------------------------
+
+QUESTION_TITLE_LENGTH = 200  # AgendaItem.title
+
+
+def _fmt_number(value) -> str:
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return number_format(value.quantize(Decimal(1)), 0)
+    return number_format(value.quantize(Decimal("0.1")), 1)
+
+
+def _off_track_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
+    goals = _plan_goals(plan=plan, quarter=quarter)
+    by_id = {goal.pk: goal for goal in goals}
+    last_board_meetings = list(
+        Meeting.objects.filter(body__plan=plan, body__kind=Body.Kind.BOARD, starts_at__lt=_quarter_bounds(quarter)[1])
+        .order_by("-starts_at")
+        .values_list("pk", flat=True)[:2]
+    )
+    decided_goal_ids = set(
+        AgendaItem.goals.through.objects.filter(
+            agendaitem__meeting__in=last_board_meetings,
+            agendaitem__decisions__is_current=True,
+        ).values_list("goal_id", flat=True)
+    )
+    questions = []
+    for goal in goals:
+        content = _goal_content(goal, quarter=quarter, kind=StatusReport.Kind.PIXI)
+        if content["status"] != Status.OFF_TRACK:
+            continue
+        # A decision about the goal, its strategic goal or one of its delmål counts.
+        related = {goal.pk, goal.contributes_to_id} | {g.pk for g in goals if g.contributes_to_id == goal.pk}
+        if related & decided_goal_ids:
+            continue
+        off = [i for i in content["indicators"] if i["status"] == Status.OFF_TRACK]
+        figures = "; ".join(
+            _("%(name)s: %(value)s %(unit)s mod målet %(target)s %(unit)s")
+            % {
+                "name": i["name"],
+                "value": _fmt_number(i["latest"]["value"]) if i["latest"] else "–",
+                "target": _fmt_number(i["target"]["value"]) if i["target"] else "–",
+                "unit": i["unit"],
+            }
+            for i in off
+        )
+        level = _("Strategisk mål") if goal.level == Goal.Level.STRATEGIC else _("Delmål")
+        questions.append(
+            {
+                "key": f"goal-{goal.pk}",
+                "reason": "off_track_goal",
+                "kind": AgendaItem.Kind.DECISION.value,
+                "kind_label": str(AgendaItem.Kind.DECISION.label),
+                "title": Truncator(_("%(level)s ude af kurs: %(title)s") % {"level": level, "title": goal.title}).chars(
+                    QUESTION_TITLE_LENGTH
+                ),
+                "why": _(
+                    "Målet er ude af kurs, og bestyrelsen har ikke truffet beslutning om det på de seneste to møder."
+                ),
+                "recommendation": _(
+                    "Sekretariatet indstiller, at bestyrelsen drøfter, hvorfor målet „%(title)s“ er ude af kurs "
+                    "(%(figures)s), og beslutter, om indsatserne skal justeres eller ressourcerne omprioriteres."
+                )
+                % {"title": goal.title, "figures": figures},
+                "goal_ids": sorted(
+                    {goal.pk} | ({goal.contributes_to_id} if goal.contributes_to_id in by_id else set())
+                ),
+            }
+        )
+    return questions
+
+
+def _overdue_actions_question(*, plan: Plan, quarter: Quarter) -> list[dict]:
+    overdue = _overdue_actions(plan=plan, quarter=quarter)
+    if not overdue:
+        return []
+    lines = "; ".join(
+        _("%(title)s (%(owner)s, frist %(due)s)")
+        % {"title": a.title, "owner": a.owner.name, "due": a.due_date.strftime("%d-%m-%Y")}
+        for a in overdue
+    )
+    return [
+        {
+            "key": "overdue-actions",
+            "reason": "overdue_actions",
+            "kind": AgendaItem.Kind.DISCUSSION.value,
+            "kind_label": str(AgendaItem.Kind.DISCUSSION.label),
+            "title": _("Overskredne handlingspunkter (%(count)s)") % {"count": len(overdue)},
+            "why": _("Handlingspunkter fra bestyrelsens og styregruppernes beslutninger er ikke fulgt op til tiden."),
+            "recommendation": _(
+                "Sekretariatet indstiller, at bestyrelsen drøfter de overskredne handlingspunkter og aftaler nye "
+                "frister eller en anden ansvarlig: %(lines)s."
+            )
+            % {"lines": lines},
+            "goal_ids": sorted({goal.pk for a in overdue for goal in a.decision.agenda_item.goals.all()}),
+        }
+    ]
+
+
+def _commitment_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
+    """Parties that delivered less than they committed in years that had ended by the quarter's end."""
+    last_year = quarter.year if quarter.number == 4 else quarter.year - 1
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    rows = (
+        Commitment.objects.filter(plan=plan, year__lte=last_year)
+        .exclude(party__kind=Organisation.Kind.FUNDER)
+        .values("party_id", "party__name")
+        .annotate(committed=Sum("amount"), delivered=Sum(Coalesce("delivered_amount", zero)))
+        .order_by("party__name", "party_id")
+    )
+    by_party = {row["party_id"]: row for row in rows if row["delivered"] < row["committed"]}
+    if not by_party:
+        return []
+    years = defaultdict(list)
+    for row in (
+        Commitment.objects.filter(plan=plan, year__lte=last_year, party_id__in=list(by_party))
+        .values("party_id", "year")
+        .annotate(committed=Sum("amount"), delivered=Sum(Coalesce("delivered_amount", zero)))
+        .order_by("year")
+    ):
+        if row["delivered"] < row["committed"]:
+            years[row["party_id"]].append(str(row["year"]))
+    questions = []
+    for party_id, row in by_party.items():
+        missing = row["committed"] - row["delivered"]
+        questions.append(
+            {
+                "key": f"commitment-{party_id}",
+                "reason": "commitment_not_honoured",
+                "kind": AgendaItem.Kind.DISCUSSION.value,
+                "kind_label": str(AgendaItem.Kind.DISCUSSION.label),
+                "title": Truncator(_("Medfinansiering ikke leveret: %(party)s") % {"party": row["party__name"]}).chars(
+                    QUESTION_TITLE_LENGTH
+                ),
+                "why": _("Parten har leveret mindre end sit tilsagn for afsluttede år."),
+                "recommendation": _(
+                    "Sekretariatet indstiller, at bestyrelsen drøfter med %(party)s, hvordan de manglende "
+                    "%(missing)s kr. af tilsagnet for %(years)s leveres (tilsagn %(committed)s kr., leveret "
+                    "%(delivered)s kr.)."
+                )
+                % {
+                    "party": row["party__name"],
+                    "missing": number_format(missing.quantize(Decimal(1)), 0, force_grouping=True),
+                    "years": ", ".join(years[party_id]),
+                    "committed": number_format(row["committed"].quantize(Decimal(1)), 0, force_grouping=True),
+                    "delivered": number_format(row["delivered"].quantize(Decimal(1)), 0, force_grouping=True),
+                },
+                "goal_ids": [],
+            }
+        )
+    return questions
+
+
+def section_questions(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
+    """Questions the board must decide, each a proposed agenda item (key, kind, title, recommendation, goals):
+    off-track goals with no decision about them in the last two board meetings, overdue action items,
+    and commitments not honoured in years that have ended."""
+    return [
+        *_off_track_questions(plan=plan, quarter=quarter),
+        *_overdue_actions_question(plan=plan, quarter=quarter),
+        *_commitment_questions(plan=plan, quarter=quarter),
+    ]
+
+
 PIXI_SECTIONS: list[tuple[str, SectionBuilder]] = [
+    ("goals", section_goals),
     ("sub_agreements", section_sub_agreements),
     ("commitments", section_commitments),
+    ("actions", section_actions),
+    ("decisions", section_decisions),
+    ("questions", section_questions),
 ]
 FULL_SECTIONS: list[tuple[str, SectionBuilder]] = [
+    ("goals", section_goals),
     ("sub_agreements", section_sub_agreements),
     ("commitments", section_commitments),
+    ("meetings", section_meetings),
+    ("decisions", section_decisions),
+    ("actions", section_actions),
     ("bodies", section_bodies),
 ]
 SECTIONS: dict[str, list[tuple[str, SectionBuilder]]] = {

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring.models import Goal
 from plans.access import Action, plans_for, plans_for_roles
 from plans.models import Person, Plan, Role, RoleAssignment
 from plans.selectors import plan_sub_agreements
@@ -133,6 +134,7 @@ def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
         .prefetch_related(
             "sub_agreements",
             "interventions",
+            Prefetch("goals", queryset=Goal.objects.order_by("level", "position", "title")),
             Prefetch("guests", queryset=Guest.objects.select_related("person")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
             Prefetch("decisions", queryset=decisions.prefetch_related(Prefetch("actions", queryset=actions))),
@@ -198,6 +200,7 @@ class RegisterFilters:
     date_from: date | None = None
     date_to: date | None = None
     sub_agreement: int | None = None
+    goal: int | None = None
     action_status: str = ""
     q: str = ""
 
@@ -220,6 +223,12 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
                 subagreement_id=filters.sub_agreement
             ).values("agendaitem")
         )
+    if filters.goal:
+        # The goal itself or, for a strategic goal, one of the delmål that contribute to it.
+        goal_ids = Goal.objects.filter(Q(pk=filters.goal) | Q(contributes_to_id=filters.goal), plan=plan).values("pk")
+        decisions = decisions.filter(
+            agenda_item__in=AgendaItem.goals.through.objects.filter(goal_id__in=goal_ids).values("agendaitem")
+        )
     if filters.action_status == "overdue":
         decisions = decisions.filter(
             pk__in=ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=timezone.localdate()).values(
@@ -237,6 +246,7 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
         decisions.select_related("agenda_item__meeting__body", "created_by")
         .prefetch_related(
             "agenda_item__sub_agreements",
+            Prefetch("agenda_item__goals", queryset=Goal.objects.order_by("level", "position", "title")),
             Prefetch("actions", queryset=ActionItem.objects.select_related("owner").order_by("due_date", "pk")),
             Prefetch("agenda_item__decisions", queryset=earlier, to_attr="earlier_versions"),
         )
@@ -286,3 +296,47 @@ def plan_status_reports(*, plan: Plan) -> QuerySet[StatusReport]:
         .defer("snapshot")
         .order_by("-period", "kind", "-version")
     )
+
+
+@dataclass
+class BoardQuestions:
+    """The questions for the board from the plan's latest finished pixi report (none without one)."""
+
+    report: StatusReport | None
+    questions: list[dict]
+
+
+def board_questions(*, plan: Plan) -> BoardQuestions:
+    """The latest done pixi report of ``plan`` and its "questions for the board" (one query).
+
+    Each question is a proposed agenda item, a dict from the report's snapshot: ``key`` (stable per
+    plan: ``goal-<id>``, ``overdue-actions``, ``commitment-<party id>``), ``reason``
+    (``off_track_goal`` / ``overdue_actions`` / ``commitment_not_honoured``), ``kind`` and
+    ``kind_label`` (agenda item kind), ``title``, ``why``, ``recommendation`` and ``goal_ids``.
+    ``plan`` must already be resolved through ``plans.access`` by the caller (the dashboard or view).
+    """
+    report = (
+        StatusReport.objects.filter(plan=plan, kind=StatusReport.Kind.PIXI, state=StatusReport.State.DONE)
+        .order_by("-period", "-version")
+        .first()
+    )
+    questions = list((report.snapshot or {}).get("questions") or []) if report else []
+    return BoardQuestions(report=report, questions=questions)
+
+
+def next_board_meeting(*, plan: Plan, now=None) -> Meeting | None:
+    """The plan's board's next meeting that has not started and whose minutes are not approved."""
+    return (
+        Meeting.objects.filter(body__plan=plan, body__kind=Body.Kind.BOARD, starts_at__gt=now or timezone.now())
+        .exclude(status=Meeting.Status.MINUTES_APPROVED)
+        .select_related("body")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def board_question_items(*, meeting: Meeting | None) -> dict[str, AgendaItem]:
+    """Agenda items already created from board questions on ``meeting``, by question key (one query)."""
+    if meeting is None:
+        return {}
+    return {item.question_key: item for item in meeting.agenda_items.exclude(question_key="")}

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from monitoring.models import Goal
 from plans.models import Person, Plan, Role, RoleAssignment
 from plans.services import role_assign
 
@@ -43,7 +44,14 @@ from .models import (
 )
 from .periods import Quarter, quarterly_report_due, validate_period
 from .reports import build_report_snapshot, render_report_html, render_report_pdf, snapshot_sha256
-from .selectors import agenda_attachments, meeting_agenda, meeting_invitees, overdue_actions
+from .selectors import (
+    agenda_attachments,
+    board_questions,
+    meeting_agenda,
+    meeting_invitees,
+    next_board_meeting,
+    overdue_actions,
+)
 from .uploads import check_upload
 
 logger = logging.getLogger(__name__)
@@ -203,7 +211,9 @@ def agenda_item_save(
     sub_agreements=(),
     interventions=(),
     guests=(),
+    goals=(),
     item: AgendaItem | None = None,
+    question_key: str | None = None,
 ) -> AgendaItem:
     """Create (``item`` None) or change an agenda item with its links and guests."""
     if not meeting.agenda_is_open:
@@ -217,12 +227,15 @@ def agenda_item_save(
     item.description = description
     item.recommendation = recommendation
     item.presenter = presenter
+    if question_key is not None:
+        item.question_key = question_key
     item.full_clean()
-    sub_agreements, interventions = list(sub_agreements), list(interventions)
-    item.validate_links(sub_agreements=sub_agreements, interventions=interventions)
+    sub_agreements, interventions, goals = list(sub_agreements), list(interventions), list(goals)
+    item.validate_links(sub_agreements=sub_agreements, interventions=interventions, goals=goals)
     item.save()
     item.sub_agreements.set(sub_agreements)
     item.interventions.set(interventions)
+    item.goals.set(goals)
     guests = list(guests)
     item.guests.exclude(person__in=guests).delete()
     existing = set(item.guests.values_list("person_id", flat=True))
@@ -839,3 +852,49 @@ def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusR
                 continue
             queued.append(status_report_request(plan=plan, period=quarter.code, kind=kind, via=StatusReport.Via.BEAT))
     return queued
+
+
+# --- Questions for the board → agenda items ------------------------------------------------------
+
+
+@dataclass
+class BoardQuestionResult:
+    item: AgendaItem
+    created: bool
+
+
+@transaction.atomic
+def board_question_add_to_agenda(*, plan: Plan, key: str) -> BoardQuestionResult:
+    """Put one question of the plan's latest pixi report on the board's next meeting as an agenda item.
+
+    The item gets the question's kind, title, recommendation (indstilling) and linked goals.
+    Idempotent: a question already on that meeting (same ``key``) returns the existing item.
+    """
+    found = board_questions(plan=plan)
+    question = next((q for q in found.questions if q.get("key") == key), None)
+    if question is None:
+        raise ValidationError(_("Spørgsmålet findes ikke i planens seneste pixi-rapport."))
+    meeting = next_board_meeting(plan=plan)
+    if meeting is None:
+        raise ValidationError(_("Bestyrelsen har intet kommende møde. Opret mødet, og tilføj så punktet."))
+    # Lock the meeting row so two clicks at once make one item (the unique constraint backs this up).
+    meeting = Meeting.objects.select_for_update().select_related("body__plan").get(pk=meeting.pk)
+    existing = meeting.agenda_items.filter(question_key=key).first()
+    if existing is not None:
+        return BoardQuestionResult(item=existing, created=False)
+    report = found.report
+    description = _("Fra pixi-rapporten for %(period)s (version %(version)s). %(why)s") % {
+        "period": report.quarter.label,
+        "version": report.version,
+        "why": question.get("why", ""),
+    }
+    item = agenda_item_save(
+        meeting=meeting,
+        title=question["title"][:200],
+        kind=question["kind"],
+        description=description.strip(),
+        recommendation=question["recommendation"],
+        goals=Goal.objects.filter(plan=plan, pk__in=question.get("goal_ids") or []),
+        question_key=key,
+    )
+    return BoardQuestionResult(item=item, created=True)

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from monitoring.selectors import goals_for
 from plans import access
 from plans.selectors import plan_sub_agreements
 
@@ -253,6 +254,7 @@ def agenda_item_edit(request, item_id: int):
         "presenter": item.presenter,
         "sub_agreements": list(item.sub_agreements.all()),
         "interventions": list(item.interventions.all()),
+        "goals": list(item.goals.all()),
         "guests": [guest.person for guest in item.guests.select_related("person")],
     }
     form = _item_form(request, meeting, initial=initial)
@@ -502,7 +504,9 @@ def action_status(request, action_id: int):
 def decision_register(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     sub_agreements = plan_sub_agreements(user=request.user, plan=plan)
-    form = RegisterFilterForm(request.GET or None, plan=plan, sub_agreements=sub_agreements)
+    goals = goals_for(request.user).filter(plan=plan).select_related("sub_agreement")
+    goals = goals.order_by("level", "sub_agreement__title", "position", "title")
+    form = RegisterFilterForm(request.GET or None, plan=plan, sub_agreements=sub_agreements, goals=goals)
     filters = selectors.RegisterFilters()
     if form.is_valid():
         data = form.cleaned_data
@@ -511,6 +515,7 @@ def decision_register(request, plan_id: int):
             date_from=data["date_from"],
             date_to=data["date_to"],
             sub_agreement=data["sub_agreement"].pk if data["sub_agreement"] else None,
+            goal=data["goal"].pk if data["goal"] else None,
             action_status=data["action_status"] or "",
             q=(data["q"] or "").strip(),
         )
@@ -578,8 +583,39 @@ def report_archive_view(request, plan_id: int):
         "reports": plan_status_reports(plan=plan),
         "can_manage": can_manage,
         "form": StatusReportRequestForm(plan=plan) if can_manage else None,
+        **_board_questions_context(plan),
     }
     return render(request, "governance/reports/archive.html", context)
+
+
+def _board_questions_context(plan) -> dict:
+    found = selectors.board_questions(plan=plan)
+    meeting = selectors.next_board_meeting(plan=plan) if found.questions else None
+    on_agenda = selectors.board_question_items(meeting=meeting)
+    return {
+        "questions_report": found.report,
+        "questions": [{**question, "item": on_agenda.get(question.get("key"))} for question in found.questions],
+        "next_board_meeting": meeting,
+    }
+
+
+@login_required
+@require_POST
+def board_question_add_view(request, plan_id: int):
+    """ "Tilføj til næste bestyrelsesmøde": one click puts a pixi question on the board's next agenda."""
+    plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
+    try:
+        result = services.board_question_add_to_agenda(plan=plan, key=request.POST.get("key", ""))
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        meeting = result.item.meeting
+        if result.created:
+            message = _("Punktet „%(title)s“ er sat på dagsordenen for %(meeting)s.")
+        else:
+            message = _("Punktet „%(title)s“ står allerede på dagsordenen for %(meeting)s.")
+        messages.success(request, message % {"title": result.item.title, "meeting": meeting})
+    return redirect(reverse("governance:report-archive", args=[plan.pk]) + "#questions-heading")
 
 
 @login_required
@@ -588,7 +624,13 @@ def report_request_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
     form = StatusReportRequestForm(request.POST, plan=plan)
     if not form.is_valid():
-        context = {"plan": plan, "reports": plan_status_reports(plan=plan), "can_manage": True, "form": form}
+        context = {
+            "plan": plan,
+            "reports": plan_status_reports(plan=plan),
+            "can_manage": True,
+            "form": form,
+            **_board_questions_context(plan),
+        }
         return render(request, "governance/reports/archive.html", context, status=400)
     report = status_report_request(
         plan=plan,

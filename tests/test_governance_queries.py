@@ -18,12 +18,14 @@ def _grow(meeting: Meeting, items: int) -> None:
     plan = meeting.body.plan
     sub_agreement = plan.sub_agreements.first()
     intervention = sub_agreement.interventions.first()
+    goals = list(plan.goals.order_by("pk")[:2])
     presenter = Person.objects.get(user__username="demo-sekretariatsleder")
     start = (meeting.agenda_items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     for number in range(items):
         item = AgendaItemFactory(meeting=meeting, position=start + number, presenter=presenter)
         item.sub_agreements.add(sub_agreement)
         item.interventions.add(intervention)
+        item.goals.add(*goals)
         Guest.objects.create(agenda_item=item, person=PersonFactory())
         Attachment.objects.create(
             agenda_item=item,

@@ -213,7 +213,15 @@ def test_the_snapshot_is_json_and_its_hash_follows_the_data(demo):
     plan = demo.plan(PLAN_A1)
     snapshot = build_report_snapshot(plan=plan, period="2026-Q3", kind="full")
     assert json.loads(json.dumps(snapshot)) == snapshot
-    assert snapshot["sections"] == ["sub_agreements", "commitments", "bodies"]
+    assert snapshot["sections"] == [
+        "goals",
+        "sub_agreements",
+        "commitments",
+        "meetings",
+        "decisions",
+        "actions",
+        "bodies",
+    ]
     assert snapshot["header"]["plan"]["name"] == PLAN_A1
     assert snapshot["header"]["period"] == {
         "code": "2026-Q3",
@@ -235,24 +243,27 @@ def test_the_snapshot_is_json_and_its_hash_follows_the_data(demo):
 
 def test_the_pixi_snapshot_has_no_member_lists(demo):
     snapshot = build_report_snapshot(plan=demo.plan(PLAN_A1), period="2026-Q3", kind="pixi")
-    assert snapshot["sections"] == ["sub_agreements", "commitments"]
-    assert "bodies" not in snapshot
+    assert snapshot["sections"] == ["goals", "sub_agreements", "commitments", "actions", "decisions", "questions"]
+    assert "bodies" not in snapshot and "meetings" not in snapshot
 
 
 def test_a_section_without_content_is_left_out(demo, monkeypatch):
     monkeypatch.setattr(
-        report_content, "PIXI_SECTIONS", [("sub_agreements", lambda **kw: None), *report_content.PIXI_SECTIONS[1:]]
+        report_content, "PIXI_SECTIONS", [("goals", lambda **kw: None), *report_content.PIXI_SECTIONS[1:]]
     )
     monkeypatch.setitem(report_content.SECTIONS, "pixi", report_content.PIXI_SECTIONS)
     snapshot = build_report_snapshot(plan=demo.plan(PLAN_A1), period="2026-Q3", kind="pixi")
-    assert snapshot["sections"] == ["commitments"]
+    assert snapshot["sections"] == ["sub_agreements", "commitments", "actions", "decisions", "questions"]
+    assert "goals" not in snapshot
 
 
 def test_the_snapshot_building_takes_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
-        build_report_snapshot(plan=demo.plan(PLAN_A1), period="2026-Q3", kind="full")
-    with django_assert_max_num_queries(16):
-        build_report_snapshot(plan=demo.plan(PLAN_A2), period="2026-Q3", kind="full")
+    for kind in ("pixi", "full"):
+        with django_assert_max_num_queries(40) as a1:
+            build_report_snapshot(plan=demo.plan(PLAN_A1), period="2026-Q3", kind=kind)
+        with django_assert_max_num_queries(40) as a2:
+            build_report_snapshot(plan=demo.plan(PLAN_A2), period="2026-Q3", kind=kind)
+        assert len(a1.captured_queries) == len(a2.captured_queries)
 
 
 # --- The quarterly schedule -----------------------------------------------------------------------------

@@ -48,3 +48,26 @@ def report_date(value, fmt="j. F Y"):
         return date_format(date.fromisoformat(value), fmt)
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def report_number(value):
+    """'12.5000' → '12,5', '45.0000' → '45'; '–' for none (the charts' own number style)."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    if number == number.to_integral_value():
+        return number_format(number.quantize(Decimal(1)), 0)
+    return number_format(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), 1)
+
+
+@register.filter
+def report_change(value):
+    """A signed change: '+2,5', '−1', '±0'; '–' for none."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    if number == 0:
+        return "±0"
+    text = report_number(abs(number))
+    return f"+{text}" if number > 0 else f"−{text}"
