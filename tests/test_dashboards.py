@@ -215,9 +215,7 @@ def kommune_names(plans) -> set[str]:
     names |= set(Intervention.objects.filter(sub_agreement__plan__in=plans).values_list("name", flat=True))
     names |= set(Goal.objects.filter(plan__in=plans).values_list("title", flat=True))
     names |= set(
-        Commitment.objects.filter(plan__in=plans)
-        .exclude(party__kind="funder")
-        .values_list("party__name", flat=True)
+        Commitment.objects.filter(plan__in=plans).exclude(party__kind="funder").values_list("party__name", flat=True)
     )
     return names
 
