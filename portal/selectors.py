@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from monitoring.charts import Series
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
 from monitoring.periods import HALF_YEARLY, QUARTERLY, YEARLY
 from monitoring.selectors import approved_totals, goals_for
-from monitoring.status import Point, Status, indicator_assessment, worst
+from monitoring.status import Point, Status, assess, worst
 from plans.access import Action, plans_for, plans_for_roles, sub_agreements_for
 from plans.models import (
     REQUIRED_LOCAL_SHARE,
@@ -223,29 +223,46 @@ PORTFOLIO_SORTS = {
 GOAL_STATUSES = list(Status)
 
 
-def indicators_with_status_data() -> QuerySet[Indicator]:
-    """Indicators with targets and approved whole-population measurements prefetched (for status)."""
-    return Indicator.objects.order_by("position", "name").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("due_date")),
-        Prefetch("measurements", queryset=approved_totals(), to_attr="approved_measurements"),
-    )
-
-
 def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
-    """Each plan's strategic goals with their derived status, in four queries whatever the number of plans."""
-    goals = (
+    """Each plan's strategic goals with their derived status, in four queries whatever the number of plans.
+
+    The status rule only needs each indicator's *latest* approved whole-population measurement, so
+    that is what is read (a subquery per indicator row), not every measurement: the Overblik of a
+    kommune with thousands of measurements stays fast.
+    """
+    goals = list(
         goals_for(user, Action.VIEW)
         .filter(level=Goal.Level.STRATEGIC, plan_id__in=plan_ids)
-        .prefetch_related(Prefetch("indicators", queryset=indicators_with_status_data()))
         .order_by("plan_id", "position", "title")
     )
+    latest = approved_totals().filter(indicator=OuterRef("pk")).order_by("-period_end", "period_start")
+    indicators = list(
+        Indicator.objects.filter(goal_id__in=[goal.pk for goal in goals])
+        .only("goal_id", "direction", "baseline_value", "baseline_date", "on_track_threshold", "at_risk_threshold")
+        .annotate(
+            latest_end=Subquery(latest.values("period_end")[:1]), latest_value=Subquery(latest.values("value")[:1])
+        )
+    )
+    targets: dict[int, list[Point]] = defaultdict(list)
+    for indicator_id, due_date, value in Target.objects.filter(
+        indicator_id__in=[indicator.pk for indicator in indicators]
+    ).values_list("indicator_id", "due_date", "value"):
+        targets[indicator_id].append(Point(due_date, value))
+    statuses: dict[int, list[Status]] = defaultdict(list)
+    for indicator in indicators:
+        measured = [Point(indicator.latest_end, indicator.latest_value)] if indicator.latest_end else []
+        assessment = assess(
+            baseline=Point(indicator.baseline_date, indicator.baseline_value),
+            sign=indicator.sign,
+            targets=targets[indicator.pk],
+            measurements=measured,
+            on_track_threshold=indicator.on_track_threshold,
+            at_risk_threshold=indicator.at_risk_threshold,
+        )
+        statuses[indicator.goal_id].append(assessment.status)
     by_plan: dict[int, list[GoalStatus]] = defaultdict(list)
     for goal in goals:
-        statuses = [
-            indicator_assessment(i, targets=list(i.targets.all()), measurements=i.approved_measurements).status
-            for i in goal.indicators.all()
-        ]
-        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=worst(statuses)))
+        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=worst(statuses[goal.pk])))
     return by_plan
 
 

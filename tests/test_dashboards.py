@@ -392,3 +392,22 @@ def test_navigation_fits_the_role(login, demo):
     html = login("demo-koordinator").get(reverse("plan-list")).content.decode()
     assert reverse("overview") in html and reverse("area-barometer") in html
     assert reverse("my-secretariat") not in html and reverse("reading-room") not in html
+
+
+def test_overview_goal_status_matches_the_goal_page(demo):
+    """The Overblik reads only each indicator's latest measurement; the status must equal the goal page's."""
+    from monitoring.selectors import plan_goal_tree
+    from portal.selectors import strategic_goal_statuses
+
+    grow(demo, 2, per_plan=3)
+    user = demo.user("demo-koordinator")
+    plans = list(Plan.objects.filter(secretariat=demo.plan(PLAN_A1).secretariat))
+    statuses = strategic_goal_statuses(user=user, plan_ids=[plan.pk for plan in plans])
+    compared = 0
+    for plan in plans:
+        tree = plan_goal_tree(user=user, plan=plan)
+        expected = {node.goal.pk: node.status for node in tree.strategic}
+        assert {item.goal.pk: item.status for item in statuses[plan.pk]} == expected
+        compared += len(expected)
+    assert compared >= 10
+    assert {item.status for items in statuses.values() for item in items} - {"no_data"}
