@@ -33,9 +33,11 @@ def fresh_database() -> None:
     if db["ENGINE"].endswith("sqlite3"):
         connection.close()
         Path(db["NAME"]).unlink(missing_ok=True)
-    else:
-        if _has_tables():
-            call_command("flush", "--no-input", verbosity=0)
+    elif _has_tables():
+        # Not ``flush``: it would also empty the catalogue rows the migrations insert (thematic areas).
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
     call_command("migrate", "--no-input", verbosity=0)
 
 
