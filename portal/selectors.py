@@ -465,7 +465,12 @@ def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboa
         ActionItem.objects.filter(
             status=ActionItem.Status.OPEN, decision__agenda_item__meeting__in=visible_meetings.values("pk")
         )
-        .select_related("owner", "decision__agenda_item__meeting__body__plan")
+        .select_related("owner")
+        .only("title", "due_date", "status", "owner__name")
+        .annotate(
+            plan_pk=F("decision__agenda_item__meeting__body__plan_id"),
+            plan_name=F("decision__agenda_item__meeting__body__plan__name"),
+        )
         .order_by("owner__name", "owner_id", "due_date", "pk")
     )
     periods = latest_completed_periods(today)
