@@ -1,23 +1,31 @@
-"""Generate a national-scale world for benchmarks: ~100 kommuner, ~150 plans (one kommune with 33).
+"""Generate a national-scale world for benchmarks: ~100 kommuner, ~150 plans (one kommune with 33),
+3,000 indicators with 100,000 measurements, boards with meetings, decisions and 5,000 action items,
+status reports and LBF area statistics.
 
 Run inside a configured Django (see bench/dashboards.py). Deterministic (random.Random(2026)) and
 bulk-inserted, so a fresh database fills in seconds. Each app adds its own part in a function
-below; nothing here is used by the portal itself.
+below; nothing here is used by the portal itself. Meetings are placed relative to today, so some
+are always upcoming.
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
+from governance.models import ActionItem, AgendaItem, Body, Decision, Meeting, SendOut, StatusReport
+from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
+from monitoring.periods import parse_period
 from plans.models import (
     Commitment,
     FundingPeriod,
     HousingArea,
     Intervention,
     Organisation,
+    Person,
     Plan,
     Role,
     RoleAssignment,
@@ -143,6 +151,7 @@ def generate_plans() -> dict:
         "sub_agreements": sub_agreements,
         "interventions": interventions,
         "commitments": commitments,
+        "plan_of_sub_agreement": {sa.pk: sa.plan_id for sa in sub_agreements},
     }
 
 
@@ -159,4 +168,239 @@ def bench_users(world: dict) -> dict:
         users[username] = User.objects.create_user(username)
         RoleAssignment.objects.create(user=users[username], role=role, **scope)
     users["bench-admin"] = User.objects.create_superuser("bench-admin", "bench@example.invalid", None)
+    users["bench-bestyrelse"] = User.objects.create_user("bench-bestyrelse")
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=users["bench-bestyrelse"], role=Role.BOARD_MEMBER, plan=plan)
+            for plan in world["plans"]
+            if plan.municipality_id == big.pk
+        ]
+    )
     return users
+
+
+# --- målstyring: 3,000 indicators, 100,000 measurements, area statistics ----------------------------
+
+GOALS_PER_PLAN = 5
+INDICATORS_PER_GOAL = 4  # 150 × 5 × 4 = 3,000 indicators
+MEASUREMENTS = 100_000
+LBF_CODES = ["BESKAEFTIGELSE", "KARAKTER_DA_MA"]
+
+
+def _quarters(count: int, last_year: int = 2026, last_quarter: int = 3) -> list[str]:
+    labels, year, quarter = [], last_year, last_quarter
+    for _ in range(count):
+        labels.append(f"{year}-Q{quarter}")
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return labels[::-1]
+
+
+@transaction.atomic
+def generate_monitoring(world: dict) -> dict:
+    """Strategic goals, indicators (each following one intervention), targets, approved measurements
+    and LBF area statistics for every area, kommune and the country."""
+    rng = random.Random(2027)
+    plans = world["plans"]
+    goals = Goal.objects.bulk_create(
+        [
+            Goal(plan=plan, level=Goal.Level.STRATEGIC, title=f"Strategisk mål {g + 1}", position=g)
+            for plan in plans
+            for g in range(GOALS_PER_PLAN)
+        ]
+    )
+    indicators = Indicator.objects.bulk_create(
+        [
+            Indicator(
+                goal=goal,
+                name=f"Indikator {i + 1} for {goal.title}",
+                unit="%",
+                direction=Indicator.Direction.HIGHER_IS_BETTER,
+                data_source=Indicator.DataSource.MUNICIPALITY,
+                frequency=Indicator.Frequency.QUARTERLY,
+                baseline_value=Decimal(40),
+                baseline_date=date(2018, 7, 1),
+                position=i,
+            )
+            for goal in goals
+            for i in range(INDICATORS_PER_GOAL)
+        ]
+    )
+    interventions_of: dict[int, list] = {}
+    for intervention in world["interventions"]:
+        interventions_of.setdefault(world["plan_of_sub_agreement"][intervention.sub_agreement_id], []).append(
+            intervention
+        )
+    plan_of_goal = {goal.pk: goal.plan_id for goal in goals}
+    Indicator.interventions.through.objects.bulk_create(
+        [
+            Indicator.interventions.through(
+                indicator_id=indicator.pk,
+                intervention_id=rng.choice(interventions_of[plan_of_goal[indicator.goal_id]]).pk,
+            )
+            for indicator in indicators
+        ]
+    )
+    Target.objects.bulk_create(
+        [
+            Target(indicator=i, value=Decimal(v), due_date=d)
+            for i in indicators
+            for v, d in ((50, date(2022, 12, 31)), (60, date(2026, 12, 31)))
+        ]
+    )
+    base, extra = divmod(MEASUREMENTS, len(indicators))
+    parsed = {label: parse_period(label) for label in _quarters(base + 1)}
+    measurements = []
+    for index, indicator in enumerate(indicators):
+        labels = _quarters(base + (1 if index < extra else 0))
+        level = Decimal(40)
+        for label in labels:
+            level += Decimal(rng.randrange(-5, 12)) / 10
+            period = parsed[label]
+            measurements.append(
+                Measurement(
+                    indicator=indicator,
+                    period=label,
+                    period_start=period.start,
+                    period_end=period.end,
+                    value=level,
+                    status=Measurement.Status.APPROVED,
+                )
+            )
+    Measurement.objects.bulk_create(measurements, batch_size=5000)
+    half_years = [f"{y}-H{h}" for y in range(2019, 2027) for h in (1, 2)]
+    areas = list(HousingArea.objects.filter(plans__in=plans).distinct())
+    scopes = (
+        [(AreaStatistic.Scope.AREA, a, None) for a in areas]
+        + [(AreaStatistic.Scope.MUNICIPALITY, None, m) for m in world["municipalities"]]
+        + [(AreaStatistic.Scope.COUNTRY, None, None)]
+    )
+    statistics = []
+    for code in LBF_CODES:
+        for scope, area, municipality in scopes:
+            value = Decimal(rng.randrange(300, 700)) / 10
+            for label in half_years:
+                period = parse_period(label)
+                value += Decimal(rng.randrange(-10, 15)) / 10
+                statistics.append(
+                    AreaStatistic(
+                        scope=scope,
+                        area=area,
+                        municipality=municipality,
+                        indicator_code=code,
+                        period=label,
+                        period_start=period.start,
+                        period_end=period.end,
+                        value=value,
+                    )
+                )
+    AreaStatistic.objects.bulk_create(statistics, batch_size=5000)
+    return {"goals": goals, "indicators": indicators, "measurements": len(measurements), "statistics": len(statistics)}
+
+
+# --- governance: boards, meetings, decisions, 5,000 action items, status reports -----------------
+
+MEETINGS_PER_PLAN = 8  # 6 held, 2 upcoming
+ITEMS_PER_MEETING = 3
+ACTION_ITEMS = 5_000
+REPORT_QUARTERS = ["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+
+
+@transaction.atomic
+def generate_governance(world: dict) -> dict:
+    rng = random.Random(2028)
+    plans = world["plans"]
+    now = timezone.now().replace(hour=15, minute=0, second=0, microsecond=0)
+    today = timezone.localdate()
+    boards = Body.objects.bulk_create(
+        [Body(plan=plan, kind=Body.Kind.BOARD, name=f"Bestyrelsen for {plan.name}") for plan in plans]
+    )
+    people = Person.objects.bulk_create(
+        [
+            Person(name=f"Benchperson {plan.pk}-{n}", email=f"p{plan.pk}-{n}@example.invalid")
+            for plan in plans
+            for n in range(4)
+        ]
+    )
+    people_of = {plan.pk: people[i * 4 : (i + 1) * 4] for i, plan in enumerate(plans)}
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                body=board,
+                title=f"Bestyrelsesmøde {m + 1}",
+                starts_at=now + timedelta(days=60 * (m - 5) + 3),
+                ends_at=now + timedelta(days=60 * (m - 5) + 3, hours=2),
+                location="Beboerhuset",
+                status=Meeting.Status.MINUTES_APPROVED if m < 6 else Meeting.Status.PLANNED,
+                agenda_sent_at=now + timedelta(days=60 * (m - 5) - 14) if m < 7 else None,
+            )
+            for board in boards
+            for m in range(MEETINGS_PER_PLAN)
+        ]
+    )
+    SendOut.objects.bulk_create(
+        [
+            SendOut(
+                meeting=meeting,
+                status=SendOut.Status.SENT,
+                sent_at=meeting.agenda_sent_at,
+                pack="moedepakker/bench.pdf",
+            )
+            for meeting in meetings
+            if meeting.agenda_sent_at
+        ]
+    )
+    items = AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(meeting=meeting, position=n + 1, title=f"Punkt {n + 1}")
+            for meeting in meetings
+            for n in range(ITEMS_PER_MEETING)
+        ]
+    )
+    decided = [item for item in items if item.meeting.starts_at < now]
+    decisions = Decision.objects.bulk_create(
+        [Decision(agenda_item=item, text=f"Bestyrelsen besluttede {item.title.lower()}.") for item in decided]
+    )
+    plan_of_board = {board.pk: board.plan_id for board in boards}
+    actions = []
+    for n in range(ACTION_ITEMS):
+        decision = decisions[n % len(decisions)]
+        plan_id = plan_of_board[decision.agenda_item.meeting.body_id]
+        status = rng.choices(list(ActionItem.Status), weights=[5, 4, 1])[0]
+        actions.append(
+            ActionItem(
+                decision=decision,
+                title=f"Handling {n + 1}",
+                owner=rng.choice(people_of[plan_id]),
+                due_date=today + timedelta(days=rng.randrange(-90, 120)),
+                status=status,
+            )
+        )
+    ActionItem.objects.bulk_create(actions, batch_size=5000)
+    reports = [
+        StatusReport(
+            plan=plan,
+            period=period,
+            kind=kind,
+            version=1,
+            state=StatusReport.State.DONE,
+            pdf=f"reports/plan-{plan.pk}/{period}-{kind}-v1.pdf",
+            requested_via=StatusReport.Via.BEAT,
+        )
+        for plan in plans
+        for period in REPORT_QUARTERS
+        for kind in StatusReport.Kind.values
+    ]
+    reports += [
+        StatusReport(
+            plan=plan, period="2026-Q3", kind=StatusReport.Kind.PIXI, version=1, requested_via=StatusReport.Via.BEAT
+        )
+        for plan in plans
+    ]
+    StatusReport.objects.bulk_create(reports, batch_size=5000)
+    return {
+        "boards": boards,
+        "meetings": meetings,
+        "decisions": decisions,
+        "actions": len(actions),
+        "reports": len(reports),
+    }

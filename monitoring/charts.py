@@ -7,6 +7,7 @@ same picture: approved measurements (solid line with dots), the baseline (square
 in words, so a screen reader gets the content and not just "image".
 """
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -151,3 +152,127 @@ def indicator_chart_svg(
             )
     svg.append("</svg>")
     return "".join(svg)
+
+
+# --- Several series on one time axis (the portal's bybarometer) ---------------------------------
+
+SERIES_COLOURS = ["#004993", "#8a5a00", "#0b6b2e", "#6f2da8", "#b3261e", "#00707a", "#595959", "#a3367a"]
+SERIES_DASHES = ["", "6 3", "2 3", "8 3 2 3"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a multi-series chart: a label, dated points and a kind (``area``, ``municipality``,
+    ``country``) that picks the style: the kommune is a thick dark dashed line, the country a thick grey dotted one."""
+
+    label: str
+    points: list[Point] = field(default_factory=list)
+    kind: str = "area"
+
+
+def multi_series_chart_svg(
+    series: list[Series], *, title: str, unit: str = "", width: int = 720, height: int = 300, ident: str = "series"
+) -> str:
+    """An accessible SVG line chart of several series over time, with a legend.
+
+    Areas get a colour and a dash pattern each (so lines differ without colour); the kommune and
+    the whole country stand out as thick reference lines.
+    """
+    drawn = [s for s in series if s.points]
+    legend_rows = (len(series) + 2) // 3
+    left, right, top, bottom = 56, 16, 16, 34 + 18 * legend_rows
+    plot_w, plot_h = width - left - right, height - top - bottom
+    if plot_h < 80:
+        height += 80 - plot_h
+        plot_h = 80
+    everything = [p for s in drawn for p in s.points]
+    desc = [
+        _("%(label)s: seneste %(value)s %(unit)s (%(date)s).")
+        % {
+            "label": s.label,
+            "value": _fmt(s.points[-1].value),
+            "unit": unit,
+            "date": s.points[-1].on.strftime("%d-%m-%Y"),
+        }
+        for s in drawn
+    ] or [_("Ingen tal endnu.")]
+    svg = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="indicator-chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(" ".join(desc))}</desc>',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="{GRID}"/>',
+    ]
+    if everything:
+        start = min(p.on for p in everything)
+        end = max(p.on for p in everything)
+        if end <= start:
+            end = date(start.year + 1, start.month, 1)
+        low = min(Decimal(p.value) for p in everything)
+        high = max(Decimal(p.value) for p in everything)
+        if high == low:
+            high, low = high + 1, low - 1
+        pad = (high - low) * Decimal("0.1")
+        low, high = low - pad, high + pad
+        span_days = (end - start).days
+
+        def x(on: date) -> float:
+            return round(left + plot_w * (on - start).days / span_days, 1)
+
+        def y(value) -> float:
+            return round(top + plot_h * float((high - Decimal(value)) / (high - low)), 1)
+
+        for fraction in (0, 0.5, 1):
+            value = low + (high - low) * Decimal(str(fraction))
+            svg.append(
+                f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value)}" y2="{y(value)}" stroke="{GRID}"/>'
+                f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end" font-size="11" '
+                f'fill="{MUTED}">{escape(_fmt(value))}</text>'
+            )
+        for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
+            tick = date(year, 1, 1)
+            svg.append(
+                f'<line x1="{x(tick)}" x2="{x(tick)}" y1="{top}" y2="{top + plot_h}" stroke="{GRID}"/>'
+                f'<text x="{x(tick)}" y="{top + plot_h + 14}" text-anchor="middle" font-size="11" '
+                f'fill="{MUTED}">{year}</text>'
+            )
+        if unit:
+            svg.append(f'<text x="4" y="{top + 10}" font-size="11" fill="{MUTED}">{escape(unit)}</text>')
+    styles = _series_styles(series)
+    for s, (colour, dash, stroke) in zip(series, styles, strict=True):
+        if not s.points or not everything:
+            continue
+        coords = " ".join(f"{x(p.on)},{y(p.value)}" for p in s.points)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        svg.append(
+            f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{stroke}"{dash_attr}>'
+            f"<title>{escape(s.label)}</title></polyline>"
+        )
+    column_w = (width - left - right) / 3
+    for index, (s, (colour, dash, stroke)) in enumerate(zip(series, styles, strict=True)):
+        lx = left + column_w * (index % 3)
+        ly = top + plot_h + 30 + 18 * (index // 3)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        svg.append(
+            f'<line x1="{lx:.1f}" x2="{lx + 24:.1f}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
+            f'stroke-width="{stroke}"{dash_attr}/>'
+            f'<text x="{lx + 30:.1f}" y="{ly}" font-size="11" fill="{INK}">{escape(s.label[:40])}</text>'
+        )
+    svg.append("</svg>")
+    return "".join(svg)
+
+
+def _series_styles(series: list[Series]) -> list[tuple[str, str, float]]:
+    styles, area_index = [], 0
+    for s in series:
+        if s.kind == "municipality":
+            styles.append((INK, "10 4", 3.5))
+        elif s.kind == "country":
+            styles.append((MUTED, "2 3", 3.5))
+        else:
+            colour = SERIES_COLOURS[area_index % len(SERIES_COLOURS)]
+            dash = SERIES_DASHES[(area_index // len(SERIES_COLOURS) + area_index) % len(SERIES_DASHES)]
+            styles.append((colour, dash, 2))
+            area_index += 1
+    return styles

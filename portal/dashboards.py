@@ -1,13 +1,29 @@
-"""Cross-plan pages: co-financing per forvaltning and the projektbank. Thin: parse, select, render."""
+"""Cross-plan pages and the role dashboards: Overblik, medfinansiering, projektbank, bybarometer,
+Mit sekretariat and Læsesal. Thin: parse, select, render."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from plans.models import Plan, ThematicArea
+from monitoring.charts import multi_series_chart_svg
+from monitoring.status import Status
+from plans.models import Plan, Role, ThematicArea
 
-from .selectors import FORMS, cofinancing_overview, intervention_search, portfolio_overview, project_bank_choices
+from .selectors import (
+    FORMS,
+    SECRETARIAT_ROLES,
+    area_barometer,
+    cofinancing_overview,
+    has_any_role,
+    intervention_search,
+    portfolio_overview,
+    project_bank_choices,
+    reading_room,
+    secretariat_dashboard,
+)
 from .xlsx import xlsx_response
 
 
@@ -81,8 +97,9 @@ def project_bank_view(request):
     text = request.GET.get("q", "").strip()[:200]
     thematic_area_id = _int_or_none(request.GET.get("thematic_area"))
     partner_id = _int_or_none(request.GET.get("partner"))
+    goal_id = _int_or_none(request.GET.get("goal"))
     interventions = intervention_search(
-        user=request.user, text=text, thematic_area_id=thematic_area_id, partner_id=partner_id
+        user=request.user, text=text, thematic_area_id=thematic_area_id, partner_id=partner_id, goal_id=goal_id
     )
     page = Paginator(interventions, 50).get_page(request.GET.get("page"))
     context = {
@@ -90,6 +107,7 @@ def project_bank_view(request):
         "q": text,
         "thematic_area_id": thematic_area_id,
         "partner_id": partner_id,
+        "goal_id": goal_id,
         **project_bank_choices(user=request.user),
     }
     template = "portal/_project_bank_results.html" if request.headers.get("HX-Request") else "portal/project_bank.html"
@@ -103,8 +121,17 @@ def overview_view(request):
     phase = request.GET.get("phase", "")
     phase = phase if phase in Plan.Phase.values else ""
     thematic_area_id = _int_or_none(request.GET.get("thematic_area"))
+    goal_status = request.GET.get("status", "")
+    goal_status = goal_status if goal_status in {status.value for status in Status} else ""
     sort = request.GET.get("sort", "name")
-    rows = portfolio_overview(user=request.user, year=year, phase=phase, thematic_area_id=thematic_area_id, sort=sort)
+    rows = portfolio_overview(
+        user=request.user,
+        year=year,
+        phase=phase,
+        thematic_area_id=thematic_area_id,
+        goal_status=goal_status,
+        sort=sort,
+    )
     if request.GET.get("format") == "xlsx":
         return _overview_xlsx(rows, year)
     context = {
@@ -114,9 +141,16 @@ def overview_view(request):
         "phases": Plan.Phase.choices,
         "thematic_area_id": thematic_area_id,
         "thematic_areas": ThematicArea.objects.all(),
+        "goal_status": goal_status,
+        "statuses": list(Status),
         "sort": sort,
     }
     return render(request, "portal/overview.html", context)
+
+
+def _local_naive(moment):
+    """Excel has no time zones: Copenhagen wall-clock time."""
+    return timezone.localtime(moment).replace(tzinfo=None)
 
 
 def _overview_xlsx(rows, year):
@@ -130,6 +164,13 @@ def _overview_xlsx(rows, year):
         f"Tilsagn {year} i alt (kr.)",
         f"Lokal medfinansiering {year} (kr.)",
         f"Lokal andel {year}",
+        "Strategiske mål (status)",
+        "Samlet status",
+        "Seneste pixi-rapport",
+        "Næste bestyrelsesmøde",
+        "Dagsorden udsendt rettidigt",
+        "Åbne handlingspunkter",
+        "Overskredne handlingspunkter",
     ]
     data = (
         [
@@ -142,7 +183,57 @@ def _overview_xlsx(rows, year):
             row.total_this_year,
             row.local_this_year,
             float(row.local_share_this_year) if row.local_share_this_year is not None else None,
+            "; ".join(f"{g.goal.title}: {g.status.label}" for g in row.goals),
+            row.status.label,
+            row.last_pixi.period if row.last_pixi else None,
+            _local_naive(row.next_board_meeting.starts_at) if row.next_board_meeting else None,
+            str(AGENDA_STATE_LABELS[row.agenda_state]) if row.agenda_state else None,
+            row.open_actions,
+            row.overdue_actions,
         ]
         for row in rows
     )
     return xlsx_response(filename=f"overblik-{year}.xlsx", sheets=[("Overblik", header, data)])
+
+
+AGENDA_STATE_LABELS = {
+    "sent": _("Ja, udsendt til tiden"),
+    "sent_late": _("Udsendt for sent"),
+    "open": _("Ikke udsendt endnu (frist ikke nået)"),
+    "due_today": _("Fristen er i dag"),
+    "late": _("Nej, fristen er overskredet"),
+}
+
+
+@login_required
+def area_barometer_view(request):
+    """Bybarometer: the kommune's housing areas on one LBF indicator over time, vs kommune and country."""
+    barometer = area_barometer(
+        user=request.user,
+        municipality_id=_int_or_none(request.GET.get("municipality")),
+        code=request.GET.get("code", "")[:60],
+    )
+    chart = None
+    if barometer.code:
+        title = _("%(code)s i %(municipality)s over tid") % {
+            "code": barometer.code,
+            "municipality": barometer.municipality.name,
+        }
+        chart = multi_series_chart_svg(barometer.series, title=title, ident="bybarometer")
+    return render(request, "portal/area_barometer.html", {"barometer": barometer, "chart": chart})
+
+
+@login_required
+def secretariat_dashboard_view(request):
+    """Sekretariatsleder and staff: 'Mit sekretariat'. Other roles have no secretariat (403)."""
+    if not has_any_role(request.user, SECRETARIAT_ROLES):
+        raise PermissionDenied
+    return render(request, "portal/my_secretariat.html", {"dashboard": secretariat_dashboard(user=request.user)})
+
+
+@login_required
+def reading_room_view(request):
+    """Board member: 'Læsesal' with reports, meeting packs and recent decisions. Other roles: 403."""
+    if not has_any_role(request.user, {Role.BOARD_MEMBER}):
+        raise PermissionDenied
+    return render(request, "portal/reading_room.html", {"room": reading_room(user=request.user)})

@@ -1,12 +1,33 @@
 """Reads for the portal's cross-plan pages (dashboards, co-financing, projektbank), scoped by the access rule."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from plans.access import Action, plans_for, sub_agreements_for
-from plans.models import REQUIRED_LOCAL_SHARE, Commitment, Intervention, Organisation, SubAgreement, ThematicArea
+from governance.models import ActionItem, Body, Decision, Meeting, SendOut, StatusReport
+from governance.selectors import meetings_for
+from monitoring.charts import Series
+from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
+from monitoring.periods import HALF_YEARLY, QUARTERLY, YEARLY
+from monitoring.selectors import approved_totals, goals_for
+from monitoring.status import Point, Status, assess, worst
+from plans.access import Action, plans_for, plans_for_roles, sub_agreements_for
+from plans.models import (
+    REQUIRED_LOCAL_SHARE,
+    Commitment,
+    HousingArea,
+    Intervention,
+    Organisation,
+    Plan,
+    Role,
+    SubAgreement,
+    ThematicArea,
+)
 
 MUNICIPAL_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.DEPARTMENT)
 FORMS = list(Commitment.Form)
@@ -103,7 +124,12 @@ def cofinancing_overview(*, user, year: int | None = None) -> CofinancingOvervie
 
 
 def intervention_search(
-    *, user, text: str = "", thematic_area_id: int | None = None, partner_id: int | None = None
+    *,
+    user,
+    text: str = "",
+    thematic_area_id: int | None = None,
+    partner_id: int | None = None,
+    goal_id: int | None = None,
 ) -> QuerySet[Intervention]:
     """Projektbank: interventions across every delaftale the user may see (seed 000)."""
     interventions = Intervention.objects.filter(
@@ -117,6 +143,11 @@ def intervention_search(
         interventions = interventions.filter(sub_agreement__thematic_area_id=thematic_area_id)
     if partner_id:
         interventions = interventions.filter(responsible_partner_id=partner_id)
+    if goal_id:
+        followed = Indicator.interventions.through.objects.filter(
+            indicator__goal__in=goals_for(user, Action.VIEW).filter(pk=goal_id).values("pk")
+        )
+        interventions = interventions.filter(pk__in=followed.values("intervention"))
     return interventions.order_by("sub_agreement__thematic_area__position", "name", "pk")
 
 
@@ -124,7 +155,21 @@ def project_bank_choices(*, user) -> dict:
     """Filter choices for the projektbank: thematic areas and the partners responsible for visible interventions."""
     visible = Intervention.objects.filter(sub_agreement__in=sub_agreements_for(user, Action.VIEW).values("pk"))
     partners = Organisation.objects.filter(pk__in=visible.values("responsible_partner")).order_by("name")
-    return {"thematic_areas": ThematicArea.objects.all(), "partners": partners}
+    goals = (
+        goals_for(user, Action.VIEW)
+        .filter(pk__in=Indicator.objects.filter(interventions__in=visible.values("pk")).values("goal"))
+        .select_related("plan")
+        .order_by("plan__name", "level", "position", "title")
+    )
+    return {"thematic_areas": ThematicArea.objects.all(), "partners": partners, "goals": goals}
+
+
+@dataclass
+class GoalStatus:
+    """A strategic goal and its derived status (worst of its indicators)."""
+
+    goal: Goal
+    status: Status
 
 
 @dataclass
@@ -134,6 +179,11 @@ class PortfolioRow:
     plan: object
     local_this_year: Decimal = Decimal("0")
     total_this_year: Decimal = Decimal("0")
+    goals: list[GoalStatus] = field(default_factory=list)
+    last_pixi: StatusReport | None = None
+    next_board_meeting: Meeting | None = None
+    open_actions: int = 0
+    overdue_actions: int = 0
 
     @property
     def local_share_this_year(self) -> Decimal | None:
@@ -144,6 +194,16 @@ class PortfolioRow:
         share = self.local_share_this_year
         return None if share is None else share >= REQUIRED_LOCAL_SHARE
 
+    @property
+    def status(self) -> Status:
+        """The plan's worst strategic-goal status (no data when none has data)."""
+        return worst(goal.status for goal in self.goals)
+
+    @property
+    def agenda_state(self) -> str | None:
+        """The next board meeting's send-out state: sent, sent_late, open, due_today or late."""
+        return self.next_board_meeting.send_out_state() if self.next_board_meeting else None
+
 
 PORTFOLIO_SORTS = {
     "name": lambda row: row.plan.name,
@@ -151,11 +211,83 @@ PORTFOLIO_SORTS = {
     "phase": lambda row: (row.plan.phase, row.plan.name),
     "end": lambda row: (row.plan.end_date, row.plan.name),
     "local_share": lambda row: (row.local_share_this_year is None, row.local_share_this_year or 0),
+    "status": lambda row: (-row.status.severity, row.plan.name),
+    "overdue": lambda row: (-row.overdue_actions, -row.open_actions, row.plan.name),
+    "meeting": lambda row: (
+        row.next_board_meeting is None,
+        row.next_board_meeting.starts_at.timestamp() if row.next_board_meeting else 0,
+        row.plan.name,
+    ),
 }
+
+GOAL_STATUSES = list(Status)
+
+
+def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
+    """Each plan's strategic goals with their derived status, in four queries whatever the number of plans.
+
+    The status rule only needs each indicator's *latest* approved whole-population measurement, so
+    that is what is read (a subquery per indicator row), not every measurement: the Overblik of a
+    kommune with thousands of measurements stays fast.
+    """
+    goals = list(
+        goals_for(user, Action.VIEW)
+        .filter(level=Goal.Level.STRATEGIC, plan_id__in=plan_ids)
+        .order_by("plan_id", "position", "title")
+    )
+    latest = approved_totals().filter(indicator=OuterRef("pk")).order_by("-period_end", "period_start")
+    indicators = list(
+        Indicator.objects.filter(goal_id__in=[goal.pk for goal in goals])
+        .only("goal_id", "direction", "baseline_value", "baseline_date", "on_track_threshold", "at_risk_threshold")
+        .annotate(
+            latest_end=Subquery(latest.values("period_end")[:1]), latest_value=Subquery(latest.values("value")[:1])
+        )
+    )
+    targets: dict[int, list[Point]] = defaultdict(list)
+    for indicator_id, due_date, value in Target.objects.filter(
+        indicator_id__in=[indicator.pk for indicator in indicators]
+    ).values_list("indicator_id", "due_date", "value"):
+        targets[indicator_id].append(Point(due_date, value))
+    statuses: dict[int, list[Status]] = defaultdict(list)
+    for indicator in indicators:
+        measured = [Point(indicator.latest_end, indicator.latest_value)] if indicator.latest_end else []
+        assessment = assess(
+            baseline=Point(indicator.baseline_date, indicator.baseline_value),
+            sign=indicator.sign,
+            targets=targets[indicator.pk],
+            measurements=measured,
+            on_track_threshold=indicator.on_track_threshold,
+            at_risk_threshold=indicator.at_risk_threshold,
+        )
+        statuses[indicator.goal_id].append(assessment.status)
+    by_plan: dict[int, list[GoalStatus]] = defaultdict(list)
+    for goal in goals:
+        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=worst(statuses[goal.pk])))
+    return by_plan
+
+
+def latest_done_reports(*, plan_ids, kinds=(StatusReport.Kind.PIXI, StatusReport.Kind.FULL)) -> dict:
+    """``{(plan_id, kind): report}``: the newest finished version of the latest period (one query)."""
+    reports = (
+        StatusReport.objects.filter(plan_id__in=plan_ids, kind__in=kinds, state=StatusReport.State.DONE)
+        .exclude(pdf="")
+        .defer("snapshot")
+        .order_by("plan_id", "kind", "-period", "-version")
+    )
+    latest: dict = {}
+    for report in reports:
+        latest.setdefault((report.plan_id, report.kind), report)
+    return latest
 
 
 def portfolio_overview(
-    *, user, year: int, phase: str = "", thematic_area_id: int | None = None, sort: str = "name"
+    *,
+    user,
+    year: int,
+    phase: str = "",
+    thematic_area_id: int | None = None,
+    goal_status: str = "",
+    sort: str = "name",
 ) -> list[PortfolioRow]:
     """'Overblik': every plan the user may see with its key figures, in a fixed number of queries."""
     plans = plans_for(user, Action.VIEW).select_related("municipality", "secretariat")
@@ -164,8 +296,9 @@ def portfolio_overview(
     if thematic_area_id:
         plans = plans.filter(pk__in=SubAgreement.objects.filter(thematic_area_id=thematic_area_id).values("plan"))
     rows = {plan.pk: PortfolioRow(plan=plan) for plan in plans}
+    plan_ids = list(rows)
     money = (
-        Commitment.objects.filter(plan_id__in=list(rows), year=year)
+        Commitment.objects.filter(plan_id__in=plan_ids, year=year)
         .values("plan_id", "party__kind")
         .annotate(amount=Sum("amount"))
     )
@@ -174,6 +307,247 @@ def portfolio_overview(
         row.total_this_year += item["amount"] or 0
         if item["party__kind"] != Organisation.Kind.FUNDER:
             row.local_this_year += item["amount"] or 0
+    for plan_id, goals in strategic_goal_statuses(user=user, plan_ids=plan_ids).items():
+        rows[plan_id].goals = goals
+    for (plan_id, _kind), report in latest_done_reports(plan_ids=plan_ids, kinds=[StatusReport.Kind.PIXI]).items():
+        rows[plan_id].last_pixi = report
+    visible_meetings = meetings_for(user).filter(body__plan_id__in=plan_ids)
+    board_meetings = (
+        visible_meetings.filter(body__kind__in=Body.BOARD_KINDS, starts_at__gte=timezone.now())
+        .select_related("body")
+        .order_by("body__plan_id", "starts_at")
+    )
+    for meeting in board_meetings:
+        row = rows[meeting.body.plan_id]
+        if row.next_board_meeting is None:
+            row.next_board_meeting = meeting
+    today = timezone.localdate()
+    actions = (
+        ActionItem.objects.filter(
+            status=ActionItem.Status.OPEN, decision__agenda_item__meeting__in=visible_meetings.values("pk")
+        )
+        .values(plan_id=F("decision__agenda_item__meeting__body__plan_id"))
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by()
+    )
+    for item in actions:
+        rows[item["plan_id"]].open_actions = item["open"]
+        rows[item["plan_id"]].overdue_actions = item["overdue"]
+    selected = list(rows.values())
+    if goal_status in {status.value for status in Status}:
+        selected = [row for row in selected if any(g.status == goal_status for g in row.goals)]
     reverse = sort.startswith("-")
     key = PORTFOLIO_SORTS.get(sort.lstrip("-"), PORTFOLIO_SORTS["name"])
-    return sorted(rows.values(), key=key, reverse=reverse)
+    return sorted(selected, key=key, reverse=reverse)
+
+
+# --- Bybarometer ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BarometerRow:
+    period: str
+    values: list  # one value (or None) per series, in series order
+
+
+@dataclass
+class AreaBarometer:
+    """LBF area statistics of one kommune's visible housing areas vs the kommune and the country."""
+
+    municipalities: list[Organisation]
+    municipality: Organisation | None
+    codes: list[str]
+    code: str
+    series: list[Series]
+    rows: list[BarometerRow]
+
+
+def area_barometer(*, user, municipality_id: int | None = None, code: str = "") -> AreaBarometer:
+    """Bybarometer: visible areas (areas of plans the user may see) on one LBF indicator code (4 queries)."""
+    areas = list(
+        HousingArea.objects.filter(plans__in=plans_for(user, Action.VIEW).values("pk"))
+        .distinct()
+        .select_related("municipality")
+        .order_by("municipality__name", "name")
+    )
+    municipalities = list({area.municipality_id: area.municipality for area in areas}.values())
+    default = municipalities[0] if municipalities else None
+    municipality = next((m for m in municipalities if m.pk == municipality_id), default)
+    areas = [area for area in areas if municipality and area.municipality_id == municipality.pk]
+    codes = sorted(
+        AreaStatistic.objects.filter(scope=AreaStatistic.Scope.AREA, area__in=[a.pk for a in areas])
+        .values_list("indicator_code", flat=True)
+        .distinct()
+        .order_by()
+    )
+    code = code if code in codes else (codes[0] if codes else "")
+    statistics = []
+    if code:
+        statistics = AreaStatistic.objects.filter(indicator_code=code).filter(
+            Q(scope=AreaStatistic.Scope.AREA, area__in=[a.pk for a in areas])
+            | Q(scope=AreaStatistic.Scope.MUNICIPALITY, municipality=municipality)
+            | Q(scope=AreaStatistic.Scope.COUNTRY)
+        )
+    keys = [("area", area.pk) for area in areas] + [("municipality", None), ("country", None)]
+    labels = [area.name for area in areas] + [municipality.name if municipality else "", str(_("Hele landet"))]
+    points: dict[tuple, list[Point]] = {key: [] for key in keys}
+    by_period: dict[str, dict] = defaultdict(dict)
+    starts: dict[str, date] = {}
+    for stat in statistics:
+        key = (stat.scope, stat.area_id if stat.scope == AreaStatistic.Scope.AREA else None)
+        if key not in points:
+            continue
+        points[key].append(Point(stat.period_end, stat.value))
+        by_period[stat.period][key] = stat.value
+        starts[stat.period] = stat.period_start
+    series = [
+        Series(label=label, points=sorted(points[key], key=lambda p: p.on), kind=key[0])
+        for key, label in zip(keys, labels, strict=True)
+    ]
+    rows = [
+        BarometerRow(period=period, values=[values.get(key) for key in keys])
+        for period, values in sorted(by_period.items(), key=lambda item: starts[item[0]])
+    ]
+    return AreaBarometer(
+        municipalities=municipalities, municipality=municipality, codes=codes, code=code, series=series, rows=rows
+    )
+
+
+# --- Mit sekretariat ----------------------------------------------------------------------------
+
+SECRETARIAT_ROLES = (Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF)
+SEND_OUT_URGENCY = {"late": 0, "due_today": 1, "open": 2, "sent_late": 3, "sent": 4}
+
+
+def latest_completed_periods(today: date) -> dict[str, str]:
+    """The latest period that has ended, per indicator frequency: 2026-Q2, 2026-H1, 2025 on 2026-07-15."""
+    quarter = (today.month - 1) // 3  # completed quarters this year
+    half = 1 if today.month > 6 else 0
+    return {
+        QUARTERLY: f"{today.year}-Q{quarter}" if quarter else f"{today.year - 1}-Q4",
+        HALF_YEARLY: f"{today.year}-H{half}" if half else f"{today.year - 1}-H2",
+        YEARLY: str(today.year - 1),
+    }
+
+
+@dataclass
+class MissingMeasurement:
+    indicator: Indicator
+    period: str
+
+
+@dataclass
+class SecretariatDashboard:
+    plans: list[Plan]
+    meetings: list[Meeting]
+    actions: list[ActionItem]
+    missing: list[MissingMeasurement]
+    reports: list[StatusReport]
+    today: date
+
+
+def has_any_role(user, roles) -> bool:
+    return bool(user.is_superuser or user.role_assignments.filter(role__in=list(roles)).exists())
+
+
+def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboard:
+    """'Mit sekretariat': the secretariat's plans and what needs doing, in a fixed number of queries."""
+    today = timezone.localdate()
+    plans_qs = plans_for_roles(user, SECRETARIAT_ROLES).filter(pk__in=plans_for(user, Action.VIEW).values("pk"))
+    plans = list(plans_qs.select_related("municipality", "secretariat").order_by("name"))
+    plan_ids = [plan.pk for plan in plans]
+    visible_meetings = meetings_for(user).filter(body__plan_id__in=plan_ids)
+    meetings = list(
+        visible_meetings.filter(starts_at__gte=timezone.now()).select_related("body__plan").order_by("starts_at")
+    )
+    meetings.sort(key=lambda m: (SEND_OUT_URGENCY[m.send_out_state(today)], m.starts_at))
+    actions = list(
+        ActionItem.objects.filter(
+            status=ActionItem.Status.OPEN, decision__agenda_item__meeting__in=visible_meetings.values("pk")
+        )
+        .select_related("owner")
+        .only("title", "due_date", "status", "owner__name")
+        .annotate(
+            plan_pk=F("decision__agenda_item__meeting__body__plan_id"),
+            plan_name=F("decision__agenda_item__meeting__body__plan__name"),
+        )
+        .order_by("owner__name", "owner_id", "due_date", "pk")
+    )
+    periods = latest_completed_periods(today)
+    indicators = list(
+        Indicator.objects.filter(goal__in=goals_for(user, Action.VIEW).filter(plan_id__in=plan_ids).values("pk"))
+        .select_related("goal__plan")
+        .order_by("goal__plan__name", "goal__level", "goal__position", "position", "name")
+    )
+    measured = set(
+        Measurement.objects.filter(
+            indicator_id__in=[i.pk for i in indicators], period__in=list(periods.values()), breakdown_value=""
+        ).values_list("indicator_id", "period")
+    )
+    missing = [
+        MissingMeasurement(indicator=i, period=periods[i.frequency])
+        for i in indicators
+        if (i.pk, periods[i.frequency]) not in measured
+    ]
+    reports = list(
+        StatusReport.objects.filter(plan_id__in=plan_ids)
+        .defer("snapshot")
+        .select_related("plan", "requested_by")
+        .order_by("-created_at", "-pk")[:report_limit]
+    )
+    return SecretariatDashboard(
+        plans=plans, meetings=meetings, actions=actions, missing=missing, reports=reports, today=today
+    )
+
+
+# --- Læsesal ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReadingRoomPlan:
+    plan: Plan
+    pixi: StatusReport | None = None
+    full: StatusReport | None = None
+
+
+@dataclass
+class ReadingRoom:
+    plans: list[ReadingRoomPlan]
+    meetings: list[Meeting]
+    decisions: list[Decision]
+
+
+def reading_room(*, user, last_meetings: int = 5) -> ReadingRoom:
+    """'Læsesal': the board member's plans with their latest reports, meeting packs and recent decisions."""
+    plans = list(
+        plans_for_roles(user, {Role.BOARD_MEMBER})
+        .filter(pk__in=plans_for(user, Action.VIEW).values("pk"))
+        .select_related("municipality")
+        .order_by("name")
+    )
+    plan_ids = [plan.pk for plan in plans]
+    latest = latest_done_reports(plan_ids=plan_ids)
+    rows = [
+        ReadingRoomPlan(
+            plan=plan,
+            pixi=latest.get((plan.pk, StatusReport.Kind.PIXI)),
+            full=latest.get((plan.pk, StatusReport.Kind.FULL)),
+        )
+        for plan in plans
+    ]
+    visible = meetings_for(user).filter(body__plan_id__in=plan_ids)
+    now = timezone.now()
+    packs = SendOut.objects.filter(meeting=OuterRef("pk"), status=SendOut.Status.SENT).exclude(pack="")
+    meetings = list(
+        visible.filter(starts_at__gte=now)
+        .annotate(has_pack=Exists(packs))
+        .select_related("body__plan")
+        .order_by("starts_at")
+    )
+    recent = visible.filter(starts_at__lt=now).order_by("-starts_at").values("pk")[:last_meetings]
+    decisions = list(
+        Decision.objects.filter(is_current=True, agenda_item__meeting__in=list(recent.values_list("pk", flat=True)))
+        .select_related("agenda_item__meeting__body__plan")
+        .order_by("-agenda_item__meeting__starts_at", "agenda_item__position")
+    )
+    return ReadingRoom(plans=rows, meetings=meetings, decisions=decisions)

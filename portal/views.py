@@ -24,6 +24,9 @@ from .services import api_token_create, api_token_revoke
 # The page each role lands on after login, most specific role first.
 LANDING_PAGES = [
     (access.Role.MUNICIPAL_COORDINATOR, "overview"),
+    (access.Role.SECRETARIAT_LEAD, "my-secretariat"),
+    (access.Role.SECRETARIAT_STAFF, "my-secretariat"),
+    (access.Role.BOARD_MEMBER, "reading-room"),
 ]
 
 

@@ -19,9 +19,18 @@ def test_koordinator_lands_on_the_overview(client, demo):
     assert plan_names_in(response.content.decode()) == {PLAN_A1, PLAN_A2}
 
 
-@pytest.mark.parametrize("username", ["demo-bestyrelse", "demo-boligorg", "demo-styregruppe"])
-def test_other_roles_land_on_their_plans(login, username):
-    assert login(username).get(reverse("home"))["Location"] == reverse("plan-list")
+@pytest.mark.parametrize(
+    ("username", "landing"),
+    [
+        ("demo-koordinator", "overview"),
+        ("demo-sekretariatsleder", "my-secretariat"),
+        ("demo-bestyrelse", "reading-room"),
+        ("demo-boligorg", "plan-list"),
+        ("demo-styregruppe", "plan-list"),
+    ],
+)
+def test_each_role_lands_on_its_page(login, username, landing):
+    assert login(username).get(reverse("home"))["Location"] == reverse(landing)
 
 
 def test_overview_is_scoped_to_the_kommune(login, demo):
