@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
 export DEMO_PASSWORD="${DEMO_PASSWORD:-demo1234}"
 bash scripts/setup.sh
-.venv/bin/python manage.py seed_demo
+.venv/bin/python manage.py seed_demo --with-reports
 cat <<TXT
 
   Helhedsplan Portal kører på http://127.0.0.1:8000/

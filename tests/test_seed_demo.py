@@ -67,3 +67,19 @@ def test_demo_passwords_come_from_the_environment(db, settings):
     from django.contrib.auth import authenticate
 
     assert authenticate(username="demo-bestyrelse", password="andet-kodeord") is not None
+
+
+def test_seed_demo_with_reports_makes_the_last_quarters_reports_once(
+    db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from governance.models import StatusReport
+
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--force", "--with-reports", stdout=io.StringIO())
+    done = StatusReport.objects.filter(state="done")
+    assert done.count() == 2 * Plan.objects.count()
+    assert set(done.values_list("kind", flat=True)) == {"pixi", "full"}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--force", "--with-reports", stdout=io.StringIO())
+    assert StatusReport.objects.count() == 2 * Plan.objects.count()

@@ -3,10 +3,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 import governance.demo
 import monitoring.demo
 import plans.demo
+from governance.models import StatusReport
+from governance.periods import Quarter
+from governance.services import status_report_request
 
 DEMO_USERNAMES = list(plans.demo.DEMO_USERS)
 
@@ -16,8 +20,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Kør også når DEBUG er slået fra.")
+        parser.add_argument(
+            "--with-reports",
+            action="store_true",
+            help="Dan også pixi- og fuld rapport for seneste afsluttede kvartal, hvor de mangler.",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, with_reports: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo kører kun med DEBUG slået til (eller med --force).")
         password = settings.DEMO_PASSWORD
@@ -26,6 +35,13 @@ class Command(BaseCommand):
             governance.demo.seed(world)
             monitoring.demo.seed(world)
             governance.demo.seed_meetings(world)
+        if with_reports:
+            period = Quarter.containing(timezone.localdate()).previous().code
+            for plan in world.plans:
+                for kind in StatusReport.Kind.values:
+                    if not StatusReport.objects.filter(plan=plan, period=period, kind=kind, state="done").exists():
+                        status_report_request(plan=plan, period=period, kind=kind, via=StatusReport.Via.COMMAND)
+            self.stdout.write(f"Rapporter for {period} er dannet (eller sat i kø, hvis REDIS_URL er sat).")
         self.stdout.write(self.style.SUCCESS(f"Demodata klar: {len(world.plans)} helhedsplaner."))
         self.stdout.write(f"Demo-brugere (adgangskode: {password}):")
         for username in DEMO_USERNAMES:
