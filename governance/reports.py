@@ -697,8 +697,12 @@ def snapshot_sha256(snapshot: dict) -> str:
     return hashlib.sha256(canonical_json(snapshot)).hexdigest()
 
 
-def render_report_html(*, report: StatusReport, snapshot: dict) -> str:
-    """The report as an HTML document (``lang="da"``), from the snapshot only."""
+def render_report_html(*, report: StatusReport, snapshot: dict, tight: bool = False) -> str:
+    """The report as an HTML document (``lang="da"``), from the snapshot only.
+
+    ``tight`` is the pixi's fallback layout when the normal one runs past ``PIXI_MAX_PAGES``:
+    smaller type, fewer decisions listed and the questions without their recommendation text.
+    """
     kind = snapshot["header"]["kind"]
     with translation.override("da"):
         sections = []
@@ -707,12 +711,19 @@ def render_report_html(*, report: StatusReport, snapshot: dict) -> str:
                 [f"governance/reports/sections/{name}_{kind}.html", f"governance/reports/sections/{name}.html"]
             )
             sections.append(
-                mark_safe(template.render({"section": snapshot[name], "header": snapshot["header"], "kind": kind}))  # noqa: S308
+                mark_safe(  # noqa: S308
+                    template.render(
+                        {"section": snapshot[name], "header": snapshot["header"], "kind": kind, "tight": tight}
+                    )
+                )
             )
         return render_to_string(
             f"governance/reports/{kind}.html",
-            {"report": report, "header": snapshot["header"], "sections": sections, "kind": kind},
+            {"report": report, "header": snapshot["header"], "sections": sections, "kind": kind, "tight": tight},
         )
+
+
+PIXI_MAX_PAGES = 2  # "readable in five minutes" (issue 5)
 
 
 def render_report_pdf(html: str) -> tuple[bytes, int]:

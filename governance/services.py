@@ -43,7 +43,7 @@ from .models import (
     status_report_upload_to,
 )
 from .periods import Quarter, quarterly_report_due, validate_period
-from .reports import build_report_snapshot, render_report_html, render_report_pdf, snapshot_sha256
+from .reports import PIXI_MAX_PAGES, build_report_snapshot, render_report_html, render_report_pdf, snapshot_sha256
 from .selectors import (
     agenda_attachments,
     board_questions,
@@ -745,8 +745,9 @@ def status_report_generate(*, report_id: int, task_id: str | None = None) -> Sta
     report = StatusReport.objects.select_related("plan").get(pk=report_id)
     try:
         snapshot = build_report_snapshot(plan=report.plan, period=report.period, kind=report.kind)
-        html = render_report_html(report=report, snapshot=snapshot)
-        content, pages = render_report_pdf(html)
+        content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot))
+        if report.kind == StatusReport.Kind.PIXI and pages > PIXI_MAX_PAGES:
+            content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot, tight=True))
         name = _write_pdf(report=report, content=content)
     except TRANSIENT_REPORT_ERRORS as exc:
         StatusReport.objects.filter(pk=report_id, state=StatusReport.State.RUNNING).update(

@@ -36,6 +36,26 @@ def media_root(settings, tmp_path):
 
 
 @pytest.mark.parametrize("plan_name", DEMO_PLANS)
+def test_a_crowded_pixi_falls_back_to_the_tight_layout_and_stays_on_two_pages(
+    demo, plan_name, django_capture_on_commit_callbacks
+):
+    """The running quarter has more open questions and decisions; the pixi still fits two pages."""
+    from governance.periods import Quarter
+    from governance.reports import render_report_html, render_report_pdf
+
+    plan = demo.plan(plan_name)
+    period = Quarter.containing(timezone.localdate()).code
+    report = _generate(plan, "pixi", period=period, capture=django_capture_on_commit_callbacks)
+    assert report.state == "done"
+    assert int(pdfinfo(report.pdf.path)["Pages"]) <= 2
+    for goal in report.snapshot["goals"]["goals"]:
+        assert goal["title"] in pdftotext(report.pdf.path)
+    tight_html = render_report_html(report=report, snapshot=report.snapshot, tight=True)
+    normal_html = render_report_html(report=report, snapshot=report.snapshot)
+    assert render_report_pdf(tight_html)[1] <= render_report_pdf(normal_html)[1]
+
+
+@pytest.mark.parametrize("plan_name", DEMO_PLANS)
 def test_the_pixi_names_every_strategic_goal_with_its_status_word_on_two_pages(
     demo, plan_name, django_capture_on_commit_callbacks
 ):
