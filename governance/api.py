@@ -175,6 +175,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     plan = serializers.IntegerField(source="body.plan_id", read_only=True)
     body_name = serializers.CharField(source="body.name", read_only=True)
+    video_link = serializers.CharField(read_only=True, help_text="Videolink; tom tekst hvis mødet ikke har et.")
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
 
     class Meta:
