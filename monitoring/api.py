@@ -32,6 +32,7 @@ from plans.api_support import (
     IntegerFilter,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
+    ServiceUpdateModelMixin,
     bulk_create_request,
 )
 from plans.models import HousingArea
@@ -45,16 +46,15 @@ from .status import STATUS_LABELS, Status, indicator_assessment, worst
 # --- filters ------------------------------------------------------------------------------------
 
 
-class PeriodBoundField(forms.CharField):
+class PeriodBoundField(forms.Field):
     """An ISO date (``2025-04-01``) or a period (``2025-Q2``, ``2025-H1``, ``2025``) as a date bound."""
 
     def __init__(self, *args, end: bool = False, **kwargs):
         self.end = end
-        kwargs.setdefault("max_length", 10)
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip() if isinstance(value, str) else ""
         if not value:
             return None
         try:
@@ -323,6 +323,12 @@ class MeasurementSerializer(serializers.ModelSerializer):
         # (indicator, period, breakdown) uniqueness is checked by the services (one place, also in bulk).
         validators = []
 
+    def validate_period(self, period: str) -> str:
+        try:
+            return parse_period(period).label
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
     def validate_indicator(self, indicator: Indicator) -> Indicator:
         if indicator.pk not in self.context["view"].editable_indicator_ids():
             raise PermissionDenied(
@@ -353,7 +359,7 @@ class MeasurementViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
+    ServiceUpdateModelMixin,
     ScopedViewSet,
 ):
     """Målinger: read with the indicator; drafts created and changed with EDIT_CONTENT on the indicator."""
