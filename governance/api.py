@@ -22,7 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.reverse import reverse
 
 from plans.access import Action, plans_for
-from plans.api_support import IntegerFilter
+from plans.api_support import BooleanFilter, IntegerFilter
 
 from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
 from .selectors import meetings_for
@@ -141,7 +141,7 @@ class DecisionFilter(filters.FilterSet):
     plan = IntegerFilter(field_name="agenda_item__meeting__body__plan_id", help_text="Helhedsplanens id.")
     meeting = IntegerFilter(field_name="agenda_item__meeting_id", help_text="Mødets id.")
     body = IntegerFilter(field_name="agenda_item__meeting__body_id", help_text="Organets id.")
-    is_current = filters.BooleanFilter(help_text="Kun gældende versioner (true) eller kun tidligere (false).")
+    is_current = BooleanFilter(help_text="Kun gældende versioner (true) eller kun tidligere (false).")
 
     class Meta:
         model = Decision
@@ -154,7 +154,7 @@ class ActionItemFilter(filters.FilterSet):
     decision = IntegerFilter(field_name="decision_id", help_text="Beslutningens id.")
     owner = IntegerFilter(field_name="owner_id", help_text="Den ansvarlige persons id.")
     status = filters.ChoiceFilter(choices=ActionItem.Status.choices)
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Åbne handlingspunkter over fristen.")
+    overdue = BooleanFilter(method="filter_overdue", help_text="Åbne handlingspunkter over fristen.")
 
     class Meta:
         model = ActionItem

@@ -49,6 +49,27 @@ class IntegerFilter(filters.NumberFilter):
     field_class = BoundedIntegerField
 
 
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (also ``1``/``0``); anything else is a 400, not silently ignored."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(gettext_lazy("Angiv true eller false.")) from None
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(filters.Filter):
+    """A boolean query parameter that refuses values other than true/false (``?is_current=true``)."""
+
+    field_class = StrictBooleanField
+
+
 def validation_error_detail(exc: DjangoValidationError) -> dict:
     """A Django ValidationError as DRF field errors; errors without a field go under ``non_field_errors``."""
     detail = get_error_detail(exc)
