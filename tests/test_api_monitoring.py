@@ -652,3 +652,40 @@ def test_list_query_count_does_not_grow_with_rows(demo, api, django_assert_max_n
         large = client.get(url)
     assert small.status_code == large.status_code == 200
     assert large.json()["count"] > small.json()["count"]
+
+
+# --- the services behind the API -----------------------------------------------------------------
+
+
+def test_measurement_update_refuses_approved_measurements_and_outsiders(demo):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from monitoring.services import measurement_update
+
+    before = snapshot()
+    approved = a_measurement(demo, PLAN_A1, "approved")
+    with pytest.raises(ValidationError):
+        measurement_update(measurement=approved, changed_by=demo.user("demo-boligorg"), value=Decimal("1"))
+    draft = a_measurement(demo, PLAN_A1, "draft")
+    with pytest.raises(PermissionDenied):
+        measurement_update(measurement=draft, changed_by=demo.user("demo-bestyrelse"), value=Decimal("1"))
+    with pytest.raises(PermissionDenied):
+        measurement_update(
+            measurement=draft, changed_by=demo.user("demo-boligorg"), indicator=an_indicator(demo, PLAN_B)
+        )
+    assert snapshot() == before
+
+
+def test_measurement_create_many_refuses_indicators_the_user_may_not_measure(demo):
+    from django.core.exceptions import PermissionDenied
+
+    from monitoring.services import measurement_create_many
+
+    indicator = an_indicator(demo, PLAN_A1)
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        measurement_create_many(
+            items=[{"indicator": indicator, "period": period_for(indicator, 1950), "value": Decimal("1")}],
+            entered_by=demo.user("demo-koordinator"),
+        )
+    assert snapshot() == before
