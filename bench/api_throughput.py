@@ -1,6 +1,7 @@
 """API throughput through gunicorn on loopback, next to a bare Django JSON view on the same server.
 
     .venv/bin/python bench/api_throughput.py [--requests 200] [--bulk-size 500] [--bulk-requests 5]
+                                             [--bulk-target measurements|interventions]
                                              [--workers 1] [--database-url URL]
 
 It builds a throw-away database (a temporary SQLite file unless --database-url is given; that
@@ -10,9 +11,12 @@ token for demo-boligorg with ``issue_api_token`` and starts gunicorn on 127.0.0.
 
 - list: GET /api/v1/interventions/ (token auth, access scope, filters, pagination, serializer)
   against GET /bench/bare/interventions/ (the same 50 rows as ``.values()`` → JsonResponse);
-- bulk create: POST /api/v1/interventions/ with a list of --bulk-size items (validation,
-  service + full_clean per item, history, Idempotency-Key) against a bare view doing one
-  ``bulk_create``.
+- bulk create: POST /api/v1/measurements/ with a list of --bulk-size draft measurements
+  (token auth, scope and EDIT_CONTENT checks, serializer validation, the bulk service's
+  full_clean per item and duplicate check, history rows, Idempotency-Key) against a bare view
+  doing one ``bulk_create``. The measurements go to a quarterly indicator with a breakdown that
+  the setup creates for the benchmark (``--bulk-target interventions`` measures interventions
+  instead, as before).
 
 It prints requests/s (list) and items/s (bulk) for both and their ratio. Numbers are for
 comparison on one machine, not a pass/fail test.
@@ -82,7 +86,7 @@ def timed(count: int, call) -> float:
     return time.perf_counter() - start
 
 
-def bench(port: int, key: str, args, sub_agreements: list[int], partner: int) -> None:
+def bench(port: int, key: str, args, sub_agreements: list[int], partner: int, indicator: int) -> None:
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
     auth = {"Authorization": f"Token {key}"}
 
@@ -96,7 +100,7 @@ def bench(port: int, key: str, args, sub_agreements: list[int], partner: int) ->
     api_list = timed(args.requests, lambda i: check(200, request(conn, "GET", "/api/v1/interventions/", headers=auth)))
     bare_list = timed(args.requests, lambda i: check(200, request(conn, "GET", "/bench/bare/interventions/")))
 
-    def items(tag: str) -> list[dict]:
+    def intervention_items(tag: str) -> list[dict]:
         return [
             {
                 "sub_agreement": sub_agreements[n % len(sub_agreements)],
@@ -107,18 +111,24 @@ def bench(port: int, key: str, args, sub_agreements: list[int], partner: int) ->
             for n in range(args.bulk_size)
         ]
 
+    def measurement_items(tag: str) -> list[dict]:
+        # One indicator, one quarter, a new breakdown value per item: every item is a new measurement.
+        return [
+            {"indicator": indicator, "period": "2025-Q2", "value": f"{n % 100}.5", "breakdown_value": f"{tag} {n}"}
+            for n in range(args.bulk_size)
+        ]
+
+    if args.bulk_target == "measurements":
+        items, api_path, bare_path = measurement_items, "/api/v1/measurements/", "/bench/bare/measurements/create/"
+    else:
+        items, api_path, bare_path = intervention_items, "/api/v1/interventions/", "/bench/bare/interventions/create/"
+
     def api_bulk(i: int) -> None:
         headers = {**auth, "Idempotency-Key": str(uuid.uuid4())}
-        check(
-            201,
-            request(conn, "POST", "/api/v1/interventions/", items(f"api-{uuid.uuid4().hex[:8]}"), headers),
-        )
+        check(201, request(conn, "POST", api_path, items(f"api-{uuid.uuid4().hex[:8]}"), headers))
 
     def bare_bulk(i: int) -> None:
-        check(
-            201,
-            request(conn, "POST", "/bench/bare/interventions/create/", items(f"bare-{uuid.uuid4().hex[:8]}")),
-        )
+        check(201, request(conn, "POST", bare_path, items(f"bare-{uuid.uuid4().hex[:8]}")))
 
     api_create = timed(args.bulk_requests, api_bulk)
     bare_create = timed(args.bulk_requests, bare_bulk)
@@ -127,7 +137,7 @@ def bench(port: int, key: str, args, sub_agreements: list[int], partner: int) ->
     created = args.bulk_requests * args.bulk_size
     rows = [
         ("list (requests/s, 50 rows/page)", args.requests / api_list, args.requests / bare_list),
-        (f"bulk create (items/s, {args.bulk_size}/request)", created / api_create, created / bare_create),
+        (f"bulk {args.bulk_target} (items/s, {args.bulk_size}/req)", created / api_create, created / bare_create),
     ]
     print(f"{'':40} {'API':>12} {'bare Django':>12} {'API/bare':>9}")
     for label, api_rate, bare_rate in rows:
@@ -140,6 +150,12 @@ def main() -> None:
     parser.add_argument("--bulk-size", type=int, default=500, help="items per bulk request (max 5000)")
     parser.add_argument("--bulk-requests", type=int, default=5, help="bulk requests per side (default 5)")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (default 1)")
+    parser.add_argument(
+        "--bulk-target",
+        choices=["measurements", "interventions"],
+        default="measurements",
+        help="what the bulk-create round creates (default measurements)",
+    )
     parser.add_argument("--database-url", default="", help="an EMPTY database to use instead of a temp SQLite")
     args = parser.parse_args()
     if not (1 <= args.requests <= 10_000 and 1 <= args.bulk_size <= 5000 and 1 <= args.bulk_requests <= 100):
@@ -163,10 +179,15 @@ def main() -> None:
                 env,
                 "shell",
                 "-c",
-                "import json; from plans.models import Plan; "
+                "import json, datetime; from plans.models import Plan; "
+                "from monitoring.models import Goal; from monitoring.services import indicator_create; "
                 "p = Plan.objects.get(name='Helhedsplan Søndermarken'); "
+                "g = Goal.objects.filter(plan=p, level='strategic').order_by('pk').first(); "
+                "i = indicator_create(goal=g, name='Benchmark: deltagere pr. opgang', unit='antal', "
+                "direction='higher', data_source='housing_org', frequency='quarterly', baseline_value=0, "
+                "baseline_date=datetime.date(2024, 1, 1), breakdown_dimension='Opgang'); "
                 "print(json.dumps([list(p.sub_agreements.values_list('pk', flat=True)), "
-                "p.housing_organisations.order_by('pk').first().pk]))",
+                "p.housing_organisations.order_by('pk').first().pk, i.pk]))",
             )
             .strip()
             .splitlines()[-1]
@@ -191,7 +212,7 @@ def main() -> None:
         wait_for(port)
         database = env["DATABASE_URL"].split(":")[0]
         print(f"gunicorn on {HOST}:{port}, {args.workers} worker(s), database {database}")
-        bench(port, key, args, ids[0], ids[1])
+        bench(port, key, args, ids[0], ids[1], ids[2])
     finally:
         if server is not None:
             server.terminate()

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from monitoring.models import Measurement
+from monitoring.periods import parse_period
 from plans.models import Intervention
 from portal.urls import urlpatterns as portal_urlpatterns
 
@@ -45,8 +47,31 @@ def bare_create(request):
     return JsonResponse([{"id": obj.pk, "name": obj.name} for obj in created], safe=False, status=201)
 
 
+@csrf_exempt
+def bare_create_measurements(request):
+    """A list of measurements saved with one bulk_create: no auth, validation, history or idempotency."""
+    items = json.loads(request.body)
+    rows = []
+    for item in items:
+        period = parse_period(item["period"])  # the dates the model derives from the period text
+        rows.append(
+            Measurement(
+                indicator_id=item["indicator"],
+                period=period.label,
+                period_start=period.start,
+                period_end=period.end,
+                value=item["value"],
+                breakdown_value=item.get("breakdown_value", ""),
+            )
+        )
+    with transaction.atomic():
+        created = Measurement.objects.bulk_create(rows)
+    return JsonResponse([{"id": obj.pk, "period": obj.period} for obj in created], safe=False, status=201)
+
+
 urlpatterns = [
     *portal_urlpatterns,
     path("bench/bare/interventions/", bare_list),
     path("bench/bare/interventions/create/", bare_create),
+    path("bench/bare/measurements/create/", bare_create_measurements),
 ]

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from plans import access
 from plans.models import Plan
 from plans.selectors import plan_current_agreement
+from plans.services import ItemErrors
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
 from .periods import parse_period
@@ -241,3 +243,126 @@ def lbf_measurements_sync(*, indicators: Iterable[Indicator] | None = None) -> i
             _save_with_history(measurement, changed_by=None, reason=_("Hentet fra LBF's boligsociale data"))
             changed += 1
     return changed
+
+
+# --- measurements through the REST API (bulk create, change of a draft) ---------------------------
+
+
+def _measurement_clean(measurement: Measurement) -> None:
+    """Field checks and ``clean`` without the per-row queries of the foreign keys (loaded by the caller)."""
+    measurement.full_clean(
+        exclude=["indicator", "entered_by", "approved_by"], validate_unique=False, validate_constraints=False
+    )
+
+
+def _duplicate_period_error() -> ValidationError:
+    return ValidationError({"period": _("Der findes allerede en måling for denne periode.")})
+
+
+@transaction.atomic
+def measurement_create_many(*, items: list[dict], entered_by) -> list[Measurement]:
+    """Enter many draft measurements at once, all or none, in a fixed number of queries (bulk API).
+
+    Each item holds the fields of ``measurement_create`` with ``indicator`` as a loaded object.
+    The user must be allowed to enter measurements for every indicator (else ``PermissionDenied``
+    and nothing is saved). Every item is validated (period format and frequency, breakdown, value),
+    LBF indicators are refused, and (indicator, period, breakdown) is checked against the other
+    items and the database. Raises ``plans.services.ItemErrors`` with the failing indexes; then
+    nothing is saved. The measurements and their history rows (``history_user`` = ``entered_by``)
+    are inserted with ``bulk_create``.
+    """
+    indicator_ids = {item["indicator"].pk for item in items}
+    allowed = set(
+        indicators_for(entered_by, access.EDIT_CONTENT).filter(pk__in=indicator_ids).values_list("pk", flat=True)
+    )
+    if indicator_ids - allowed:
+        raise PermissionDenied(_("Du kan ikke indtaste målinger for denne indikator."))
+    measurements: list[Measurement] = []
+    errors: dict[int, ValidationError] = {}
+    for index, fields in enumerate(items):
+        indicator = fields["indicator"]
+        measurement = Measurement(
+            indicator=indicator,
+            period=fields.get("period", ""),
+            value=fields.get("value"),
+            breakdown_value=(fields.get("breakdown_value") or "").strip(),
+            source_note=(fields.get("source_note") or "").strip(),
+            entered_by=entered_by,
+            status=Measurement.Status.DRAFT,
+        )
+        if indicator.is_lbf:
+            errors[index] = ValidationError(
+                {"indicator": _("Målinger for LBF-indikatorer kommer fra importen af boligsociale data.")}
+            )
+            continue
+        try:
+            _measurement_clean(measurement)
+        except ValidationError as exc:
+            errors[index] = exc
+            continue
+        measurements.append(measurement)
+    keys = {(m.indicator_id, m.period, m.breakdown_value) for m in measurements}
+    existing = set(
+        Measurement.objects.filter(
+            indicator_id__in={key[0] for key in keys}, period__in={key[1] for key in keys}
+        ).values_list("indicator_id", "period", "breakdown_value")
+    )
+    seen: set[tuple] = set()
+    positions = [index for index in range(len(items)) if index not in errors]
+    for index, measurement in zip(positions, measurements, strict=True):
+        key = (measurement.indicator_id, measurement.period, measurement.breakdown_value)
+        if key in existing or key in seen:
+            errors[index] = _duplicate_period_error()
+        seen.add(key)
+    if errors:
+        raise ItemErrors(errors)
+    return bulk_create_with_history(
+        measurements,
+        Measurement,
+        batch_size=500,
+        default_user=entered_by,
+        default_change_reason=_("Indtastet"),
+    )
+
+
+MEASUREMENT_UPDATE_FIELDS = ("indicator", "period", "value", "breakdown_value", "source_note")
+
+
+@transaction.atomic
+def measurement_update(*, measurement: Measurement, changed_by, **fields) -> Measurement:
+    """Change a draft measurement; the one who changes it counts as its author from then on.
+
+    Approved measurements are final (``ValidationError``); a user must be allowed to enter
+    measurements for the indicator before and after the change (``PermissionDenied``).
+    """
+    unknown = set(fields) - set(MEASUREMENT_UPDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    measurement = Measurement.objects.select_for_update().select_related("indicator").get(pk=measurement.pk)
+    if measurement.status == Measurement.Status.APPROVED:
+        raise ValidationError(_("Målingen er godkendt og kan ikke ændres."))
+    if not can_enter_measurements(changed_by, measurement.indicator):
+        raise PermissionDenied(_("Du kan ikke ændre målinger for denne indikator."))
+    indicator = fields.get("indicator", measurement.indicator)
+    if indicator.pk != measurement.indicator_id and not can_enter_measurements(changed_by, indicator):
+        raise PermissionDenied(_("Du kan ikke indtaste målinger for denne indikator."))
+    if indicator.is_lbf:
+        raise ValidationError(
+            {"indicator": _("Målinger for LBF-indikatorer kommer fra importen af boligsociale data.")}
+        )
+    for name, value in fields.items():
+        if name in ("breakdown_value", "source_note"):
+            value = (value or "").strip()
+        setattr(measurement, name, value)
+    measurement.entered_by = changed_by
+    measurement.full_clean(validate_constraints=False)
+    if (
+        Measurement.objects.filter(
+            indicator=measurement.indicator, period=measurement.period, breakdown_value=measurement.breakdown_value
+        )
+        .exclude(pk=measurement.pk)
+        .exists()
+    ):
+        raise _duplicate_period_error()
+    _save_with_history(measurement, changed_by=changed_by, reason=_("Rettet"))
+    return measurement

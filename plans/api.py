@@ -25,6 +25,7 @@ from .api_support import (
     ScopeCache,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
+    ServiceUpdateModelMixin,
     bulk_create_request,
     serializer_scope,
     validation_error_detail,
@@ -225,7 +226,7 @@ class InterventionViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
+    ServiceUpdateModelMixin,
     ScopedViewSet,
 ):
     """Indsatser: read in scope; created and changed with EDIT_CONTENT on the delaftale."""
@@ -301,7 +302,7 @@ class CommitmentViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
+    ServiceUpdateModelMixin,
     ScopedViewSet,
 ):
     """Medfinansiering: read in scope; created and changed with COMMIT on the plan."""

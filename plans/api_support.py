@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
@@ -47,6 +47,27 @@ class IntegerFilter(filters.NumberFilter):
     """An integer query parameter (an id or a year) within the database's integer range."""
 
     field_class = BoundedIntegerField
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (also ``1``/``0``); anything else is a 400, not silently ignored."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(gettext_lazy("Angiv true eller false.")) from None
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(filters.Filter):
+    """A boolean query parameter that refuses values other than true/false (``?is_current=true``)."""
+
+    field_class = StrictBooleanField
 
 
 def validation_error_detail(exc: DjangoValidationError) -> dict:
@@ -125,13 +146,29 @@ class ChangeCheckMixin:
         return obj
 
     def perform_update(self, serializer):
-        try:
-            serializer.instance = self.update_instance(serializer.instance, serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise ValidationError(validation_error_detail(exc)) from exc
+        _update_through_service(self, serializer)
 
     def update_instance(self, instance, data: dict):
         raise NotImplementedError
+
+
+def _update_through_service(view, serializer) -> None:
+    try:
+        serializer.instance = view.update_instance(serializer.instance, serializer.validated_data)
+    except DjangoValidationError as exc:
+        raise ValidationError(validation_error_detail(exc)) from exc
+
+
+class ServiceUpdateModelMixin(mixins.UpdateModelMixin):
+    """``PUT``/``PATCH`` through the viewset's ``update_instance`` (a service with ``full_clean``).
+
+    Use it instead of DRF's ``UpdateModelMixin``, whose ``perform_update`` (``serializer.save()``,
+    no service, no model validation) would otherwise come first in the viewset's MRO, before
+    ``ScopedViewSet``.
+    """
+
+    def perform_update(self, serializer):
+        _update_through_service(self, serializer)
 
 
 class ScopeCache:

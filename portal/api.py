@@ -12,9 +12,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 import governance.api
+import monitoring.api
 import plans.api
 
-APP_ROUTES = [plans.api.ROUTES, governance.api.ROUTES]
+APP_ROUTES = [plans.api.ROUTES, monitoring.api.ROUTES, governance.api.ROUTES]
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):

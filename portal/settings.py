@@ -229,6 +229,10 @@ SPECTACULAR_SETTINGS = {
         "CommitmentFormEnum": "plans.models.Commitment.Form",
         "PlanPhaseEnum": "plans.models.Plan.Phase",
         "MembershipRoleEnum": "governance.models.Membership.Role",
+        "MeasurementStatusEnum": "monitoring.models.Measurement.Status",
+        "IndicatorStatusEnum": "monitoring.api.STATUS_CHOICES",
+        "MeetingStatusEnum": "governance.models.Meeting.Status",
+        "ActionItemStatusEnum": "governance.models.ActionItem.Status",
     },
 }
 

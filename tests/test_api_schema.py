@@ -15,6 +15,8 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from portal.wsgi import application
 
+from .conftest import PLAN_A1
+
 SCHEMA_URL = "/api/v1/schema/?format=json"
 
 
@@ -22,7 +24,22 @@ def test_schema_validates_without_warnings(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target), stdout=io.StringIO())
     text = target.read_text()
-    for resource in ("plans", "sub-agreements", "interventions", "commitments", "bodies", "memberships"):
+    for resource in (
+        "plans",
+        "sub-agreements",
+        "interventions",
+        "commitments",
+        "bodies",
+        "memberships",
+        "goals",
+        "indicators",
+        "measurements",
+        "area-statistics",
+        "meetings",
+        "decisions",
+        "action-items",
+        "reports",
+    ):
         assert f"/api/v1/{resource}/:" in text
 
 
@@ -32,7 +49,11 @@ def test_schema_is_public_and_json(client, db):
     assert response.json()["openapi"].startswith("3.")
 
 
-def test_every_documented_path_answers_for_the_admin(api):
+def test_every_documented_path_answers_for_the_admin(api, demo, settings, tmp_path):
+    from .test_reports_views import done_report
+
+    settings.MEDIA_ROOT = tmp_path
+    done_report(demo.plan(PLAN_A1))  # the demo world has no generated reports
     client = api("demo-admin")
     paths = client.get(SCHEMA_URL).json()["paths"]
     list_paths = [path for path, ops in paths.items() if "get" in ops and "{" not in path]

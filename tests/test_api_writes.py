@@ -327,3 +327,15 @@ def test_history_records_the_tokens_user_on_commitments(demo, api):
     response = client.post("/api/v1/commitments/", payload, format="json")
     assert response.status_code == 201, response.content
     assert Commitment.objects.get(pk=response.json()["id"]).history.get().history_user == client.user
+
+
+def test_intervention_update_runs_the_services_model_validation(demo, api):
+    """PATCH goes through intervention_update (full_clean), not a bare serializer.save()."""
+    intervention = an_intervention(demo, PLAN_A1)
+    before = snapshot(Intervention)
+    response = api("demo-boligorg").patch(
+        f"/api/v1/interventions/{intervention.pk}/", {"start_date": "2025-06-01", "end_date": "2025-01-01"}
+    )
+    assert response.status_code == 400, response.content
+    assert "end_date" in response.json()["errors"]
+    assert snapshot(Intervention) == before
