@@ -3,49 +3,29 @@
 Creates a meeting, adds a decision item with a bilag, sends the agenda, records the decision with
 an action and approves the minutes.
 
-``live_server`` needs a transactional database, which is flushed after the test; the module-scoped
-fixture below rebuilds the demo world afterwards so later tests still find it.
+``live_server`` needs a transactional database; tests/conftest.py rebuilds the demo world for it.
 """
 
-import os
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from governance.models import ActionItem, Attachment, Decision, Meeting, SendOut
 
+from .browser import chromium_page
 from .conftest import PLAN_A1
 from .governance_helpers import PDF_BYTES
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def page(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="da-DK")
-        page = context.new_page()
+def page():
+    with chromium_page() as page:
         page.set_default_timeout(20_000)
         yield page
-        context.close()
-        browser.close()
 
 
 @pytest.mark.browser
@@ -53,7 +33,6 @@ def test_secretariat_lead_runs_a_meeting(live_server, page, tmp_path, settings_m
     from plans.models import Plan
 
     plan = Plan.objects.get(name=PLAN_A1)
-    expect = sync_api.expect
 
     # Log in.
     page.goto(f"{live_server.url}/login/")
