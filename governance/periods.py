@@ -3,12 +3,12 @@
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import cache
+from datetime import date
 
-import holidays
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from .workdays import working_days_after
 
 PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})-Q(?P<number>[1-4])$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -72,26 +72,8 @@ def validate_period(value: str) -> None:
         raise ValidationError(_("Angiv perioden som et kvartal, fx 2026-Q3."), code="invalid_period") from None
 
 
-@cache
-def _danish_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.Denmark(years=year)
-
-
-def is_danish_working_day(day: date) -> bool:
-    """Monday to Friday and not a Danish public holiday."""
-    return day.weekday() < 5 and day not in _danish_holidays(day.year)
-
-
-def nth_working_day_after(day: date, n: int) -> date:
-    """The ``n``-th Danish working day after ``day`` (``n`` ≥ 1; ``day`` itself does not count)."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    current, found = day, 0
-    while found < n:
-        current += timedelta(days=1)
-        if is_danish_working_day(current):
-            found += 1
-    return current
+# The reports follow the same Danish working-day calendar as the agenda send-out deadline.
+nth_working_day_after = working_days_after
 
 
 def quarterly_report_due(quarter: Quarter, workday: int) -> date:

@@ -47,6 +47,19 @@ def working_days_before(day: date, count: int) -> date:
     return current
 
 
+def working_days_after(day: date, count: int) -> date:
+    """The date ``count`` working days after ``day`` (``day`` itself is not counted; ``count`` ≥ 1)."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    current = day
+    remaining = count
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
 def send_out_deadline(meeting_day: date) -> date:
     """The last day the agenda may go out: 10 Danish working days before the meeting day."""
     return working_days_before(meeting_day, SEND_OUT_WORKING_DAYS)
