@@ -16,10 +16,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from plans import access
 from plans.models import Plan
+from plans.xlsx import workbook_bytes
 
 from .models import Measurement
 from .selectors import indicators_for
@@ -308,28 +309,16 @@ def _number(value: Decimal):
 
 def measurements_workbook(measurements) -> bytes:
     """The measurements as an XLSX file in the import's column format."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Målinger"
-    sheet.append(COLUMNS)
-    for m in measurements:
-        sheet.append(
-            [
-                m.indicator_id,
-                m.indicator.name,
-                m.period,
-                m.breakdown_value,
-                _number(m.value),
-                m.source_note,
-                m.get_status_display(),
-            ]
-        )
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # text that starts with "=" stays text, never a formula
-                cell.data_type = "s"
-    for column, width in zip("ABCDEFG", (12, 50, 10, 16, 12, 30, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            m.indicator_id,
+            m.indicator.name,
+            m.period,
+            m.breakdown_value,
+            _number(m.value),
+            m.source_note,
+            m.get_status_display(),
+        ]
+        for m in measurements
+    )
+    return workbook_bytes([("Målinger", COLUMNS, rows)])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans import access
+from plans.xlsx import XLSX_CONTENT_TYPE
 
 from .charts import indicator_chart_svg
 from .forms import (
@@ -58,8 +59,6 @@ from .services import (
     target_update,
 )
 from .status import indicator_assessment
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _session_key(plan) -> str:
@@ -266,7 +265,7 @@ def import_confirm_view(request, plan_id: int):
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

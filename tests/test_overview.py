@@ -71,3 +71,11 @@ def test_overview_query_count_is_constant(login, demo, django_assert_max_num_que
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("overview"))
     assert len(plan_names_in(response.content.decode())) == 22
+
+
+def test_overview_export_never_writes_user_text_as_a_formula(login, demo):
+    PlanFactory(secretariat=demo.plan(PLAN_A1).secretariat, name='=HYPERLINK("http://example.invalid","x")')
+    book = load_workbook(BytesIO(login("demo-koordinator").get(reverse("overview"), {"format": "xlsx"}).content))
+    cells = [row[0] for row in book["Overblik"].iter_rows(min_row=2)]
+    formula_like = [cell for cell in cells if str(cell.value).startswith("=")]
+    assert formula_like and all(cell.data_type == "s" for cell in formula_like)
