@@ -17,6 +17,16 @@ from simple_history.models import HistoricalRecords
 REQUIRED_LOCAL_SHARE = Decimal("0.25")
 
 
+def local_share(local: Decimal, total: Decimal) -> Decimal | None:
+    """The local share of a budget (None when nothing is committed)."""
+    return (local / total) if total else None
+
+
+def meets_local_share(share: Decimal | None) -> bool | None:
+    """Whether a local share honours LBF's rule (None when there is no share to judge)."""
+    return None if share is None else share >= REQUIRED_LOCAL_SHARE
+
+
 class Organisation(models.Model):
     """A party: kommune, forvaltning (department of a kommune), boligorganisation, LBF or a partner."""
 

@@ -7,7 +7,16 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from .access import Action, plans_for, sub_agreements_for
-from .models import REQUIRED_LOCAL_SHARE, Commitment, CooperationAgreement, Intervention, Plan, SubAgreement
+from .models import (
+    REQUIRED_LOCAL_SHARE,
+    Commitment,
+    CooperationAgreement,
+    Intervention,
+    Plan,
+    SubAgreement,
+    local_share,
+    meets_local_share,
+)
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -59,13 +68,9 @@ class CommitmentSummary:
     total_by_year: dict[int, Decimal]
     required_share: Decimal = REQUIRED_LOCAL_SHARE
 
-    @staticmethod
-    def _share(local: Decimal, total: Decimal) -> Decimal | None:
-        return (local / total) if total else None
-
     @property
     def share_by_year(self) -> dict[int, Decimal | None]:
-        return {year: self._share(self.local_by_year[year], self.total_by_year[year]) for year in self.years}
+        return {year: local_share(self.local_by_year[year], self.total_by_year[year]) for year in self.years}
 
     @property
     def local_total(self) -> Decimal:
@@ -77,12 +82,11 @@ class CommitmentSummary:
 
     @property
     def local_share(self) -> Decimal | None:
-        return self._share(self.local_total, self.grand_total)
+        return local_share(self.local_total, self.grand_total)
 
     @property
     def meets_requirement(self) -> bool | None:
-        share = self.local_share
-        return None if share is None else share >= self.required_share
+        return meets_local_share(self.local_share)
 
 
 def plan_commitment_summary(*, plan: Plan) -> CommitmentSummary:

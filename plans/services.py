@@ -46,10 +46,6 @@ def cooperation_agreement_new_version(*, agreement: CooperationAgreement, change
     return new
 
 
-def local_party_kinds() -> set[str]:
-    return {kind for kind in Organisation.Kind.values if kind != Organisation.Kind.FUNDER}
-
-
 # --- Interventions and commitments (used by the REST API; views may use them too) ---------------
 
 INTERVENTION_FIELDS = (

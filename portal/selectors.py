@@ -18,7 +18,6 @@ from monitoring.selectors import approved_totals, goals_for
 from monitoring.status import Point, Status, assess, worst
 from plans.access import Action, plans_for, plans_for_roles, sub_agreements_for
 from plans.models import (
-    REQUIRED_LOCAL_SHARE,
     Commitment,
     HousingArea,
     Intervention,
@@ -27,6 +26,8 @@ from plans.models import (
     Role,
     SubAgreement,
     ThematicArea,
+    local_share,
+    meets_local_share,
 )
 
 MUNICIPAL_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.DEPARTMENT)
@@ -187,12 +188,11 @@ class PortfolioRow:
 
     @property
     def local_share_this_year(self) -> Decimal | None:
-        return (self.local_this_year / self.total_this_year) if self.total_this_year else None
+        return local_share(self.local_this_year, self.total_this_year)
 
     @property
     def meets_local_share(self) -> bool | None:
-        share = self.local_share_this_year
-        return None if share is None else share >= REQUIRED_LOCAL_SHARE
+        return meets_local_share(self.local_share_this_year)
 
     @property
     def status(self) -> Status:
