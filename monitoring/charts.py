@@ -26,6 +26,26 @@ def _fmt(value: Decimal) -> str:
     return number_format(value.quantize(Decimal(1) if digits == 0 else Decimal("0.1")), digits)
 
 
+def _grid(*, x, y, low, high, start: date, end: date, left, top, plot_w, plot_h, year_label_y) -> list[str]:
+    """Horizontal value lines (low, middle, high) and a vertical line per 1 January, with labels."""
+    parts = []
+    for fraction in (0, 0.5, 1):
+        value = low + (high - low) * Decimal(str(fraction))
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value)}" y2="{y(value)}" stroke="{GRID}"/>'
+            f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end" font-size="11" '
+            f'fill="{MUTED}">{escape(_fmt(value))}</text>'
+        )
+    for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
+        tick = date(year, 1, 1)
+        parts.append(
+            f'<line x1="{x(tick)}" x2="{x(tick)}" y1="{top}" y2="{top + plot_h}" stroke="{GRID}"/>'
+            f'<text x="{x(tick)}" y="{year_label_y}" text-anchor="middle" font-size="11" '
+            f'fill="{MUTED}">{year}</text>'
+        )
+    return parts
+
+
 def indicator_chart_svg(
     indicator,
     measurements,
@@ -100,20 +120,21 @@ def indicator_chart_svg(
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="{GRID}"/>',
     ]
     if not compact:
-        for fraction in (0, 0.5, 1):
-            value = low + (high - low) * Decimal(str(fraction))
-            svg.append(
-                f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value)}" y2="{y(value)}" stroke="{GRID}"/>'
-                f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end" font-size="11" '
-                f'fill="{MUTED}">{escape(_fmt(value))}</text>'
+        svg.extend(
+            _grid(
+                x=x,
+                y=y,
+                low=low,
+                high=high,
+                start=start,
+                end=end,
+                left=left,
+                top=top,
+                plot_w=plot_w,
+                plot_h=plot_h,
+                year_label_y=height - 14,
             )
-        for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
-            tick = date(year, 1, 1)
-            svg.append(
-                f'<line x1="{x(tick)}" x2="{x(tick)}" y1="{top}" y2="{top + plot_h}" stroke="{GRID}"/>'
-                f'<text x="{x(tick)}" y="{height - 14}" text-anchor="middle" font-size="11" '
-                f'fill="{MUTED}">{year}</text>'
-            )
+        )
         svg.append(f'<text x="4" y="{top + 10}" font-size="11" fill="{MUTED}">{escape(unit)}</text>')
     # Trajectory: straight lines baseline → target 1 → target 2 …
     if target_points:
@@ -223,20 +244,21 @@ def multi_series_chart_svg(
         def y(value) -> float:
             return round(top + plot_h * float((high - Decimal(value)) / (high - low)), 1)
 
-        for fraction in (0, 0.5, 1):
-            value = low + (high - low) * Decimal(str(fraction))
-            svg.append(
-                f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value)}" y2="{y(value)}" stroke="{GRID}"/>'
-                f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end" font-size="11" '
-                f'fill="{MUTED}">{escape(_fmt(value))}</text>'
+        svg.extend(
+            _grid(
+                x=x,
+                y=y,
+                low=low,
+                high=high,
+                start=start,
+                end=end,
+                left=left,
+                top=top,
+                plot_w=plot_w,
+                plot_h=plot_h,
+                year_label_y=top + plot_h + 14,
             )
-        for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
-            tick = date(year, 1, 1)
-            svg.append(
-                f'<line x1="{x(tick)}" x2="{x(tick)}" y1="{top}" y2="{top + plot_h}" stroke="{GRID}"/>'
-                f'<text x="{x(tick)}" y="{top + plot_h + 14}" text-anchor="middle" font-size="11" '
-                f'fill="{MUTED}">{year}</text>'
-            )
+        )
         if unit:
             svg.append(f'<text x="4" y="{top + 10}" font-size="11" fill="{MUTED}">{escape(unit)}</text>')
     styles = _series_styles(series)
