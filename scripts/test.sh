@@ -21,8 +21,8 @@ echo "==> makemigrations --check"
 .venv/bin/python manage.py makemigrations --check --dry-run -v0
 echo "==> pytest"
 set +e
-# Two processes on the usual 2-core machine (PYTEST_WORKERS=0 runs in one); worker tests stay together.
-.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadgroup "$@"
+# One process per core (PYTEST_WORKERS=0 runs in one); each process's Celery worker has its own queue.
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

@@ -17,14 +17,6 @@ DEMO_PLANS = (PLAN_A1, PLAN_A2, PLAN_B)
 pytest_plugins = ["tests.api_fixtures"]
 
 
-def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist, every worker test runs in one xdist process, so one Celery worker serves them
-    all and no task is taken by a worker bound to another process's test database."""
-    for item in items:
-        if item.get_closest_marker("worker"):
-            item.add_marker(pytest.mark.xdist_group("celery-worker"))
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo world is built once per test session; each test runs in a rolled-back transaction."""
@@ -122,7 +114,13 @@ def celery_worker_process(django_db_setup):
         pytest.skip("a separate worker process cannot share an in-memory SQLite test database")
     database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     root = Path(__file__).resolve().parent.parent
-    log = open(root / "var" / "celery-test-worker.log", "w")  # noqa: SIM115
+    # With pytest-xdist every test process starts its own worker; its own queue and worker name make
+    # sure a worker never takes a task meant for another process's test database.
+    process_name = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    queue = f"portal-tests-{process_name}-{os.getpid()}"
+    hostname = f"{queue}@localhost"
+    log_path = root / "var" / f"celery-test-worker-{process_name}.log"
+    log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -136,6 +134,10 @@ def celery_worker_process(django_db_setup):
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "--queues",
+            queue,
+            "--hostname",
+            hostname,
         ],
         cwd=root,
         env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.REDIS_URL},
@@ -144,16 +146,19 @@ def celery_worker_process(django_db_setup):
     )
     from portal.celery import app
 
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"Celery worker exited with {process.returncode}; see var/celery-test-worker.log")
-        if app.control.ping(timeout=1):
+            pytest.fail(f"Celery worker exited with {process.returncode}; see {log_path}")
+        if app.control.ping(destination=[hostname], timeout=1):
             break
     else:
         process.terminate()
-        pytest.fail("Celery worker did not answer within 60 s; see var/celery-test-worker.log")
+        pytest.fail(f"Celery worker did not answer within 60 s; see {log_path}")
     yield process
+    app.conf.task_default_queue = previous_queue
     process.terminate()
     try:
         process.wait(timeout=20)

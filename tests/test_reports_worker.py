@@ -23,7 +23,7 @@ def _wait_until_finished(report_ids, timeout=120):
         if all(not r.is_active for r in reports):
             return reports
         time.sleep(0.5)
-    pytest.fail(f"reports {report_ids} not finished within {timeout} s; see var/celery-test-worker.log")
+    pytest.fail(f"reports {report_ids} not finished within {timeout} s; see var/celery-test-worker-*.log")
 
 
 def test_a_real_worker_makes_the_pixi_and_full_report(celery_worker_process, settings):
