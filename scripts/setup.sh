@@ -50,9 +50,12 @@ if [ ! -f static/vendor/.stamp ] || [ "$(cat static/vendor/.stamp)" != "$lockhas
   echo "$lockhash" > static/vendor/.stamp
 fi
 
-# 4. Translations (English catalogue; Danish is the source language).
+# 4. The PostgreSQL database named in DATABASE_URL, created when missing (Django's checks connect to it).
+.venv/bin/python scripts/ensure_database.py
+
+# 5. Translations (English catalogue; Danish is the source language).
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 
-# 5. Database schema for whatever DATABASE_URL points at (SQLite file by default).
+# 6. Database schema for whatever DATABASE_URL points at (SQLite file by default).
 .venv/bin/python manage.py migrate --no-input -v0
 say "Set-up done in $ROOT"
