@@ -1,11 +1,9 @@
 """REST API for governance, all read-only: bodies and memberships, meetings, decisions, action items, reports.
 
-Every queryset starts from the access rule; rows outside it are 404:
-- bodies, memberships and status reports: ``plans.access.plans_for(user, Action.VIEW)``;
-- meetings, decisions and action items: ``governance.selectors.meetings_for(user)``, the rule of
-  the meeting pages (secretariat, kommune and boligorganisation roles see every meeting of their
-  plans, a board member the board's meetings, a styregruppemedlem their group's, anyone the
-  meetings they are invited to).
+Every queryset is ``plans.access.restrict(queryset, user)``, the rule of the web pages; rows
+outside it are 404 (secretariat, kommune and boligorganisation roles see every meeting of their
+plans, a board member the board's meetings, a styregruppemedlem their group's, anyone the meetings
+they are invited to; a report only its audience).
 ``GET /api/v1/reports/{id}/pdf/`` answers a finished report's PDF (404 while it is not done).
 """
 
@@ -21,11 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.reverse import reverse
 
-from plans.access import Action, plans_for
+from plans.access import restrict
 from plans.api_support import BooleanFilter, IntegerFilter
 
 from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
-from .selectors import meetings_for
 
 
 class BodyFilter(filters.FilterSet):
@@ -92,7 +89,7 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Body.objects.filter(plan__in=plans_for(self.request.user, Action.VIEW))
+            restrict(Body.objects.all(), self.request.user)
             .prefetch_related("sub_agreements")
             .order_by("plan_id", "kind", "name", "pk")
         )
@@ -107,17 +104,13 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Membership.objects.filter(body__plan__in=plans_for(self.request.user, Action.VIEW))
+            restrict(Membership.objects.all(), self.request.user)
             .select_related("person", "organisation")
             .order_by("body_id", "role", "person__name", "pk")
         )
 
 
 # --- meetings, decisions, action items ----------------------------------------------------------
-
-
-def _visible_meeting_ids(user):
-    return meetings_for(user, Action.VIEW).values("pk")
 
 
 class MeetingFilter(filters.FilterSet):
@@ -262,7 +255,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Meeting.objects.filter(pk__in=_visible_meeting_ids(self.request.user))
+            restrict(Meeting.objects.all(), self.request.user)
             .select_related("body")
             .prefetch_related(
                 "invited_bodies",
@@ -284,7 +277,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Decision.objects.filter(agenda_item__meeting__in=_visible_meeting_ids(self.request.user))
+            restrict(Decision.objects.all(), self.request.user)
             .select_related("agenda_item__meeting__body")
             .prefetch_related(Prefetch("actions", queryset=ActionItem.objects.order_by("due_date", "pk")))
             .order_by("agenda_item__meeting__starts_at", "agenda_item__position", "version", "pk")
@@ -303,7 +296,7 @@ class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            ActionItem.objects.filter(decision__agenda_item__meeting__in=_visible_meeting_ids(self.request.user))
+            restrict(ActionItem.objects.all(), self.request.user)
             .select_related("owner", "decision__agenda_item__meeting__body")
             .order_by("due_date", "pk")
         )
@@ -366,7 +359,7 @@ class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            StatusReport.objects.filter(plan__in=plans_for(self.request.user, Action.VIEW).values("pk"))
+            restrict(StatusReport.objects.all(), self.request.user)
             .defer("snapshot")
             .order_by("plan_id", "-period", "kind", "-version", "pk")
         )

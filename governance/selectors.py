@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.models import Goal
-from plans.access import Action, plans_for, plans_for_roles
-from plans.models import Person, Plan, Role, RoleAssignment
+from plans import access
+from plans.access import Action
+from plans.models import Intervention, Person, Plan, Role, SubAgreement
 from plans.selectors import plan_sub_agreements
 
 from .models import ActionItem, AgendaItem, Attachment, Body, Decision, Guest, Meeting, Membership, StatusReport
@@ -57,12 +57,11 @@ def plan_organisation_chart(*, user, plan: Plan) -> OrganisationChart:
 
 # --- Meetings, agendas, decisions -------------------------------------------------------------
 
-# Roles that see every meeting of a plan they reach; board and steering-group members see less.
-PLAN_WIDE_ROLES = frozenset(Role) - {Role.BOARD_MEMBER, Role.STEERING_GROUP_MEMBER}
-
 
 def _invited_condition(user) -> Q:
-    """Meetings the user's person is invited to: member of the body or an invited body, or a guest."""
+    """Meetings the user's person is invited to: member of the body or an invited body, or a guest.
+
+    A filter for the calendar feed, not an access rule (that is ``plans.access``)."""
     bodies = Membership.objects.current().filter(person__user_id=user.pk).values("body")
     return (
         Q(body__in=bodies)
@@ -71,43 +70,15 @@ def _invited_condition(user) -> Q:
     )
 
 
-def meetings_for(user, action: Action = Action.VIEW) -> QuerySet[Meeting]:
-    """The meetings ``user`` may see (VIEW) or prepare (MANAGE), always inside ``plans_for``.
-
-    Secretariat, kommune and boligorganisation roles see every meeting of their plans; a board
-    member sees the board's meetings; a steering-group member their group's meetings; anyone
-    sees the meetings they are invited to, within plans they may see.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return Meeting.objects.none()
-    if action != Action.VIEW:
-        return Meeting.objects.filter(body__plan__in=plans_for(user, action).values("pk"))
-    steering_sub_agreements = RoleAssignment.objects.filter(user_id=user.pk, role=Role.STEERING_GROUP_MEMBER).values(
-        "sub_agreement"
-    )
-    condition = (
-        Q(body__plan__in=plans_for_roles(user, PLAN_WIDE_ROLES).values("pk"))
-        | Q(
-            body__kind__in=Body.BOARD_KINDS,
-            body__plan__in=plans_for_roles(user, {Role.BOARD_MEMBER}).values("pk"),
-        )
-        | Q(body__in=Body.objects.filter(sub_agreements__in=steering_sub_agreements).values("pk"))
-        | _invited_condition(user)
-    )
-    return Meeting.objects.filter(condition, body__plan__in=plans_for(user, Action.VIEW).values("pk"))
-
-
 def get_meeting_or_404(user, meeting_id, action: Action = Action.VIEW) -> Meeting:
-    try:
-        return meetings_for(user, action).select_related("body__plan").get(pk=meeting_id)
-    except (Meeting.DoesNotExist, ValueError, TypeError):
-        raise Http404("Meeting not found") from None
+    """The meeting (with body and plan) through the access rule: 404 outside, 403 when seen but not ``action``."""
+    return access.get_or_404(user, Meeting.objects.select_related("body__plan"), action, pk=meeting_id)
 
 
 def plan_meetings(*, user, plan: Plan) -> QuerySet[Meeting]:
     """The plan's meetings the user may see, with body and agenda counts, for the meeting list."""
     return (
-        meetings_for(user)
+        access.visible(user, Meeting)
         .filter(body__plan=plan)
         .select_related("body")
         .annotate(item_count=Count("agenda_items", distinct=True))
@@ -117,7 +88,7 @@ def plan_meetings(*, user, plan: Plan) -> QuerySet[Meeting]:
 def upcoming_meetings(*, user) -> QuerySet[Meeting]:
     """Every upcoming meeting the user may see, soonest first, with plan and body."""
     return (
-        meetings_for(user)
+        access.visible(user, Meeting)
         .filter(starts_at__gte=timezone.now())
         .select_related("body__plan")
         .annotate(item_count=Count("agenda_items", distinct=True))
@@ -125,16 +96,24 @@ def upcoming_meetings(*, user) -> QuerySet[Meeting]:
     )
 
 
-def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
-    """The agenda with everything the meeting page and the pack show, in a fixed number of queries."""
+def meeting_agenda(*, meeting: Meeting, reader=None) -> list[AgendaItem]:
+    """The agenda with everything the meeting page and the pack show, in a fixed number of queries.
+
+    With a ``reader``, the delaftaler, indsatser and goals an item links to are only those the
+    reader may see (a steering group's meeting may concern a delaftale the reader does not see)."""
+    sub_agreements, interventions, goals = SubAgreement.objects.all(), Intervention.objects.all(), Goal.objects.all()
+    if reader is not None:
+        sub_agreements = access.restrict(sub_agreements, reader)
+        interventions = access.restrict(interventions, reader)
+        goals = access.restrict(goals, reader)
     decisions = Decision.objects.order_by("-version").select_related("created_by")
     actions = ActionItem.objects.select_related("owner").order_by("due_date", "pk")
     return list(
         meeting.agenda_items.select_related("presenter", "minutes_item")
         .prefetch_related(
-            "sub_agreements",
-            "interventions",
-            Prefetch("goals", queryset=Goal.objects.order_by("level", "position", "title")),
+            Prefetch("sub_agreements", queryset=sub_agreements),
+            Prefetch("interventions", queryset=interventions),
+            Prefetch("goals", queryset=goals.order_by("level", "position", "title")),
             Prefetch("guests", queryset=Guest.objects.select_related("person")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
             Prefetch("decisions", queryset=decisions.prefetch_related(Prefetch("actions", queryset=actions))),
@@ -209,7 +188,7 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
     """Current decisions of the plan's meetings the user may see, filtered, with actions and versions."""
     decisions = Decision.objects.filter(
         is_current=True,
-        agenda_item__meeting__in=meetings_for(user).filter(body__plan=plan).values("pk"),
+        agenda_item__meeting__in=access.visible(user, Meeting).filter(body__plan=plan).values("pk"),
     )
     if filters.body:
         decisions = decisions.filter(agenda_item__meeting__body_id=filters.body)
@@ -245,8 +224,8 @@ def decision_register(*, user, plan: Plan, filters: RegisterFilters) -> QuerySet
     return (
         decisions.select_related("agenda_item__meeting__body", "created_by")
         .prefetch_related(
-            "agenda_item__sub_agreements",
-            Prefetch("agenda_item__goals", queryset=Goal.objects.order_by("level", "position", "title")),
+            Prefetch("agenda_item__sub_agreements", queryset=access.visible(user, SubAgreement)),
+            Prefetch("agenda_item__goals", queryset=access.visible(user, Goal).order_by("level", "position", "title")),
             Prefetch("actions", queryset=ActionItem.objects.select_related("owner").order_by("due_date", "pk")),
             Prefetch("agenda_item__decisions", queryset=earlier, to_attr="earlier_versions"),
         )
@@ -282,7 +261,12 @@ def overdue_actions(*, today: date) -> QuerySet[ActionItem]:
 
 def calendar_meetings(*, user) -> QuerySet[Meeting]:
     """Meetings the user is invited to (and may see), for the iCal feed."""
-    return meetings_for(user).filter(_invited_condition(user)).select_related("body__plan").order_by("starts_at")
+    return (
+        access.visible(user, Meeting)
+        .filter(_invited_condition(user))
+        .select_related("body__plan")
+        .order_by("starts_at")
+    )
 
 
 # --- Status reports (pixi and full) ------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Thin views for meetings, agendas, bilag, minutes, the decision register and the calendar feed.
 
-Every view resolves its scope first (``plans.access`` via ``get_plan_or_404`` or
-``selectors.get_meeting_or_404``): outsiders get 404, readers may look, only MANAGE may change.
+Every view resolves its object through ``plans.access`` first: outsiders get 404, readers who
+may not do the action get 403.
 """
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from monitoring.selectors import goals_for
+from monitoring.models import Goal
 from plans import access
 from plans.selectors import plan_sub_agreements
 
@@ -50,10 +50,6 @@ def _flash_error(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _can_manage(user, meeting) -> bool:
-    return access.can(user, access.MANAGE, meeting.body.plan)
-
-
 # --- Meetings -----------------------------------------------------------------------------------
 
 
@@ -74,7 +70,7 @@ def meeting_list(request, plan_id: int):
         "plan": plan,
         "upcoming": sorted((m for m in meetings if m.starts_at >= now), key=lambda m: m.starts_at),
         "past": sorted((m for m in meetings if m.starts_at < now), key=lambda m: m.starts_at, reverse=True),
-        "can_manage": access.can(request.user, access.MANAGE, plan),
+        "can_manage": access.can(request.user, access.CHANGE, plan),
         "today": timezone.localdate(),
     }
     return render(request, "governance/meeting_list.html", context)
@@ -87,7 +83,7 @@ def _meeting_form_data(form) -> dict:
 
 @login_required
 def meeting_create(request, plan_id: int):
-    plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
+    plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
     form = MeetingForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +98,7 @@ def meeting_create(request, plan_id: int):
 
 @login_required
 def meeting_edit(request, meeting_id: int):
-    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.MANAGE)
+    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.CHANGE)
     plan = meeting.body.plan
     initial = {
         "body": meeting.body,
@@ -132,10 +128,10 @@ def meeting_edit(request, meeting_id: int):
 @login_required
 def meeting_detail(request, meeting_id: int):
     meeting = selectors.get_meeting_or_404(request.user, meeting_id)
-    can_manage = _can_manage(request.user, meeting)
+    can_manage = access.can(request.user, access.CHANGE, meeting)
     if can_manage and meeting.status == meeting.Status.PLANNED:
         services.meeting_sync_follow_up(meeting=meeting)
-    items = selectors.meeting_agenda(meeting=meeting)
+    items = selectors.meeting_agenda(meeting=meeting, reader=request.user)
     for item in items:
         item.current_decision = selectors.current_decision(item)
     send_outs = list(meeting.send_outs.select_related("requested_by")[:5])
@@ -160,7 +156,7 @@ def meeting_detail(request, meeting_id: int):
 def meeting_agenda(request, meeting_id: int):
     """The printable agenda (the same template as the PDF meeting pack)."""
     meeting = selectors.get_meeting_or_404(request.user, meeting_id)
-    items = selectors.meeting_agenda(meeting=meeting)
+    items = selectors.meeting_agenda(meeting=meeting, reader=request.user)
     context = {
         "meeting": meeting,
         "items": items,
@@ -174,7 +170,7 @@ def meeting_agenda(request, meeting_id: int):
 @login_required
 @require_POST
 def meeting_send(request, meeting_id: int):
-    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.MANAGE)
+    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.SEND)
     form = SendOutForm(request.POST)
     resend = form.is_valid() and form.cleaned_data["resend"]
     try:
@@ -221,7 +217,7 @@ def _item_form(request, meeting, **kwargs):
 
 @login_required
 def agenda_item_create(request, meeting_id: int):
-    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.MANAGE)
+    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.CHANGE)
     form = _item_form(request, meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,16 +231,12 @@ def agenda_item_create(request, meeting_id: int):
 
 
 def _get_item_or_404(user, item_id: int, action=access.VIEW) -> AgendaItem:
-    return get_object_or_404(
-        AgendaItem.objects.select_related("meeting__body__plan"),
-        pk=item_id,
-        meeting__in=selectors.meetings_for(user, action).values("pk"),
-    )
+    return access.get_or_404(user, AgendaItem.objects.select_related("meeting__body__plan"), action, pk=item_id)
 
 
 @login_required
 def agenda_item_edit(request, item_id: int):
-    item = _get_item_or_404(request.user, item_id, access.MANAGE)
+    item = _get_item_or_404(request.user, item_id, access.CHANGE)
     meeting = item.meeting
     initial = {
         "title": item.title,
@@ -272,7 +264,7 @@ def agenda_item_edit(request, item_id: int):
 @login_required
 @require_POST
 def agenda_item_delete(request, item_id: int):
-    item = _get_item_or_404(request.user, item_id, access.MANAGE)
+    item = _get_item_or_404(request.user, item_id, access.CHANGE)
     try:
         services.agenda_item_delete(item=item)
     except ValidationError as error:
@@ -285,7 +277,7 @@ def agenda_item_delete(request, item_id: int):
 @login_required
 @require_POST
 def agenda_item_move(request, item_id: int):
-    item = _get_item_or_404(request.user, item_id, access.MANAGE)
+    item = _get_item_or_404(request.user, item_id, access.CHANGE)
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
@@ -300,7 +292,7 @@ def _meeting_url(meeting_id: int) -> str:
 @login_required
 @require_POST
 def attachment_upload(request, item_id: int):
-    item = _get_item_or_404(request.user, item_id, access.MANAGE)
+    item = _get_item_or_404(request.user, item_id, access.CHANGE)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -317,11 +309,7 @@ def attachment_upload(request, item_id: int):
 
 
 def _get_attachment_or_404(user, attachment_id: int, action=access.VIEW) -> Attachment:
-    return get_object_or_404(
-        Attachment.objects.select_related("agenda_item__meeting"),
-        pk=attachment_id,
-        agenda_item__meeting__in=selectors.meetings_for(user, action).values("pk"),
-    )
+    return access.get_or_404(user, Attachment.objects.select_related("agenda_item__meeting"), action, pk=attachment_id)
 
 
 @login_required
@@ -344,7 +332,7 @@ def attachment_download(request, attachment_id: int):
 @login_required
 @require_POST
 def attachment_delete(request, attachment_id: int):
-    attachment = _get_attachment_or_404(request.user, attachment_id, access.MANAGE)
+    attachment = _get_attachment_or_404(request.user, attachment_id, access.CHANGE)
     meeting_id, item_id = attachment.agenda_item.meeting_id, attachment.agenda_item_id
     try:
         services.attachment_delete(attachment=attachment)
@@ -360,11 +348,11 @@ def attachment_delete(request, attachment_id: int):
 
 @login_required
 def minutes_edit(request, meeting_id: int):
-    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.MANAGE)
+    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.CHANGE)
     if meeting.is_minutes_approved:
         messages.info(request, _("Referatet er godkendt og låst."))
         return redirect("governance:meeting-detail", meeting.pk)
-    items = selectors.meeting_agenda(meeting=meeting)
+    items = selectors.meeting_agenda(meeting=meeting, reader=request.user)
     error_messages: list[str] = []
     if request.method == "POST":
         entries = {
@@ -405,11 +393,11 @@ def minutes_edit(request, meeting_id: int):
 @login_required
 @require_POST
 def action_create(request, decision_id: int):
-    decision = get_object_or_404(
-        Decision.objects.select_related("agenda_item__meeting__body__plan"),
+    decision = access.get_or_404(
+        request.user,
+        Decision.objects.select_related("agenda_item__meeting__body__plan").filter(is_current=True),
+        access.CHANGE,
         pk=decision_id,
-        is_current=True,
-        agenda_item__meeting__in=selectors.meetings_for(request.user, access.MANAGE).values("pk"),
     )
     meeting = decision.agenda_item.meeting
     form = ActionItemForm(request.POST, people=selectors.plan_people(plan=meeting.body.plan), prefix="action")
@@ -435,7 +423,7 @@ def _minutes_url(meeting_id: int) -> str:
 @login_required
 @require_POST
 def minutes_approve(request, meeting_id: int):
-    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.MANAGE)
+    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.APPROVE)
     try:
         services.minutes_approve(meeting=meeting, user=request.user)
     except ValidationError as error:
@@ -447,10 +435,8 @@ def minutes_approve(request, meeting_id: int):
 
 @login_required
 def decision_correct(request, decision_id: int):
-    decision = get_object_or_404(
-        Decision.objects.select_related("agenda_item__meeting__body__plan"),
-        pk=decision_id,
-        agenda_item__meeting__in=selectors.meetings_for(request.user, access.MANAGE).values("pk"),
+    decision = access.get_or_404(
+        request.user, Decision.objects.select_related("agenda_item__meeting__body__plan"), access.CHANGE, pk=decision_id
     )
     form = CorrectionForm(request.POST or None, initial={"text": decision.text})
     if request.method == "POST" and form.is_valid():
@@ -472,10 +458,11 @@ def decision_correct(request, decision_id: int):
 @login_required
 @require_POST
 def action_status(request, action_id: int):
-    action = get_object_or_404(
+    action = access.get_or_404(
+        request.user,
         ActionItem.objects.select_related("decision__agenda_item__meeting__body__plan"),
+        access.CHANGE,
         pk=action_id,
-        decision__agenda_item__meeting__in=selectors.meetings_for(request.user, access.MANAGE).values("pk"),
     )
     form = ActionStatusForm(request.POST)
     if form.is_valid():
@@ -504,7 +491,7 @@ def action_status(request, action_id: int):
 def decision_register(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     sub_agreements = plan_sub_agreements(user=request.user, plan=plan)
-    goals = goals_for(request.user).filter(plan=plan).select_related("sub_agreement")
+    goals = access.visible(request.user, Goal).filter(plan=plan).select_related("sub_agreement")
     goals = goals.order_by("level", "sub_agreement__title", "position", "title")
     form = RegisterFilterForm(request.GET or None, plan=plan, sub_agreements=sub_agreements, goals=goals)
     filters = selectors.RegisterFilters()
@@ -526,7 +513,7 @@ def decision_register(request, plan_id: int):
         "plan": plan,
         "form": form,
         "decisions": decisions,
-        "can_manage": access.can(request.user, access.MANAGE, plan),
+        "can_manage": access.can(request.user, access.CHANGE, plan),
         "today": timezone.localdate(),
         "status_choices": ActionItem.Status.choices,
     }
@@ -577,7 +564,7 @@ def calendar_feed(request, token: str):
 @require_GET
 def report_archive_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    can_manage = access.can(request.user, access.MANAGE, plan)
+    can_manage = access.can(request.user, access.CHANGE, plan)
     context = {
         "plan": plan,
         "reports": plan_status_reports(plan=plan),
@@ -603,7 +590,7 @@ def _board_questions_context(plan) -> dict:
 @require_POST
 def board_question_add_view(request, plan_id: int):
     """ "Tilføj til næste bestyrelsesmøde": one click puts a pixi question on the board's next agenda."""
-    plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
+    plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
     try:
         result = services.board_question_add_to_agenda(plan=plan, key=request.POST.get("key", ""))
     except ValidationError as error:
@@ -621,7 +608,7 @@ def board_question_add_view(request, plan_id: int):
 @login_required
 @require_POST
 def report_request_view(request, plan_id: int):
-    plan = access.get_plan_or_404(request.user, plan_id, access.MANAGE)
+    plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
     form = StatusReportRequestForm(request.POST, plan=plan)
     if not form.is_valid():
         context = {

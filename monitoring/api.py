@@ -1,11 +1,11 @@
 """REST API for målstyring: goals, indicators (with targets and derived status), measurements, area statistics.
 
-Who may do what (the same rule as the web pages, from ``plans.access`` via ``monitoring.selectors``):
+Who may do what (the same rule as the web pages, ``plans.access``):
 - Goals and indicators are read-only here; a user sees the strategic goals of the plans they may
   see and the delmål of the delaftaler they may see (a styregruppemedlem: their group's).
 - Measurements are read by everyone who sees the indicator. ``POST`` (one object or a list, all or
   nothing) creates *drafts* through ``monitoring.services``, entered by the token's user; it needs
-  ``Action.EDIT_CONTENT`` on the indicator (sekretariat, the styregruppe on its delmål,
+  ``Action.CHANGE`` on measurements of the indicator (sekretariat, the styregruppe on its delmål,
   boligorganisation staff of plans their organisation is party to). ``PUT``/``PATCH`` change a
   draft with the same right; an approved measurement cannot be changed (403). LBF indicators get
   their measurements from the area statistics, never from the API (400).
@@ -17,7 +17,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -26,7 +26,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from plans.access import Action, plans_for
+from plans import access
 from plans.api_support import (
     BulkCreateMixin,
     IntegerFilter,
@@ -35,11 +35,11 @@ from plans.api_support import (
     ServiceUpdateModelMixin,
     bulk_create_request,
 )
-from plans.models import HousingArea
+from plans.models import Intervention
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
 from .periods import parse_period
-from .selectors import approved_totals, goals_for, indicators_for
+from .selectors import approved_totals
 from .services import measurement_create, measurement_create_many, measurement_update
 from .status import STATUS_LABELS, Status, indicator_assessment, worst
 
@@ -135,7 +135,7 @@ class AreaStatisticFilter(filters.FilterSet):
 
 
 def _visible_indicators(user):
-    return indicators_for(user, Action.VIEW).select_related("goal").order_by("pk")
+    return access.visible(user, Indicator).select_related("goal").order_by("pk")
 
 
 def _indicator_queryset():
@@ -263,7 +263,7 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            goals_for(self.request.user, Action.VIEW)
+            access.visible(self.request.user, Goal)
             .prefetch_related(Prefetch("indicators", queryset=_indicator_queryset().order_by("position", "name")))
             .order_by("plan_id", "level", "position", "title", "pk")
         )
@@ -285,9 +285,9 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             _indicator_queryset()
-            .filter(pk__in=indicators_for(self.request.user, Action.VIEW).values("pk"))
+            .filter(pk__in=access.visible(self.request.user, Indicator).values("pk"))
             .select_related("goal")
-            .prefetch_related("interventions")
+            .prefetch_related(Prefetch("interventions", queryset=access.visible(self.request.user, Intervention)))
             .order_by("goal__plan_id", "goal_id", "position", "name", "pk")
         )
 
@@ -362,14 +362,14 @@ class MeasurementViewSet(
     ServiceUpdateModelMixin,
     ScopedViewSet,
 ):
-    """Målinger: read with the indicator; drafts created and changed with EDIT_CONTENT on the indicator."""
+    """Målinger: read with the indicator; drafts created and changed with CHANGE on the indicator's measurements."""
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
 
     def get_queryset(self):
         return (
-            Measurement.objects.filter(indicator__in=indicators_for(self.request.user, Action.VIEW).values("pk"))
+            access.visible(self.request.user, Measurement)
             .select_related("indicator__goal")
             .order_by("indicator_id", "period_start", "breakdown_value", "pk")
         )
@@ -378,7 +378,9 @@ class MeasurementViewSet(
         """Indicators the user may enter measurements for, loaded once per request."""
         if not hasattr(self, "_editable_indicator_ids"):
             self._editable_indicator_ids = set(
-                indicators_for(self.request.user, Action.EDIT_CONTENT).values_list("pk", flat=True)
+                access.parents_for(self.request.user, access.CHANGE, Measurement, "indicator").values_list(
+                    "pk", flat=True
+                )
             )
         return self._editable_indicator_ids
 
@@ -425,17 +427,7 @@ class AreaStatisticSerializer(serializers.ModelSerializer):
 
 def area_statistics_for(user):
     """LBF figures for the areas and kommuner of the plans ``user`` may see, and the whole country's."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return AreaStatistic.objects.none()
-    plans = plans_for(user, Action.VIEW)
-    return AreaStatistic.objects.filter(
-        Q(scope=AreaStatistic.Scope.COUNTRY)
-        | Q(
-            scope=AreaStatistic.Scope.AREA,
-            area__in=HousingArea.objects.filter(plans__in=plans.values("pk")).values("pk"),
-        )
-        | Q(scope=AreaStatistic.Scope.MUNICIPALITY, municipality__in=plans.values("municipality"))
-    )
+    return access.visible(user, AreaStatistic)
 
 
 @extend_schema_view(

@@ -18,12 +18,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from plans import access
 from plans.models import Plan
 from plans.xlsx import workbook_bytes
 
 from .models import Measurement
-from .selectors import indicators_for
+from .selectors import may_import, measurable_indicators
 
 # Column keys in file order; the header row holds exactly these names.
 COL_INDICATOR_ID, COL_INDICATOR, COL_PERIOD, COL_BREAKDOWN, COL_VALUE, COL_SOURCE, COL_STATUS = (
@@ -191,9 +190,7 @@ FIELD_COLUMNS = {
 
 def validate_measurement_rows(*, user, plan: Plan, rows: list[ImportRow]) -> ImportPreview:
     """Check every row and decide what it would do; nothing is written."""
-    indicators = {
-        str(indicator.pk): indicator for indicator in indicators_for(user, access.EDIT_CONTENT).filter(goal__plan=plan)
-    }
+    indicators = {str(indicator.pk): indicator for indicator in measurable_indicators(user, plan)}
     existing = {
         (m.indicator_id, m.period, m.breakdown_value): m
         for m in Measurement.objects.filter(indicator__in=list(indicators.values()))
@@ -269,12 +266,12 @@ def measurements_import(*, user, plan: Plan, rows: list[ImportRow]) -> ImportRes
 
     Raises ``ValidationError`` (and writes nothing) if any row has an error.
     """
-    if not access.can(user, access.EDIT_CONTENT, plan):
+    if not may_import(user, plan):
         raise PermissionDenied(_("Du kan ikke indlæse målinger i denne plan."))
     preview = validate_measurement_rows(user=user, plan=plan, rows=rows)
     if not preview.is_valid:
         raise ValidationError(_("Filen har fejl; intet er gemt."))
-    indicators = {str(i.pk): i for i in indicators_for(user, access.EDIT_CONTENT).filter(goal__plan=plan)}
+    indicators = {str(i.pk): i for i in measurable_indicators(user, plan)}
     created = updated = 0
     for row in preview.rows:
         if row.action == "unchanged":

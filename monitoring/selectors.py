@@ -8,10 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
-from plans.access import Action, plans_for, sub_agreements_for
-from plans.models import HousingArea, Plan
+from plans import access
+from plans.models import HousingArea, Intervention, Plan
 
 from .charts import indicator_chart_svg
 from .models import AreaStatistic, Goal, Indicator, Measurement, Milestone, Target
@@ -20,21 +19,13 @@ from .status import Assessment, Status, indicator_assessment, worst
 MAX_STRATEGIC_GOALS = 5  # seed 003: few, precise goals
 
 
-def goals_for(user, action: Action = Action.VIEW) -> QuerySet[Goal]:
-    """Goals ``user`` may perform ``action`` on.
-
-    Strategic goals follow plan-wide roles (for changes, a steering-group member's delaftaler do
-    not reach the plan's strategic goals); delmål follow the delaftale.
-    """
-    plan_wide = plans_for(user, action, through_sub_agreements=action == Action.VIEW)
-    return Goal.objects.filter(
-        Q(level=Goal.Level.STRATEGIC, plan__in=plan_wide.values("pk"))
-        | Q(level=Goal.Level.SUB, sub_agreement__in=sub_agreements_for(user, action).values("pk"))
-    )
+def measurable_indicators(user, plan: Plan) -> QuerySet[Indicator]:
+    """The plan's indicators ``user`` may enter measurements for (by hand, import or API)."""
+    return access.parents_for(user, access.CHANGE, Measurement, "indicator").filter(goal__plan=plan)
 
 
-def indicators_for(user, action: Action = Action.VIEW) -> QuerySet[Indicator]:
-    return Indicator.objects.filter(goal__in=goals_for(user, action).values("pk"))
+def may_import(user, plan: Plan) -> bool:
+    return measurable_indicators(user, plan).exists()
 
 
 def approved_totals() -> QuerySet[Measurement]:
@@ -136,7 +127,7 @@ def _row(indicator: Indicator) -> IndicatorRow:
 def plan_goal_tree(*, user, plan: Plan) -> GoalTree:
     """The goal tree of ``plan`` as ``user`` may see it, in a fixed number of queries (5)."""
     goals = list(
-        goals_for(user, Action.VIEW)
+        access.visible(user, Goal)
         .filter(plan=plan)
         .select_related("sub_agreement")
         .prefetch_related(
@@ -174,7 +165,7 @@ class PlanGoalSummary:
 def plan_goal_summary(*, user, plan: Plan) -> PlanGoalSummary:
     """Counts for the plan page (one query)."""
     goals = list(
-        goals_for(user, Action.VIEW)
+        access.visible(user, Goal)
         .filter(plan=plan)
         .annotate(indicator_count=Count("indicators"))
         .order_by("level", "position", "title")
@@ -189,15 +180,14 @@ def plan_goal_summary(*, user, plan: Plan) -> PlanGoalSummary:
 def indicator_detail(*, user, plan: Plan, indicator_id) -> Indicator:
     """One indicator of ``plan`` the user may see, or 404."""
     queryset = (
-        indicators_for(user, Action.VIEW)
-        .filter(goal__plan=plan)
+        Indicator.objects.filter(goal__plan=plan)
         .select_related("goal", "goal__sub_agreement")
         .prefetch_related(
             Prefetch("targets", queryset=Target.objects.order_by("due_date")),
-            Prefetch("interventions"),
+            Prefetch("interventions", queryset=access.restrict(Intervention.objects.order_by("name"), user)),
         )
     )
-    return get_object_or_404(queryset, pk=indicator_id)
+    return access.get_or_404(user, queryset, pk=indicator_id)
 
 
 def indicator_measurements(*, indicator: Indicator) -> list[Measurement]:
@@ -250,7 +240,7 @@ def lbf_comparison(*, indicator: Indicator, plan: Plan) -> LbfComparison:
 
 def plan_measurements_for_export(*, user, plan: Plan, indicator: Indicator | None = None) -> QuerySet[Measurement]:
     """The measurements the user may see in ``plan`` (or of one indicator), in export order."""
-    queryset = Measurement.objects.filter(indicator__in=indicators_for(user, Action.VIEW).filter(goal__plan=plan))
+    queryset = Measurement.objects.filter(indicator__in=access.visible(user, Indicator).filter(goal__plan=plan))
     if indicator is not None:
         queryset = queryset.filter(indicator=indicator)
     return queryset.select_related("indicator").order_by(

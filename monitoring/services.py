@@ -21,7 +21,6 @@ from plans.services import ItemErrors
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
 from .periods import parse_period
-from .selectors import indicators_for
 
 LBF_SOURCE_NOTE = "LBF boligsociale data"
 
@@ -110,18 +109,8 @@ def target_update(*, target: Target, changed_by, reason: str, **fields) -> Targe
     return target
 
 
-def can_enter_measurements(user, indicator: Indicator) -> bool:
-    return indicators_for(user, access.EDIT_CONTENT).filter(pk=indicator.pk).exists()
-
-
-def can_change_goals(user, plan: Plan) -> bool:
-    """Goals, indicators and targets are the sekretariatsleder's to change (access.MANAGE)."""
-    return access.can(user, access.MANAGE, plan)
-
-
-def can_approve_measurements(user, plan: Plan) -> bool:
-    """Approval is the sekretariatsleder's (access.MANAGE on the plan)."""
-    return access.can(user, access.MANAGE, plan)
+def _may_enter(user, indicator: Indicator) -> bool:
+    return access.can_create(user, access.CHANGE, Measurement, indicator=indicator)
 
 
 @transaction.atomic
@@ -135,7 +124,7 @@ def measurement_create(
     source_note: str = "",
 ) -> Measurement:
     """Enter a draft measurement. LBF indicators are filled from the area statistics instead."""
-    if not can_enter_measurements(entered_by, indicator):
+    if not _may_enter(entered_by, indicator):
         raise PermissionDenied(_("Du kan ikke indtaste målinger for denne indikator."))
     if indicator.is_lbf:
         raise ValidationError(_("Målinger for LBF-indikatorer kommer fra importen af boligsociale data."))
@@ -161,7 +150,7 @@ def measurement_create(
 def measurement_approve(*, measurement: Measurement, approved_by) -> Measurement:
     """Approve a draft measurement. Nobody approves their own; only the plan's managers approve."""
     measurement = Measurement.objects.select_for_update().select_related("indicator__goal").get(pk=measurement.pk)
-    if not can_approve_measurements(approved_by, measurement.indicator.goal.plan):
+    if not access.can(approved_by, access.APPROVE, measurement):
         raise PermissionDenied(_("Kun sekretariatslederen kan godkende målinger."))
     if measurement.entered_by_id == approved_by.pk:
         raise ValidationError(_("Man kan ikke godkende sin egen måling."))
@@ -273,7 +262,9 @@ def measurement_create_many(*, items: list[dict], entered_by) -> list[Measuremen
     """
     indicator_ids = {item["indicator"].pk for item in items}
     allowed = set(
-        indicators_for(entered_by, access.EDIT_CONTENT).filter(pk__in=indicator_ids).values_list("pk", flat=True)
+        access.parents_for(entered_by, access.CHANGE, Measurement, "indicator")
+        .filter(pk__in=indicator_ids)
+        .values_list("pk", flat=True)
     )
     if indicator_ids - allowed:
         raise PermissionDenied(_("Du kan ikke indtaste målinger for denne indikator."))
@@ -341,10 +332,10 @@ def measurement_update(*, measurement: Measurement, changed_by, **fields) -> Mea
     measurement = Measurement.objects.select_for_update().select_related("indicator").get(pk=measurement.pk)
     if measurement.status == Measurement.Status.APPROVED:
         raise ValidationError(_("Målingen er godkendt og kan ikke ændres."))
-    if not can_enter_measurements(changed_by, measurement.indicator):
+    if not _may_enter(changed_by, measurement.indicator):
         raise PermissionDenied(_("Du kan ikke ændre målinger for denne indikator."))
     indicator = fields.get("indicator", measurement.indicator)
-    if indicator.pk != measurement.indicator_id and not can_enter_measurements(changed_by, indicator):
+    if indicator.pk != measurement.indicator_id and not _may_enter(changed_by, indicator):
         raise PermissionDenied(_("Du kan ikke indtaste målinger for denne indikator."))
     if indicator.is_lbf:
         raise ValidationError(

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -36,20 +36,16 @@ from .imports import (
     read_table,
     validate_measurement_rows,
 )
-from .models import Measurement, Target
+from .models import Goal, Measurement, Target
 from .selectors import (
-    goals_for,
     indicator_detail,
     indicator_measurements,
-    indicators_for,
     lbf_comparison,
+    may_import,
     plan_goal_tree,
     plan_measurements_for_export,
 )
 from .services import (
-    can_approve_measurements,
-    can_change_goals,
-    can_enter_measurements,
     goal_create,
     goal_update,
     indicator_create,
@@ -71,8 +67,8 @@ def goal_tree_view(request, plan_id: int):
     context = {
         "plan": plan,
         "tree": plan_goal_tree(user=request.user, plan=plan),
-        "can_import": access.can(request.user, access.EDIT_CONTENT, plan),
-        "can_change": can_change_goals(request.user, plan),
+        "can_import": may_import(request.user, plan),
+        "can_change": access.can(request.user, access.CHANGE, plan),
     }
     return render(request, "monitoring/goal_tree.html", context)
 
@@ -92,9 +88,10 @@ def indicator_detail_view(request, plan_id: int, indicator_id: int):
         "assessment": indicator_assessment(indicator, targets=targets, measurements=approved),
         "chart": mark_safe(indicator_chart_svg(indicator, approved, targets=targets)),  # noqa: S308 (escaped)
         "comparison": lbf_comparison(indicator=indicator, plan=plan) if indicator.is_lbf else None,
-        "can_enter": not indicator.is_lbf and can_enter_measurements(request.user, indicator),
-        "can_approve": can_approve_measurements(request.user, plan),
-        "can_change": can_change_goals(request.user, plan),
+        "can_enter": not indicator.is_lbf
+        and access.can_create(request.user, access.CHANGE, Measurement, indicator=indicator),
+        "can_approve": access.can_create(request.user, access.APPROVE, Measurement, indicator=indicator),
+        "can_change": access.can(request.user, access.CHANGE, indicator),
         "target_history": _history(
             Target.history.filter(indicator_id=indicator.pk),
             [(_("Nås senest"), lambda h: date_format(h.due_date)), (_("Målværdi"), lambda h: h.value.normalize())],
@@ -140,9 +137,7 @@ def _edit(request, *, plan, form, save, title: str, back: str, history: dict | N
 @login_required
 def goal_edit_view(request, plan_id: int, goal_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    goal = get_object_or_404(goals_for(request.user).filter(plan=plan), pk=goal_id)
-    if not can_change_goals(request.user, plan):
-        raise PermissionDenied
+    goal = access.get_or_404(request.user, Goal.objects.filter(plan=plan), access.CHANGE, pk=goal_id)
     form = GoalForm(request.POST or None, instance=goal)
     return _edit(
         request,
@@ -161,9 +156,7 @@ def goal_edit_view(request, plan_id: int, goal_id: int):
 def target_edit_view(request, plan_id: int, indicator_id: int, target_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
-    target = get_object_or_404(Target.objects.filter(indicator=indicator), pk=target_id)
-    if not can_change_goals(request.user, plan):
-        raise PermissionDenied
+    target = access.get_or_404(request.user, Target.objects.filter(indicator=indicator), access.CHANGE, pk=target_id)
     form = TargetForm(request.POST or None, instance=target)
     return _edit(
         request,
@@ -185,7 +178,7 @@ def target_edit_view(request, plan_id: int, indicator_id: int, target_id: int):
 def measurement_create_view(request, plan_id: int, indicator_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
-    if indicator.is_lbf or not can_enter_measurements(request.user, indicator):
+    if indicator.is_lbf or not access.can_create(request.user, access.CHANGE, Measurement, indicator=indicator):
         raise PermissionDenied
     form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
@@ -204,9 +197,8 @@ def measurement_create_view(request, plan_id: int, indicator_id: int):
 @require_POST
 def measurement_approve_view(request, plan_id: int, measurement_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    measurement = get_object_or_404(
-        Measurement.objects.filter(indicator__in=indicators_for(request.user).filter(goal__plan=plan)),
-        pk=measurement_id,
+    measurement = access.get_or_404(
+        request.user, Measurement.objects.filter(indicator__goal__plan=plan), access.APPROVE, pk=measurement_id
     )
     try:
         measurement_approve(measurement=measurement, approved_by=request.user)
@@ -220,7 +212,7 @@ def measurement_approve_view(request, plan_id: int, measurement_id: int):
 @login_required
 def import_upload_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    if not access.can(request.user, access.EDIT_CONTENT, plan):
+    if not may_import(request.user, plan):
         raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     preview = None
@@ -243,7 +235,7 @@ def import_upload_view(request, plan_id: int):
 @require_POST
 def import_confirm_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    if not access.can(request.user, access.EDIT_CONTENT, plan):
+    if not may_import(request.user, plan):
         raise PermissionDenied
     stored = request.session.get(_session_key(plan))
     if not stored:
@@ -287,7 +279,7 @@ def indicator_export_view(request, plan_id: int, indicator_id: int):
 
 def _manageable_plan(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    if not can_change_goals(request.user, plan):
+    if not access.can(request.user, access.CHANGE, plan):
         raise PermissionDenied
     return plan
 
@@ -312,9 +304,7 @@ def goal_create_view(request, plan_id: int):
 @login_required
 def indicator_create_view(request, plan_id: int, goal_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    goal = get_object_or_404(goals_for(request.user).filter(plan=plan), pk=goal_id)
-    if not can_change_goals(request.user, plan):
-        raise PermissionDenied
+    goal = access.get_or_404(request.user, Goal.objects.filter(plan=plan), access.CHANGE, pk=goal_id)
     form = IndicatorCreateForm(request.POST or None, goal=goal)
     return _edit(
         request,
@@ -336,7 +326,7 @@ def indicator_create_view(request, plan_id: int, goal_id: int):
 def target_create_view(request, plan_id: int, indicator_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     indicator = indicator_detail(user=request.user, plan=plan, indicator_id=indicator_id)
-    if not can_change_goals(request.user, plan):
+    if not access.can(request.user, access.CHANGE, plan):
         raise PermissionDenied
     form = TargetCreateForm(request.POST or None, indicator=indicator)
     return _edit(

@@ -1,19 +1,28 @@
-"""The access rule: the one place that decides which plans, and so which rows, a user may see or change.
+"""The access rule: the one place that decides which rows a user may see or act on.
 
-Every selector, view, API viewset, export and task starts from these querysets. A plan outside
-the result answers 404 (see ``get_plan_or_404``), never 403, so outsiders learn nothing.
+Every view, API viewset, export, feed, report and task that renders for a person starts from
+``restrict(queryset, user, action)`` / ``visible(user, Model, action)`` and fetches single objects
+with ``get_or_404``. No other module decides access (docs/security.md has the rule as a table).
 
-Actions:
-- ``VIEW``: read the plan (every role that touches it).
-- ``MANAGE``: change anything inside the plan (sekretariatsleder, admin).
-- ``EDIT_CONTENT``: interventions, measurements and drafts (secretariat, steering groups on their
-  delaftaler, boligorganisation staff on plans their organisation is party to).
-- ``COMMIT``: the kommune's co-financing commitments (kommunal koordinator, sekretariatsleder).
+- An object outside the user's ``VIEW`` scope, or one that does not exist, answers **404**: an
+  outsider learns nothing, not even that it exists.
+- An object the user may see but not act on answers **403** (``PermissionDenied``).
+
+Actions: ``VIEW``, ``CHANGE`` (create, edit, delete), ``APPROVE`` (minutes, measurements),
+``SEND`` (agendas and meeting packs), ``EXPORT`` (XLSX/CSV/PDF made from what the user sees).
+
+The rule of each model is a row in ``RULES``: how a row reaches its plan (directly, through a
+delaftale, through a goal or through a meeting) and which roles may do each action. Models of the
+apps above ``plans`` are named by label and reached by field paths, so this module imports no
+upper app.
 """
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Plan, Role, RoleAssignment, SubAgreement
@@ -21,34 +30,41 @@ from .models import Plan, Role, RoleAssignment, SubAgreement
 
 class Action(StrEnum):
     VIEW = "view"
-    MANAGE = "manage"
-    EDIT_CONTENT = "edit_content"
-    COMMIT = "commit"
+    CHANGE = "change"
+    APPROVE = "approve"
+    SEND = "send"
+    EXPORT = "export"
 
 
-VIEW, MANAGE, EDIT_CONTENT, COMMIT = Action.VIEW, Action.MANAGE, Action.EDIT_CONTENT, Action.COMMIT
+VIEW, CHANGE, APPROVE, SEND, EXPORT = Action.VIEW, Action.CHANGE, Action.APPROVE, Action.SEND, Action.EXPORT
 
-ROLES_FOR_ACTION: dict[Action, frozenset[Role]] = {
-    Action.VIEW: frozenset(Role),
-    Action.MANAGE: frozenset({Role.SECRETARIAT_LEAD}),
-    Action.EDIT_CONTENT: frozenset(
-        {Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF, Role.STEERING_GROUP_MEMBER, Role.HOUSING_ORG_STAFF}
-    ),
-    Action.COMMIT: frozenset({Role.SECRETARIAT_LEAD, Role.MUNICIPAL_COORDINATOR}),
-}
+ALL_ROLES = frozenset(Role)
+LEAD = frozenset({Role.SECRETARIAT_LEAD})
+# Interventions, measurements and drafts (domain.md "Roles and what they may do").
+CONTENT = frozenset({Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF, Role.STEERING_GROUP_MEMBER, Role.HOUSING_ORG_STAFF})
+# The kommune's co-financing (the koordinator only for the kommune's own commitments, see _commitment_change).
+COMMIT = frozenset({Role.SECRETARIAT_LEAD, Role.MUNICIPAL_COORDINATOR})
+SECRETARIAT_ROLES = frozenset({Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF})
+# Roles that see every meeting and report of a plan they reach; board and steering-group members see less.
+PLAN_WIDE_ROLES = ALL_ROLES - {Role.BOARD_MEMBER, Role.STEERING_GROUP_MEMBER}
 
-SECRETARIAT_ROLES = {Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF}
+
+# --- who the user is -----------------------------------------------------------------------------
 
 
-def _assignments(user, roles) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(user_id=user.pk, role__in=list(roles))
+def _anonymous(user) -> bool:
+    return user is None or not user.is_authenticated or not user.is_active
 
 
 def _is_admin(user) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-def _plan_condition(user, roles, *, include_sub_agreement_roles: bool = True) -> Q:
+def _assignments(user, roles) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user_id=user.pk, role__in=list(roles))
+
+
+def _plan_condition(user, roles, *, through_sub_agreements: bool = True) -> Q:
     """Plans reached through the user's role assignments, as one Q built from subqueries."""
     assignments = _assignments(user, roles)
     condition = Q(pk__in=[])
@@ -65,7 +81,7 @@ def _plan_condition(user, roles, *, include_sub_agreement_roles: bool = True) ->
                 organisation__in=assignments.filter(role=Role.HOUSING_ORG_STAFF).values("organisation")
             ).values("plan")
         )
-    if include_sub_agreement_roles and Role.STEERING_GROUP_MEMBER in roles:
+    if through_sub_agreements and Role.STEERING_GROUP_MEMBER in roles:
         condition |= Q(
             pk__in=SubAgreement.objects.filter(
                 pk__in=assignments.filter(role=Role.STEERING_GROUP_MEMBER).values("sub_agreement")
@@ -74,64 +90,306 @@ def _plan_condition(user, roles, *, include_sub_agreement_roles: bool = True) ->
     return condition
 
 
-def plans_for(user, action: Action = Action.VIEW, *, through_sub_agreements: bool = True) -> QuerySet[Plan]:
-    """The plans ``user`` may perform ``action`` on. One SQL query when evaluated.
-
-    With ``through_sub_agreements=False`` only plan-wide roles count: a steering-group member,
-    who reaches a plan only through their delaftaler, is left out (used for plan-level content
-    such as strategic goals' measurements).
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Plan.objects.none()
+def _plans(user, roles, *, through_sub_agreements: bool = True) -> QuerySet[Plan]:
     if _is_admin(user):
         return Plan.objects.all()
-    return Plan.objects.filter(
-        _plan_condition(user, ROLES_FOR_ACTION[Action(action)], include_sub_agreement_roles=through_sub_agreements)
+    return Plan.objects.filter(_plan_condition(user, roles, through_sub_agreements=through_sub_agreements))
+
+
+def _steering_sub_agreements(user):
+    return _assignments(user, {Role.STEERING_GROUP_MEMBER}).values("sub_agreement")
+
+
+# --- how a row reaches its plan ------------------------------------------------------------------
+
+
+def _join(path: str, rest: str) -> str:
+    return f"{path}__{rest}" if path else rest
+
+
+def _in(path: str) -> str:
+    """The lookup that puts the object at ``path`` (the row itself when empty) in a subquery."""
+    return f"{path}__in" if path else "pk__in"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How the rows of one model are scoped.
+
+    ``scope`` says what ``to`` (a field path from the model, empty for the row itself) leads to:
+    ``plan``, ``sub_agreement`` (a delaftale), ``plan_part`` (a row with a plan and an optional
+    delaftale), ``goal`` (strategic goals follow the plan, delmål
+    their delaftale), ``meeting``, ``report`` (a status report and its audience) or ``owner`` (a
+    user). ``roles`` gives the roles that may do each action; an action missing from it is
+    allowed to nobody but admins.
+    """
+
+    scope: str
+    to: str = ""
+    roles: dict[Action, frozenset] = field(default_factory=dict)
+
+
+READING = frozenset({Action.VIEW, Action.EXPORT})
+
+
+def _plan_q(to: str, user, roles, action: Action) -> Q:
+    return Q(**{_in(to): _plans(user, roles, through_sub_agreements=action in READING).values("pk")})
+
+
+def _sub_agreement_q(to: str, user, roles, action: Action) -> Q:
+    """A delaftale is reached through plan-wide roles on its plan, or by the steering group that owns it."""
+    condition = Q(**{_join(to, "plan__in"): _plans(user, roles, through_sub_agreements=False).values("pk")})
+    if Role.STEERING_GROUP_MEMBER in roles:
+        condition |= Q(**{_in(to): _steering_sub_agreements(user)})
+    return condition
+
+
+def _plan_part_q(to: str, user, roles, action: Action) -> Q:
+    """A row of a plan that may belong to one of its delaftaler (a commitment): plan-wide roles see
+    all of the plan's; a steering group only those tied to its delaftaler."""
+    condition = Q(**{_join(to, "plan__in"): _plans(user, roles, through_sub_agreements=False).values("pk")})
+    if Role.STEERING_GROUP_MEMBER in roles:
+        condition |= Q(**{_join(to, "sub_agreement__in"): _steering_sub_agreements(user)})
+    return condition
+
+
+def _goal_q(to: str, user, roles, action: Action) -> Q:
+    """Strategic goals follow the plan (for changes, a steering group's delaftaler do not reach the
+    plan's strategic goals); delmål follow their delaftale."""
+    strategic_plans = _plans(user, roles, through_sub_agreements=action in READING)
+    strategic = Q(**{_join(to, "level"): "strategic", _join(to, "plan__in"): strategic_plans.values("pk")})
+    sub = Q(**{_join(to, "level"): "sub"}) & _sub_agreement_q(_join(to, "sub_agreement"), user, roles, action)
+    return strategic | sub
+
+
+def _meeting_q(to: str, user, roles, action: Action) -> Q:
+    """Plan-wide roles see every meeting of their plans; a board member the board's meetings; a
+    steering-group member the meetings of the body that owns their delaftaler; anyone the meetings
+    they are invited to (member of the body or of an invited body, or guest on an item), within
+    plans they see. Acting on a meeting (change, send, approve) follows the plan."""
+    if action not in READING:
+        return Q(**{_join(to, "body__plan__in"): _plans(user, roles).values("pk")})
+    membership = apps.get_model("governance", "Membership")
+    meeting = apps.get_model("governance", "Meeting")
+    guest = apps.get_model("governance", "Guest")
+    body = apps.get_model("governance", "Body")
+    my_bodies = membership.objects.current().filter(person__user_id=user.pk).values("body")
+    condition = (
+        Q(body__plan__in=_plans(user, PLAN_WIDE_ROLES & roles).values("pk"))
+        | Q(body__kind__in=body.BOARD_KINDS, body__plan__in=_plans(user, {Role.BOARD_MEMBER} & roles).values("pk"))
+        | Q(body__in=body.objects.filter(sub_agreements__in=_steering_sub_agreements(user)).values("pk"))
+        | Q(body__in=my_bodies)
+        | Q(pk__in=meeting.invited_bodies.through.objects.filter(body__in=my_bodies).values("meeting"))
+        | Q(pk__in=guest.objects.filter(person__user_id=user.pk).values("agenda_item__meeting"))
+    )
+    meetings = meeting.objects.filter(condition, body__plan__in=_plans(user, roles).values("pk"))
+    return Q(**{_in(to): meetings.values("pk")})
+
+
+def _report_q(to: str, user, roles, action: Action) -> Q:
+    return Q(**{_join(to, "plan__in"): _plans(user, roles).values("pk")})
+
+
+def _area_statistic_q(to: str, user, roles, action: Action) -> Q:
+    """LBF's area statistics: the whole country's figures for everyone signed in; an area's and a
+    kommune's only to those who see a plan there."""
+    plans = _plans(user, roles)
+    return (
+        Q(scope="country")
+        | Q(scope="area", area__in=plans.values("areas"))
+        | Q(scope="municipality", municipality__in=plans.values("municipality"))
     )
 
 
-def sub_agreements_for(user, action: Action = Action.VIEW) -> QuerySet[SubAgreement]:
-    """Delaftaler ``user`` may perform ``action`` on.
+def _owner_q(to: str, user, roles, action: Action) -> Q:
+    return Q(**{_join(to, "id") if to else "pk": user.pk})
 
-    Roles held on a plan, a secretariat or an organisation reach every delaftale of those plans;
-    a steering-group member reaches only the delaftaler their group owns.
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return SubAgreement.objects.none()
+
+SCOPES = {
+    "plan": _plan_q,
+    "sub_agreement": _sub_agreement_q,
+    "plan_part": _plan_part_q,
+    "goal": _goal_q,
+    "meeting": _meeting_q,
+    "report": _report_q,
+    "area_statistic": _area_statistic_q,
+    "owner": _owner_q,
+}
+
+READ = {VIEW: ALL_ROLES, EXPORT: ALL_ROLES}
+MANAGED = {**READ, CHANGE: LEAD}
+MEETINGS = {**MANAGED, SEND: LEAD, APPROVE: LEAD}
+OWNED = {VIEW: ALL_ROLES, CHANGE: ALL_ROLES}
+
+# The access rule, one row per model (docs/security.md has the same table in words).
+RULES: dict[str, Rule] = {
+    "plans.plan": Rule("plan", "", MANAGED),
+    "plans.cooperationagreement": Rule("plan", "plan", MANAGED),
+    "plans.subagreement": Rule("sub_agreement", "", MANAGED),
+    "plans.intervention": Rule("sub_agreement", "sub_agreement", {**READ, CHANGE: CONTENT}),
+    "plans.commitment": Rule("plan_part", "", {**READ, CHANGE: COMMIT}),
+    "monitoring.goal": Rule("goal", "", MANAGED),
+    "monitoring.milestone": Rule("goal", "goal", MANAGED),
+    "monitoring.indicator": Rule("goal", "goal", MANAGED),
+    "monitoring.target": Rule("goal", "indicator__goal", MANAGED),
+    "monitoring.measurement": Rule("goal", "indicator__goal", {**READ, CHANGE: CONTENT, APPROVE: LEAD}),
+    "monitoring.areastatistic": Rule("area_statistic", "", READ),
+    "governance.body": Rule("plan", "plan", MANAGED),
+    "governance.membership": Rule("plan", "body__plan", MANAGED),
+    "governance.meeting": Rule("meeting", "", MEETINGS),
+    "governance.agendaitem": Rule("meeting", "meeting", MEETINGS),
+    "governance.guest": Rule("meeting", "agenda_item__meeting", MEETINGS),
+    "governance.attachment": Rule("meeting", "agenda_item__meeting", MEETINGS),
+    "governance.minutes": Rule("meeting", "meeting", MEETINGS),
+    "governance.decision": Rule("meeting", "agenda_item__meeting", MEETINGS),
+    "governance.actionitem": Rule("meeting", "decision__agenda_item__meeting", MEETINGS),
+    "governance.sendout": Rule("meeting", "meeting", MEETINGS),
+    "governance.statusreport": Rule("report", "", MANAGED),
+    "governance.calendartoken": Rule("owner", "user", OWNED),
+    "portal.apitoken": Rule("owner", "user", OWNED),
+}
+
+
+def _rule(model) -> Rule:
+    try:
+        return RULES[model._meta.concrete_model._meta.label_lower]
+    except KeyError:
+        raise LookupError(f"plans.access has no rule for {model._meta.label}: add one to RULES") from None
+
+
+def _condition(model, user, action: Action) -> Q | None:
+    """The rows of ``model`` that ``user`` may ``action`` (None: all of them, for admins)."""
+    action = Action(action)
+    rule = _rule(model)
+    if _is_admin(user) and rule.scope != "owner":  # a token is its owner's, admins' too
+        return None
+    roles = rule.roles.get(action)
+    if not roles:
+        return Q(pk__in=[])
+    condition = SCOPES[rule.scope](rule.to, user, roles, action)
+    if model._meta.label_lower == "plans.commitment" and action == CHANGE:
+        condition &= _commitment_change(user)
+    return condition
+
+
+def _commitment_change(user) -> Q:
+    """A sekretariatsleder changes every commitment of the plan; a kommunal koordinator only the
+    kommune's own and its forvaltningers (seed 002/004)."""
+    lead_plans = _plans(user, LEAD)
+    return (
+        Q(plan__in=lead_plans.values("pk"))
+        | Q(party_id=F("plan__municipality_id"))
+        | Q(party__parent_id=F("plan__municipality_id"))
+    )
+
+
+# --- the public surface --------------------------------------------------------------------------
+
+
+def restrict(queryset: QuerySet, user, action: Action = VIEW) -> QuerySet:
+    """``queryset`` narrowed to the rows ``user`` may ``action`` (NetBox's ``restrict``)."""
+    if _anonymous(user):
+        return queryset.none()
+    condition = _condition(queryset.model, user, action)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def visible(user, model: type[Model], action: Action = VIEW) -> QuerySet:
+    """Every row of ``model`` that ``user`` may ``action``."""
+    return restrict(model._default_manager.all(), user, action)
+
+
+def get_or_404(user, model_or_queryset, action: Action = VIEW, **lookup):
+    """The object if ``user`` may see it (else 404); 403 when they may see it but not ``action`` it."""
+    queryset = (
+        model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    )
+    try:
+        obj = restrict(queryset, user, VIEW).get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404(f"{queryset.model._meta.object_name} not found") from None
+    if Action(action) != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def can(user, action: Action, obj: Model) -> bool:
+    """May ``user`` ``action`` this object? (template flags, 403 checks)."""
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def parents_for(user, action: Action, model: type[Model], parent_field: str) -> QuerySet:
+    """The rows ``parent_field`` of ``model`` may point at for a new ``model`` row that ``user`` may
+    ``action``: e.g. the indicators a user may enter measurements for
+    (``parents_for(user, CHANGE, Measurement, "indicator")``). The model's rule, applied to the parent."""
+    parent_model = model._meta.get_field(parent_field).related_model
+    parents = parent_model._default_manager.all()
+    if _anonymous(user):
+        return parents.none()
     if _is_admin(user):
-        return SubAgreement.objects.all()
-    roles = ROLES_FOR_ACTION[Action(action)]
-    plan_wide = Plan.objects.filter(_plan_condition(user, roles, include_sub_agreement_roles=False))
-    condition = Q(plan__in=plan_wide.values("pk"))
-    if Role.STEERING_GROUP_MEMBER in roles:
-        condition |= Q(pk__in=_assignments(user, {Role.STEERING_GROUP_MEMBER}).values("sub_agreement"))
-    return SubAgreement.objects.filter(condition)
+        return parents
+    rule = _rule(model)
+    roles = rule.roles.get(Action(action))
+    if not roles:
+        return parents.none()
+    if rule.to != parent_field and not rule.to.startswith(parent_field + "__"):
+        raise ValueError(f"{model._meta.label} does not reach its scope through {parent_field}")
+    rest = rule.to.removeprefix(parent_field).removeprefix("__")
+    return parents.filter(SCOPES[rule.scope](rest, user, roles, Action(action)))
+
+
+def can_create(user, action: Action, model: type[Model], **parent) -> bool:
+    """May ``user`` make a ``model`` row hanging from this parent (``indicator=...``)?"""
+    ((field_name, obj),) = parent.items()
+    return parents_for(user, action, model, field_name).filter(pk=obj.pk).exists()
+
+
+def may_commit(user, plan: Plan, party) -> bool:
+    """May ``user`` record a commitment of ``party`` on ``plan`` (before the row exists)?"""
+    if _anonymous(user):
+        return False
+    if _is_admin(user) or _plans(user, LEAD).filter(pk=plan.pk).exists():
+        return True
+    if not _plans(user, {Role.MUNICIPAL_COORDINATOR}).filter(pk=plan.pk).exists():
+        return False
+    return plan.municipality_id in (party.pk, party.parent_id)
+
+
+def plans_for(user, action: Action = VIEW) -> QuerySet[Plan]:
+    """The plans ``user`` may ``action``."""
+    return visible(user, Plan, action)
+
+
+def sub_agreements_for(user, action: Action = VIEW) -> QuerySet[SubAgreement]:
+    return visible(user, SubAgreement, action)
+
+
+def plan_wide_plans(user) -> QuerySet[Plan]:
+    """Plans where ``user`` sees everything (not only a board's or a steering group's part).
+
+    For pages that say "every meeting, every report" such as the secretariat's dashboard."""
+    if _anonymous(user):
+        return Plan.objects.none()
+    return _plans(user, PLAN_WIDE_ROLES)
 
 
 def plans_for_roles(user, roles) -> QuerySet[Plan]:
-    """The plans ``user`` reaches through these roles only (admins: all plans).
-
-    For rules finer than a plan, e.g. governance's "a board member sees the board's meetings but
-    not the steering groups' ones".
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
+    """The plans ``user`` reaches through these roles only (admins: all plans): for dashboards
+    made for one role, e.g. the board's reading room."""
+    if _anonymous(user):
         return Plan.objects.none()
-    if _is_admin(user):
-        return Plan.objects.all()
-    return Plan.objects.filter(_plan_condition(user, frozenset(roles)))
+    return _plans(user, frozenset(roles))
 
 
-def can(user, action: Action, plan: Plan) -> bool:
-    return plans_for(user, action).filter(pk=plan.pk).exists()
+def get_plan_or_404(user, plan_id, action: Action = VIEW, queryset: QuerySet[Plan] | None = None) -> Plan:
+    return get_or_404(user, queryset if queryset is not None else Plan.objects.all(), action, pk=plan_id)
 
 
-def get_plan_or_404(user, plan_id, action: Action = Action.VIEW, queryset: QuerySet[Plan] | None = None) -> Plan:
-    """The plan if ``user`` may perform ``action`` on it; otherwise 404, whatever the reason."""
-    base = queryset if queryset is not None else Plan.objects.all()
-    try:
-        return base.filter(pk__in=plans_for(user, action).values("pk")).get(pk=plan_id)
-    except (Plan.DoesNotExist, ValueError, TypeError):
-        raise Http404("Plan not found") from None
+def has_any_role(user, roles) -> bool:
+    """For pages made for one role (Mit sekretariat, Læsesal): admins and holders of the role."""
+    if _anonymous(user):
+        return False
+    return bool(user.is_superuser or user.role_assignments.filter(role__in=list(roles)).exists())
 
 
 def user_roles(user) -> set[Role]:

@@ -2,12 +2,12 @@
 
 Who may do what (the same rule as the web pages, from ``plans.access``):
 - Everyone reads what ``Action.VIEW`` gives them; anything else is 404.
-- Interventions: created and changed by users with ``Action.EDIT_CONTENT`` on the delaftale
+- Interventions: created and changed by users with ``Action.CHANGE`` on the delaftale's indsatser
   (sekretariat, the styregruppe owning it, boligorganisation staff of plans their organisation
   is party to). ``POST`` takes one object or a list (bulk, all-or-nothing).
-- Commitments: created and changed by users with ``Action.COMMIT`` on the plan; a kommunal
-  koordinator only for the plan's own kommune and its forvaltninger, the sekretariatsleder
-  (``Action.MANAGE``) for any party.
+- Commitments: created and changed by users with ``Action.CHANGE`` on commitments; a kommunal
+  koordinator only for the plan's own kommune and its forvaltninger, the sekretariatsleder for
+  any party (``plans.access.may_commit``).
 - A visible object the user may not change answers 403; nothing is ever deleted through the API.
 """
 
@@ -18,11 +18,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from .access import Action, plans_for, sub_agreements_for
+from . import access
 from .api_support import (
     BulkCreateMixin,
     IntegerFilter,
-    ScopeCache,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceUpdateModelMixin,
@@ -89,28 +88,15 @@ class CommitmentFilter(filters.FilterSet):
 
 
 def _visible_plans(user):
-    return plans_for(user, Action.VIEW).order_by("pk")
+    return access.visible(user, Plan).order_by("pk")
 
 
 def _visible_sub_agreements(user):
-    return sub_agreements_for(user, Action.VIEW).order_by("pk")
+    return access.visible(user, SubAgreement).order_by("pk")
 
 
 def _organisations(user):
     return Organisation.objects.order_by("pk")
-
-
-def may_commit(scope: ScopeCache, plan: Plan, party: Organisation) -> bool:
-    """COMMIT on the plan; a koordinator (no MANAGE) only for the plan's kommune and its forvaltninger."""
-    if plan.pk in scope.plan_ids(Action.MANAGE):
-        return True
-    if plan.pk not in scope.plan_ids(Action.COMMIT):
-        return False
-    party_municipality = {
-        Organisation.Kind.MUNICIPALITY: party.pk,
-        Organisation.Kind.DEPARTMENT: party.parent_id,
-    }.get(party.kind)
-    return party_municipality == plan.municipality_id
 
 
 # --- plans and sub-agreements (read-only) --------------------------------------------------------
@@ -157,7 +143,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return plans_for(self.request.user, Action.VIEW).with_overview().order_by("name", "pk")
+        return access.visible(self.request.user, Plan).with_overview().order_by("name", "pk")
 
 
 class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
@@ -169,7 +155,7 @@ class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            sub_agreements_for(self.request.user, Action.VIEW)
+            access.visible(self.request.user, SubAgreement)
             .select_related("thematic_area")
             .prefetch_related("parties")
             .order_by("plan_id", "thematic_area__position", "title", "pk")
@@ -201,7 +187,7 @@ class InterventionSerializer(serializers.ModelSerializer):
         validators = []
 
     def validate_sub_agreement(self, sub_agreement: SubAgreement) -> SubAgreement:
-        if sub_agreement.pk not in serializer_scope(self).sub_agreement_ids(Action.EDIT_CONTENT):
+        if sub_agreement.pk not in serializer_scope(self).ids(access.CHANGE, Intervention, "sub_agreement"):
             raise PermissionDenied(
                 _("Du har ikke adgang til at ændre indsatser i delaftalen «%(title)s».")
                 % {"title": sub_agreement.title}
@@ -229,20 +215,20 @@ class InterventionViewSet(
     ServiceUpdateModelMixin,
     ScopedViewSet,
 ):
-    """Indsatser: read in scope; created and changed with EDIT_CONTENT on the delaftale."""
+    """Indsatser: read in scope; created and changed with CHANGE on the delaftale's indsatser."""
 
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
 
     def get_queryset(self):
         return (
-            Intervention.objects.filter(sub_agreement__in=sub_agreements_for(self.request.user, Action.VIEW))
+            access.visible(self.request.user, Intervention)
             .select_related("sub_agreement")
             .order_by("sub_agreement_id", "name", "pk")
         )
 
     def check_object_change(self, obj: Intervention) -> None:
-        if obj.sub_agreement_id not in self.scope.sub_agreement_ids(Action.EDIT_CONTENT):
+        if obj.sub_agreement_id not in self.scope.ids(access.CHANGE, Intervention, "sub_agreement"):
             raise PermissionDenied(_("Du har ikke adgang til at ændre denne indsats."))
 
     def create_instance(self, validated_data: dict) -> Intervention:
@@ -287,7 +273,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         instance = self.instance
         plan = attrs.get("plan", getattr(instance, "plan", None))
         party = attrs.get("party", getattr(instance, "party", None))
-        if plan is not None and party is not None and not may_commit(serializer_scope(self), plan, party):
+        if plan is not None and party is not None and not access.may_commit(self.context["request"].user, plan, party):
             raise PermissionDenied(
                 _("Du har ikke adgang til at registrere medfinansiering for %(party)s i %(plan)s.")
                 % {"party": party, "plan": plan}
@@ -305,20 +291,20 @@ class CommitmentViewSet(
     ServiceUpdateModelMixin,
     ScopedViewSet,
 ):
-    """Medfinansiering: read in scope; created and changed with COMMIT on the plan."""
+    """Medfinansiering: read in scope; created and changed by the parties' own roles (``may_commit``)."""
 
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
 
     def get_queryset(self):
         return (
-            Commitment.objects.filter(plan__in=plans_for(self.request.user, Action.VIEW))
+            access.visible(self.request.user, Commitment)
             .select_related("party", "plan")
             .order_by("plan_id", "year", "party__name", "form", "pk")
         )
 
     def check_object_change(self, obj: Commitment) -> None:
-        if not may_commit(self.scope, obj.plan, obj.party):
+        if not access.can(self.request.user, access.CHANGE, obj):
             raise PermissionDenied(_("Du har ikke adgang til at ændre denne medfinansiering."))
 
     def perform_create(self, serializer):

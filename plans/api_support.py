@@ -29,7 +29,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
-from .access import Action, plans_for, sub_agreements_for
+from . import access
+from .access import Action
 from .services import ItemErrors
 
 BULK_MAX_ITEMS = 5000
@@ -176,18 +177,19 @@ class ScopeCache:
 
     def __init__(self, user):
         self.user = user
-        self._plans: dict[Action, set[int]] = {}
-        self._sub_agreements: dict[Action, set[int]] = {}
+        self._ids: dict[tuple, set[int]] = {}
 
-    def plan_ids(self, action: Action) -> set[int]:
-        if action not in self._plans:
-            self._plans[action] = set(plans_for(self.user, action).values_list("pk", flat=True))
-        return self._plans[action]
-
-    def sub_agreement_ids(self, action: Action) -> set[int]:
-        if action not in self._sub_agreements:
-            self._sub_agreements[action] = set(sub_agreements_for(self.user, action).values_list("pk", flat=True))
-        return self._sub_agreements[action]
+    def ids(self, action: Action, model, parent_field: str | None = None) -> set[int]:
+        """Ids of ``model`` rows the user may ``action``; with ``parent_field``, the ids of the parents
+        a new row may hang from (``access.parents_for``)."""
+        key = (action, model, parent_field)
+        if key not in self._ids:
+            if parent_field:
+                rows = access.parents_for(self.user, action, model, parent_field)
+            else:
+                rows = access.visible(self.user, model, action)
+            self._ids[key] = set(rows.values_list("pk", flat=True))
+        return self._ids[key]
 
 
 class ScopedViewSet(ChangeCheckMixin, viewsets.GenericViewSet):

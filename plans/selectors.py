@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from .access import Action, plans_for, sub_agreements_for
+from . import access
 from .models import (
     REQUIRED_LOCAL_SHARE,
     Commitment,
@@ -21,13 +21,13 @@ from .models import (
 
 def plan_list(*, user) -> QuerySet[Plan]:
     """'Mine helhedsplaner': every plan the user may see, ready for the list page."""
-    return plans_for(user, Action.VIEW).with_overview().order_by("municipality__name", "name")
+    return access.visible(user, Plan).with_overview().order_by("municipality__name", "name")
 
 
 def plan_sub_agreements(*, user, plan: Plan) -> QuerySet[SubAgreement]:
     """The plan's delaftaler the user may see, with thematic area, parties and interventions."""
     return (
-        sub_agreements_for(user, Action.VIEW)
+        access.visible(user, SubAgreement)
         .filter(plan=plan)
         .select_related("thematic_area")
         .prefetch_related(
@@ -89,13 +89,17 @@ class CommitmentSummary:
         return meets_local_share(self.local_share)
 
 
-def plan_commitment_summary(*, plan: Plan) -> CommitmentSummary:
-    """Sum the plan's commitments per party and year (one query)."""
+def plan_commitment_summary(*, plan: Plan, reader=None) -> CommitmentSummary:
+    """Sum the plan's commitments per party and year (one query); with a ``reader``, only the
+    commitments they may see (a steering group sees those of its delaftaler)."""
     years = plan.years
     rows: dict[int, PartyRow] = {}
     local_by_year = defaultdict(Decimal)
     total_by_year = defaultdict(Decimal)
-    for commitment in Commitment.objects.filter(plan=plan).select_related("party"):
+    commitments = Commitment.objects.filter(plan=plan)
+    if reader is not None:
+        commitments = access.restrict(commitments, reader)
+    for commitment in commitments.select_related("party"):
         row = rows.setdefault(commitment.party_id, PartyRow(party=commitment.party, is_local=commitment.is_local))
         row.by_year[commitment.year] = row.by_year.get(commitment.year, Decimal("0")) + commitment.amount
         if commitment.hours:

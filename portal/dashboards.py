@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 
 from monitoring.charts import multi_series_chart_svg
 from monitoring.status import Status
+from plans.access import SECRETARIAT_ROLES, has_any_role
 from plans.models import Plan, Role, ThematicArea
 
 from .selectors import (
     FORMS,
-    SECRETARIAT_ROLES,
     area_barometer,
     cofinancing_overview,
-    has_any_role,
     intervention_search,
     portfolio_overview,
     project_bank_choices,

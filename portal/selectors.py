@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import ActionItem, Body, Decision, Meeting, SendOut, StatusReport
-from governance.selectors import meetings_for
 from monitoring.charts import Series
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
 from monitoring.periods import HALF_YEARLY, QUARTERLY, YEARLY
-from monitoring.selectors import approved_totals, goals_for
+from monitoring.selectors import approved_totals
 from monitoring.status import Point, Status, assess, worst
-from plans.access import Action, plans_for, plans_for_roles, sub_agreements_for
+from plans import access
+from plans.access import SECRETARIAT_ROLES, plans_for_roles
 from plans.models import (
     Commitment,
     HousingArea,
@@ -91,9 +91,7 @@ class CofinancingOverview:
 
 def cofinancing_overview(*, user, year: int | None = None) -> CofinancingOverview:
     """Municipal commitments per forvaltning × plan × year by form, and totals per forvaltning (one query)."""
-    commitments = Commitment.objects.filter(
-        plan__in=plans_for(user, Action.VIEW).values("pk"), party__kind__in=MUNICIPAL_KINDS
-    )
+    commitments = access.restrict(Commitment.objects.filter(party__kind__in=MUNICIPAL_KINDS), user)
     years = sorted(set(commitments.values_list("year", flat=True).distinct()))
     if year is not None:
         commitments = commitments.filter(year=year)
@@ -133,9 +131,9 @@ def intervention_search(
     goal_id: int | None = None,
 ) -> QuerySet[Intervention]:
     """Projektbank: interventions across every delaftale the user may see (seed 000)."""
-    interventions = Intervention.objects.filter(
-        sub_agreement__in=sub_agreements_for(user, Action.VIEW).values("pk")
-    ).select_related("sub_agreement__plan__municipality", "sub_agreement__thematic_area", "responsible_partner")
+    interventions = access.visible(user, Intervention).select_related(
+        "sub_agreement__plan__municipality", "sub_agreement__thematic_area", "responsible_partner"
+    )
     if text:
         interventions = interventions.filter(
             Q(name__icontains=text) | Q(description__icontains=text) | Q(sub_agreement__title__icontains=text)
@@ -146,7 +144,7 @@ def intervention_search(
         interventions = interventions.filter(responsible_partner_id=partner_id)
     if goal_id:
         followed = Indicator.interventions.through.objects.filter(
-            indicator__goal__in=goals_for(user, Action.VIEW).filter(pk=goal_id).values("pk")
+            indicator__goal__in=access.visible(user, Goal).filter(pk=goal_id).values("pk")
         )
         interventions = interventions.filter(pk__in=followed.values("intervention"))
     return interventions.order_by("sub_agreement__thematic_area__position", "name", "pk")
@@ -154,10 +152,10 @@ def intervention_search(
 
 def project_bank_choices(*, user) -> dict:
     """Filter choices for the projektbank: thematic areas and the partners responsible for visible interventions."""
-    visible = Intervention.objects.filter(sub_agreement__in=sub_agreements_for(user, Action.VIEW).values("pk"))
+    visible = access.visible(user, Intervention)
     partners = Organisation.objects.filter(pk__in=visible.values("responsible_partner")).order_by("name")
     goals = (
-        goals_for(user, Action.VIEW)
+        access.visible(user, Goal)
         .filter(pk__in=Indicator.objects.filter(interventions__in=visible.values("pk")).values("goal"))
         .select_related("plan")
         .order_by("plan__name", "level", "position", "title")
@@ -231,7 +229,7 @@ def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
     kommune with thousands of measurements stays fast.
     """
     goals = list(
-        goals_for(user, Action.VIEW)
+        access.visible(user, Goal)
         .filter(level=Goal.Level.STRATEGIC, plan_id__in=plan_ids)
         .order_by("plan_id", "position", "title")
     )
@@ -290,7 +288,7 @@ def portfolio_overview(
     sort: str = "name",
 ) -> list[PortfolioRow]:
     """'Overblik': every plan the user may see with its key figures, in a fixed number of queries."""
-    plans = plans_for(user, Action.VIEW).select_related("municipality", "secretariat")
+    plans = access.visible(user, Plan).select_related("municipality", "secretariat")
     if phase:
         plans = plans.filter(phase=phase)
     if thematic_area_id:
@@ -298,7 +296,7 @@ def portfolio_overview(
     rows = {plan.pk: PortfolioRow(plan=plan) for plan in plans}
     plan_ids = list(rows)
     money = (
-        Commitment.objects.filter(plan_id__in=plan_ids, year=year)
+        access.restrict(Commitment.objects.filter(plan_id__in=plan_ids, year=year), user)
         .values("plan_id", "party__kind")
         .annotate(amount=Sum("amount"))
     )
@@ -311,7 +309,7 @@ def portfolio_overview(
         rows[plan_id].goals = goals
     for (plan_id, _kind), report in latest_done_reports(plan_ids=plan_ids, kinds=[StatusReport.Kind.PIXI]).items():
         rows[plan_id].last_pixi = report
-    visible_meetings = meetings_for(user).filter(body__plan_id__in=plan_ids)
+    visible_meetings = access.visible(user, Meeting).filter(body__plan_id__in=plan_ids)
     board_meetings = (
         visible_meetings.filter(body__kind__in=Body.BOARD_KINDS, starts_at__gte=timezone.now())
         .select_related("body")
@@ -365,7 +363,7 @@ class AreaBarometer:
 def area_barometer(*, user, municipality_id: int | None = None, code: str = "") -> AreaBarometer:
     """Bybarometer: visible areas (areas of plans the user may see) on one LBF indicator code (4 queries)."""
     areas = list(
-        HousingArea.objects.filter(plans__in=plans_for(user, Action.VIEW).values("pk"))
+        HousingArea.objects.filter(plans__in=access.visible(user, Plan).values("pk"))
         .distinct()
         .select_related("municipality")
         .order_by("municipality__name", "name")
@@ -415,7 +413,6 @@ def area_barometer(*, user, municipality_id: int | None = None, code: str = "") 
 
 # --- Mit sekretariat ----------------------------------------------------------------------------
 
-SECRETARIAT_ROLES = (Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF)
 SEND_OUT_URGENCY = {"late": 0, "due_today": 1, "open": 2, "sent_late": 3, "sent": 4}
 
 
@@ -446,17 +443,13 @@ class SecretariatDashboard:
     today: date
 
 
-def has_any_role(user, roles) -> bool:
-    return bool(user.is_superuser or user.role_assignments.filter(role__in=list(roles)).exists())
-
-
 def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboard:
     """'Mit sekretariat': the secretariat's plans and what needs doing, in a fixed number of queries."""
     today = timezone.localdate()
-    plans_qs = plans_for_roles(user, SECRETARIAT_ROLES).filter(pk__in=plans_for(user, Action.VIEW).values("pk"))
+    plans_qs = plans_for_roles(user, SECRETARIAT_ROLES).filter(pk__in=access.visible(user, Plan).values("pk"))
     plans = list(plans_qs.select_related("municipality", "secretariat").order_by("name"))
     plan_ids = [plan.pk for plan in plans]
-    visible_meetings = meetings_for(user).filter(body__plan_id__in=plan_ids)
+    visible_meetings = access.visible(user, Meeting).filter(body__plan_id__in=plan_ids)
     meetings = list(
         visible_meetings.filter(starts_at__gte=timezone.now()).select_related("body__plan").order_by("starts_at")
     )
@@ -475,7 +468,7 @@ def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboa
     )
     periods = latest_completed_periods(today)
     indicators = list(
-        Indicator.objects.filter(goal__in=goals_for(user, Action.VIEW).filter(plan_id__in=plan_ids).values("pk"))
+        Indicator.objects.filter(goal__in=access.visible(user, Goal).filter(plan_id__in=plan_ids).values("pk"))
         .select_related("goal__plan")
         .order_by("goal__plan__name", "goal__level", "goal__position", "position", "name")
     )
@@ -521,7 +514,7 @@ def reading_room(*, user, last_meetings: int = 5) -> ReadingRoom:
     """'Læsesal': the board member's plans with their latest reports, meeting packs and recent decisions."""
     plans = list(
         plans_for_roles(user, {Role.BOARD_MEMBER})
-        .filter(pk__in=plans_for(user, Action.VIEW).values("pk"))
+        .filter(pk__in=access.visible(user, Plan).values("pk"))
         .select_related("municipality")
         .order_by("name")
     )
@@ -535,7 +528,7 @@ def reading_room(*, user, last_meetings: int = 5) -> ReadingRoom:
         )
         for plan in plans
     ]
-    visible = meetings_for(user).filter(body__plan_id__in=plan_ids)
+    visible = access.visible(user, Meeting).filter(body__plan_id__in=plan_ids)
     now = timezone.now()
     packs = SendOut.objects.filter(meeting=OuterRef("pk"), status=SendOut.Status.SENT).exclude(pack="")
     meetings = list(

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -51,9 +51,9 @@ def plan_detail_view(request, plan_id: int):
         "plan": plan,
         "chart": plan_organisation_chart(user=request.user, plan=plan),
         "agreement": plan_current_agreement(plan=plan),
-        "commitments": plan_commitment_summary(plan=plan),
+        "commitments": plan_commitment_summary(plan=plan, reader=request.user),
         "goal_summary": plan_goal_summary(user=request.user, plan=plan),
-        "can_manage": access.can(request.user, access.MANAGE, plan),
+        "can_manage": access.can(request.user, access.CHANGE, plan),
     }
     return render(request, "portal/plan_detail.html", context)
 
@@ -74,7 +74,7 @@ def api_token_list_view(request):
             form.add_error(None, exc)
         else:
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created", "-pk")
+    tokens = access.visible(request.user, ApiToken).order_by("-created", "-pk")
     context = {"form": form, "tokens": tokens, "new_key": new_key, "new_token": new_token}
     return render(request, "portal/api_tokens.html", context, status=400 if form.errors else 200)
 
@@ -82,7 +82,7 @@ def api_token_list_view(request):
 @login_required
 @require_POST
 def api_token_revoke_view(request, token_id: int):
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token = access.get_or_404(request.user, ApiToken, access.CHANGE, pk=token_id)
     api_token_revoke(token=token)
     messages.success(request, _("Tokenet «%(name)s» er tilbagekaldt.") % {"name": token.name})
     return redirect("api-tokens")

@@ -15,7 +15,8 @@ RESOURCES = {
     "plans": (Plan, "name", None),
     "sub-agreements": (SubAgreement, "plan__name", "title"),
     "interventions": (Intervention, "sub_agreement__plan__name", "sub_agreement__title"),
-    "commitments": (Commitment, "plan__name", None),
+    # A steering group sees only the commitments tied to its own delaftaler, not the plan's others.
+    "commitments": (Commitment, "plan__name", "sub_agreement__title"),
     "bodies": (Body, "plan__name", None),
     "memberships": (Membership, "body__plan__name", None),
 }
