@@ -363,8 +363,8 @@ def test_an_unknown_question_changes_nothing(demo, login):
 @pytest.mark.parametrize(
     ("username", "plan_name", "status"),
     [
-        ("demo-bestyrelse", PLAN_A1, 404),
-        ("demo-koordinator", PLAN_A1, 404),
+        ("demo-bestyrelse", PLAN_A1, 403),
+        ("demo-koordinator", PLAN_A1, 403),
         ("demo-sekretariatsleder", PLAN_B, 404),
         ("demo-koordinator-2", PLAN_A1, 404),
     ],
