@@ -11,7 +11,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
 COPY --from=assets /src/node_modules/dkfds/dist/css static/vendor/dkfds/css
 COPY --from=assets /src/node_modules/dkfds/dist/fonts static/vendor/dkfds/fonts
