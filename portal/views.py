@@ -1,7 +1,9 @@
 """Thin views for the portal's own pages: home, plan list, plan page and the health check."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
@@ -86,6 +88,17 @@ def api_token_revoke_view(request, token_id: int):
     api_token_revoke(token=token)
     messages.success(request, _("Tokenet «%(name)s» er tilbagekaldt.") % {"name": token.name})
     return redirect("api-tokens")
+
+
+def login_locked_out(request, response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the login page with the lockout message, 429."""
+    context = {
+        "form": AuthenticationForm(request),
+        "locked_out": True,
+        "cooloff_minutes": settings.AXES_COOLOFF_MINUTES,
+        "next": request.POST.get("next", "") if request.method == "POST" else "",
+    }
+    return render(request, "registration/login.html", context, status=429)
 
 
 def bad_request(request, exception=None):
