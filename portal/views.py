@@ -108,15 +108,25 @@ def bad_request(request, exception=None):
     return defaults.bad_request(request, exception)
 
 
+def permission_denied(request, exception=None):
+    """403 in the API's JSON error shape under /api/, templates/403.html (the site layout) elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ingen adgang."), "errors": {}}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def page_not_found(request, exception=None):
-    """404 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    """404 in the API's JSON error shape under /api/, templates/404.html (the site layout) elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Ikke fundet."), "errors": {}}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    """500 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    """500 in the API's JSON error shape under /api/, templates/500.html elsewhere.
+
+    Django renders 500.html without the request, so no context processor runs: the page makes no
+    database query and renders while the database is down."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Serverfejl."), "errors": {}}, status=500)
     return defaults.server_error(request)
