@@ -144,3 +144,12 @@ def test_token_guessing_is_braked_per_address(demo, api, settings):
     assert guesser.get("/api/v1/plans/").status_code == 429
     # Other addresses are untouched.
     assert valid.get("/api/v1/plans/", REMOTE_ADDR="203.0.113.5").status_code == 200
+
+
+def test_test_client_login_works_when_given_a_request(client, demo):
+    """django-axes needs the request to authenticate: tests that use ``client.login`` pass one
+    (``force_login``, which the ``login`` fixture uses, needs nothing)."""
+    from django.http import HttpRequest
+
+    assert client.login(request=HttpRequest(), username="demo-koordinator", password="demo1234") is True
+    assert client.get(reverse("plan-list")).status_code == 200
