@@ -11,15 +11,15 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
 COPY --from=assets /src/node_modules/dkfds/dist/css static/vendor/dkfds/css
 COPY --from=assets /src/node_modules/dkfds/dist/fonts static/vendor/dkfds/fonts
 COPY --from=assets /src/node_modules/dkfds/dist/img static/vendor/dkfds/img
 COPY --from=assets /src/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
 # collectstatic and compilemessages need settings but no secrets or database.
-RUN SECRET_KEY=build-only python manage.py compilemessages -v0 --ignore=.venv \
- && SECRET_KEY=build-only python manage.py collectstatic --no-input -v0
+RUN SECRET_KEY=build-only-placeholder-for-compilemessages-and-collectstatic python manage.py compilemessages -v0 --ignore=.venv \
+ && SECRET_KEY=build-only-placeholder-for-compilemessages-and-collectstatic python manage.py collectstatic --no-input -v0
 RUN useradd --system --home /app portal && mkdir -p /app/var/media && chown -R portal /app/var
 USER portal
 EXPOSE 8000

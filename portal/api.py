@@ -8,7 +8,7 @@ shape, Idempotency-Key) is configured in settings and applies to every resource.
 
 from django.urls import include, path
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 import governance.api
@@ -113,6 +113,11 @@ router = build_router()
 app_name = "api"  # URL names: "api:plan-list", "api:schema", "api:docs"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script from ?script, so the page needs no inline script.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="portal/swagger_ui.html"),
+        name="docs",
+    ),
     path("", include(router.urls)),
 ]

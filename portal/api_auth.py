@@ -8,6 +8,7 @@ browsable API and Swagger UI.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, throttling
@@ -50,6 +51,30 @@ def authenticate_key(key: str) -> tuple[object, ApiToken]:
     return token.user, token
 
 
+class FailedTokenGuard:
+    """Brute-force brake on token guessing: after ``API_AUTH_FAILURE_LIMIT`` failed token authentications
+    from one client address, every token request from it gets 429 until ``AXES_COOLOFF_MINUTES`` after the
+    first failure. Counted per address (a guesser has no username) in Django's cache, like the throttle."""
+
+    def __init__(self, request):
+        self.cache_key = f"api-auth-failures:{throttling.BaseThrottle().get_ident(request)}"
+        self.window = settings.AXES_COOLOFF_MINUTES * 60
+
+    def refuse_when_exhausted(self) -> None:
+        if (cache.get(self.cache_key) or 0) >= settings.API_AUTH_FAILURE_LIMIT:
+            raise exceptions.Throttled(
+                wait=self.window, detail=str(_("For mange mislykkede forsøg med token. Prøv igen senere."))
+            )
+
+    def count_failure(self) -> None:
+        if cache.add(self.cache_key, 1, self.window):
+            return
+        try:
+            cache.incr(self.cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(self.cache_key, 1, self.window)
+
+
 class TokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Token <key>`` against hashed, revocable, optionally expiring ``ApiToken``s.
 
@@ -58,10 +83,18 @@ class TokenAuthentication(authentication.BaseAuthentication):
     """
 
     def authenticate(self, request):
-        key = token_from_header(request)
-        if key is None:
+        if not authentication.get_authorization_header(request):
             return None
-        return authenticate_key(key)
+        guard = FailedTokenGuard(request)
+        guard.refuse_when_exhausted()
+        try:
+            key = token_from_header(request)
+            if key is None:
+                return None
+            return authenticate_key(key)
+        except exceptions.AuthenticationFailed:
+            guard.count_failure()
+            raise
 
     def authenticate_header(self, request) -> str:
         return KEYWORD

@@ -7,6 +7,7 @@ turns on the production checks: a real ``SECRET_KEY`` is required and ``DEBUG`` 
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,9 +44,21 @@ PRODUCTION = PORTAL_ENV == "production"
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+# The thresholds of Django's security.W009 check, and its prefix for generated development keys.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 if PRODUCTION:
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when PORTAL_ENV=production")
+    if (
+        len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak for PORTAL_ENV=production: use at least {SECRET_KEY_MIN_LENGTH} random "
+            f"characters ({SECRET_KEY_MIN_UNIQUE_CHARACTERS} or more distinct), not a 'django-insecure-' key"
+        )
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when PORTAL_ENV=production")
 elif not SECRET_KEY:
@@ -68,6 +81,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     # Our apps, top to bottom: portal -> governance -> monitoring -> plans.
     "portal",
     "governance",
@@ -77,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.idempotency.IdempotencyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,6 +140,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -236,6 +259,38 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for a username, that username is
+# refused, even with the right password, for AXES_COOLOFF_MINUTES. Locked by username only: many users
+# share a municipal NAT address, so locking an address would lock out a whole forvaltning.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "portal.views.login_locked_out"
+# Failed API token authentications per client address within the same cool-off; then 429 until it ends.
+API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 20)
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere; htmx's own indicator <style>
+# is switched off in base.html (htmx-config), Swagger UI loads its start-up script from a URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -263,4 +318,6 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo1234")
 
 # SQLite (the embedded default) cannot enforce NULLS NOT DISTINCT; PostgreSQL does, and full_clean()
 # validates those constraints on every database.
-SILENCED_SYSTEM_CHECKS = ["models.W047"]
+# axes.W006 asks for 'ip_address' among AXES_LOCKOUT_PARAMETERS: deliberately not, see the django-axes block
+# above (a username lockout cannot be dodged by rotating User-Agents or cookies, which is what W006 fears).
+SILENCED_SYSTEM_CHECKS = ["models.W047", "axes.W006"]

@@ -1,7 +1,9 @@
 """Thin views for the portal's own pages: home, plan list, plan page and the health check."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
@@ -88,6 +90,17 @@ def api_token_revoke_view(request, token_id: int):
     return redirect("api-tokens")
 
 
+def login_locked_out(request, response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the login page with the lockout message, 429."""
+    context = {
+        "form": AuthenticationForm(request),
+        "locked_out": True,
+        "cooloff_minutes": settings.AXES_COOLOFF_MINUTES,
+        "next": request.POST.get("next", "") if request.method == "POST" else "",
+    }
+    return render(request, "registration/login.html", context, status=429)
+
+
 def bad_request(request, exception=None):
     """400 (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE) in the API's JSON error shape under /api/."""
     if request.path.startswith("/api/"):
@@ -95,15 +108,25 @@ def bad_request(request, exception=None):
     return defaults.bad_request(request, exception)
 
 
+def permission_denied(request, exception=None):
+    """403 in the API's JSON error shape under /api/, templates/403.html (the site layout) elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Ingen adgang."), "errors": {}}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def page_not_found(request, exception=None):
-    """404 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    """404 in the API's JSON error shape under /api/, templates/404.html (the site layout) elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Ikke fundet."), "errors": {}}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    """500 in the API's JSON error shape under /api/, Django's page elsewhere."""
+    """500 in the API's JSON error shape under /api/, templates/500.html elsewhere.
+
+    Django renders 500.html without the request, so no context processor runs: the page makes no
+    database query and renders while the database is down."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Serverfejl."), "errors": {}}, status=500)
     return defaults.server_error(request)

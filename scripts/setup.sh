@@ -23,7 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# 2. Python virtualenv with pinned dependencies (re-installed only when the requirement files change).
+# 2. Python virtualenv with the locked, hash-checked dependencies (re-installed only when the lock files
+#    change). requirements-dev.txt is the complete lock (runtime + tools); see README "Dependencies".
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   say "Creating virtualenv .venv"
@@ -33,8 +34,7 @@ stamp=.venv/.requirements-stamp
 wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
   say "Installing Python dependencies"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r requirements-dev.txt
+  .venv/bin/python -m pip install -q --require-hashes -r requirements-dev.txt
   echo "$wanted" > "$stamp"
 fi
 

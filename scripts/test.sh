@@ -17,6 +17,11 @@ fi
 
 echo "==> ruff"
 .venv/bin/ruff check .
+echo "==> pip-audit (known vulnerabilities in the locked dependencies)"
+# Queries PyPI's vulnerability data for every pin in the complete lock; fails when one is affected.
+# PIP_AUDIT_STRICT=1 also fails when a package could not be looked up (e.g. behind a PyPI mirror).
+.venv/bin/pip-audit -r requirements-dev.txt --require-hashes --disable-pip --progress-spinner off \
+  ${PIP_AUDIT_STRICT:+--strict}
 echo "==> makemigrations --check"
 .venv/bin/python manage.py makemigrations --check --dry-run -v0
 echo "==> pytest"

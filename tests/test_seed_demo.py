@@ -65,8 +65,10 @@ def test_demo_passwords_come_from_the_environment(db, settings):
     settings.DEMO_PASSWORD = "andet-kodeord"
     call_command("seed_demo", "--force", stdout=io.StringIO())
     from django.contrib.auth import authenticate
+    from django.http import HttpRequest
 
-    assert authenticate(username="demo-bestyrelse", password="andet-kodeord") is not None
+    # django-axes (the first authentication backend) needs the request.
+    assert authenticate(HttpRequest(), username="demo-bestyrelse", password="andet-kodeord") is not None
 
 
 def test_seed_demo_with_reports_makes_the_last_quarters_reports_once(
