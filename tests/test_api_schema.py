@@ -3,6 +3,7 @@ finds no server errors and no responses that contradict the schema."""
 
 import io
 import re
+import uuid
 
 import pytest
 import schemathesis
@@ -10,8 +11,7 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis import checks as st_checks
-from schemathesis.specs.openapi import checks as openapi_checks
+from schemathesis.config import SchemathesisConfig
 
 from portal.wsgi import application
 
@@ -77,15 +77,41 @@ def test_swagger_ui_uses_local_assets_only(login):
 
 
 # --- schemathesis -------------------------------------------------------------------------------
+#
+# Every operation, every default check of schemathesis (server errors, status codes, content types,
+# response bodies and headers, positive data accepted, ...), positive data only, as a user who sees
+# everything and as one who sees two of three plans (so 403/404 answers are exercised too).
+# Reproduce outside pytest: see docs/api.md ("Skemaet og schemathesis").
 
-schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
-
-CHECKS = [
-    st_checks.not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_schema_conformance,
-]
+WRITE_METHODS = "POST|PUT|PATCH"
+SCHEMATHESIS_CONFIG = SchemathesisConfig.from_dict(
+    {
+        "generation": {
+            "mode": "positive",
+            "max-examples": 8,
+            "deterministic": True,
+            "database": "none",
+            # Django's forms and DRF refuse NUL in text (400); the schema says so for query
+            # parameters, and request bodies would need a pattern on every text field.
+            "allow-x00": False,
+        },
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        "operations": [
+            {
+                # A body can be schema-valid and still be refused with 400: an id the user cannot
+                # see, a duplicate, a period that does not fit the indicator's frequency. The
+                # schema cannot say which ids exist, so writes may answer 400 to positive data.
+                "include-method-regex": WRITE_METHODS,
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"],
+                    }
+                },
+            }
+        ],
+    }
+)
+schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application, config=SCHEMATHESIS_CONFIG)
 
 
 @pytest.fixture(params=["demo-admin", "demo-boligorg"])
@@ -104,10 +130,7 @@ def token(request, api):
 
 @schema.parametrize()
 @settings(
-    max_examples=10,
     deadline=None,
-    derandomize=True,
-    database=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
@@ -115,4 +138,7 @@ def token(request, api):
     ],
 )
 def test_schemathesis_finds_no_server_errors_or_schema_violations(case, token):
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    headers = {"Authorization": f"Token {token}"}
+    if case.method in {"POST", "PUT", "PATCH"}:
+        headers["Idempotency-Key"] = str(uuid.uuid4())  # one key per distinct request, as documented
+    case.call_and_validate(headers=headers)
