@@ -83,9 +83,11 @@ def test_swagger_ui_uses_local_assets_only(login):
 # response bodies and headers, positive data accepted, ...), positive data only, as a user who sees
 # everything and as one who sees two of three plans (so 403/404 answers are exercised too).
 # Settings (and why writes may answer 400/422 to schema-valid data) in tests/schemathesis.toml;
-# the same run from the command line: docs/api.md ("Skemaet og schemathesis").
+# the same run from the command line: docs/api.md ("The schema and schemathesis").
 
 SCHEMATHESIS_CONFIG = SchemathesisConfig.from_path(Path(__file__).with_name("schemathesis.toml"))
+# The suite runs the examples and fuzzing phases, which keeps it fast; the command line adds coverage and stateful.
+SCHEMATHESIS_CONFIG.projects.default.phases.update(phases=["examples", "fuzzing"])
 schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application, config=SCHEMATHESIS_CONFIG)
 
 
