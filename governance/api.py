@@ -20,7 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.reverse import reverse
 
 from plans.access import restrict
-from plans.api_support import BooleanFilter, IntegerFilter
+from plans.api_support import BooleanFilter, IntegerFilter, text_filter
 
 from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
 
@@ -307,7 +307,7 @@ class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
 
 class StatusReportFilter(filters.FilterSet):
     plan = IntegerFilter(field_name="plan_id", help_text="Helhedsplanens id.")
-    period = filters.CharFilter(field_name="period", max_length=7, help_text="Kvartal, fx 2026-Q3.")
+    period = text_filter(7, field_name="period", help_text="Kvartal, fx 2026-Q3.")
     kind = filters.ChoiceFilter(choices=StatusReport.Kind.choices)
     state = filters.ChoiceFilter(choices=StatusReport.State.choices)
 

@@ -21,7 +21,6 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -34,6 +33,7 @@ from plans.api_support import (
     ScopedViewSet,
     ServiceUpdateModelMixin,
     bulk_create_request,
+    text_filter,
 )
 from plans.models import Intervention
 
@@ -70,7 +70,16 @@ class PeriodBoundField(forms.Field):
         return period.end if self.end else period.start
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# The periods ``parse_period`` accepts: a year 1900–2100, optionally with a quarter or half year.
+PERIOD_PATTERN = r"^(?:19\d\d|20\d\d|2100)(?:-(?:[Qq][1-4]|[Hh][12]))?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, {"pattern": PERIOD_PATTERN}],
+    }
+)
 class PeriodBoundFilter(filters.Filter):
     """A date bound given as a date or a period; ``end=True`` takes a period's last day."""
 
@@ -120,7 +129,7 @@ class AreaStatisticFilter(filters.FilterSet):
     scope = filters.ChoiceFilter(choices=AreaStatistic.Scope.choices)
     area = IntegerFilter(field_name="area_id", help_text="Boligområdets id.")
     municipality = IntegerFilter(field_name="municipality_id", help_text="Kommunens id.")
-    indicator_code = filters.CharFilter(field_name="indicator_code", max_length=60, help_text="LBF-indikatorkode.")
+    indicator_code = text_filter(60, field_name="indicator_code", help_text="LBF-indikatorkode.")
     period_after = PeriodBoundFilter(field_name="period_start", lookup_expr="gte", help_text=PERIOD_AFTER_HELP)
     period_before = PeriodBoundFilter(
         field_name="period_end", lookup_expr="lte", end=True, help_text=PERIOD_BEFORE_HELP
@@ -295,10 +304,15 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 # --- measurements -------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "maxLength": 10, "pattern": PERIOD_PATTERN})
+class PeriodField(serializers.CharField):
+    """A measurement period (``2025-Q3``, ``2025-H1``, ``2025``); ``validate_period`` parses it."""
+
+
 class MeasurementSerializer(serializers.ModelSerializer):
     indicator = ScopedPrimaryKeyRelatedField(scope=_visible_indicators)
     plan = serializers.IntegerField(source="indicator.goal.plan_id", read_only=True)
-    period = serializers.CharField(
+    period = PeriodField(
         max_length=10, help_text=gettext_lazy("Kvartal (2025-Q3), halvår (2025-H1) eller år (2025), som indikatoren.")
     )
 

@@ -43,11 +43,32 @@ class BoundedIntegerField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+INTEGER_FILTER_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
+@extend_schema_field(INTEGER_FILTER_SCHEMA)
 class IntegerFilter(filters.NumberFilter):
     """An integer query parameter (an id or a year) within the database's integer range."""
 
     field_class = BoundedIntegerField
+
+
+def text_filter_schema(max_length: int) -> dict:
+    """The OpenAPI schema of a text query parameter of at most ``max_length`` characters.
+
+    Django's form ``CharField`` refuses NUL characters (400), so the schema excludes them too.
+    """
+    return {"type": "string", "maxLength": max_length, "pattern": "^[^\\x00]*$"}
+
+
+def text_filter(max_length: int, **kwargs) -> filters.CharFilter:
+    """A ``CharFilter`` with ``max_length`` whose OpenAPI schema says so (django-filter's does not)."""
+
+    @extend_schema_field(text_filter_schema(max_length))
+    class TextFilter(filters.CharFilter):
+        pass
+
+    return TextFilter(max_length=max_length, **kwargs)
 
 
 class StrictBooleanField(forms.Field):

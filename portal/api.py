@@ -7,7 +7,7 @@ shape, Idempotency-Key) is configured in settings and applies to every resource.
 """
 
 from django.urls import include, path
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -31,6 +31,34 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Personligt API-token: `Token <nøgle>` (opret det under Profil → API-tokens).",
         }
+
+
+class DecimalFieldSchema(OpenApiSerializerFieldExtension):
+    """Decimals are strings (``"1250.50"``): a pattern that needs a digit and, for input, the field's sign.
+
+    drf-spectacular's own pattern also matches ``""`` and ``"-"``, which DRF refuses, and ignores
+    ``min_value``; a field with ``min_value >= 0`` takes no minus sign.
+    """
+
+    target_class = "rest_framework.fields.DecimalField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {"type": "string", "format": "decimal"}
+        whole, places = field.max_whole_digits, field.decimal_places
+        if whole is None or places is None:
+            return schema
+        non_negative = direction == "request" and field.min_value is not None and field.min_value >= 0
+        sign = "" if non_negative else "-?"
+        if places == 0:
+            number = rf"\d{{1,{whole}}}"
+        elif whole == 0:
+            number = rf"0?\.\d{{1,{places}}}"
+        else:
+            number = rf"(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})"
+        schema["pattern"] = f"^{sign}{number}$"
+        return schema
 
 
 ERROR_SCHEMA = {
@@ -68,8 +96,11 @@ IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": "Idempotency-Key",
     "required": False,
-    "schema": {"type": "string", "maxLength": 255},
-    "description": ("Valgfri nøgle (fx et UUID): et genforsøg med samme nøgle og indhold giver det første svar igen."),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "description": (
+        "Valgfri nøgle (fx et UUID) på 1–255 synlige tegn: et genforsøg med samme nøgle og indhold giver det "
+        "første svar igen; samme nøgle til en anden forespørgsel giver 422."
+    ),
 }
 
 

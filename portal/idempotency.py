@@ -19,6 +19,7 @@ import hashlib
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
@@ -71,13 +72,31 @@ def _replay(record: IdempotencyKey, request_fingerprint: str) -> HttpResponse:
     return response
 
 
+def _view_accepts(request) -> bool:
+    """Whether the URL names an API view that takes this method; otherwise the view's 404/405 comes first."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    actions = getattr(match.func, "actions", None)  # a viewset: {"post": "create", ...}
+    if actions is not None:
+        return request.method.lower() in actions
+    view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return view_class is None or hasattr(view_class, request.method.lower())
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         key = request.headers.get(HEADER)
-        if key is None or request.method not in METHODS or not request.path.startswith(API_PREFIX):
+        if (
+            key is None
+            or request.method not in METHODS
+            or not request.path.startswith(API_PREFIX)
+            or not _view_accepts(request)
+        ):
             return self.get_response(request)
         key = key.strip()
         if not key or len(key) > MAX_KEY_LENGTH:

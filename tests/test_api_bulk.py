@@ -204,6 +204,13 @@ def test_invalid_keys_are_400(demo, api, key):
     assert created_count() == 0
 
 
+@pytest.mark.parametrize(("method", "path"), [("put", URL), ("post", f"{URL}1/"), ("post", "/api/v1/nowhere/")])
+def test_a_key_on_a_method_or_path_the_api_lacks_gets_the_405_or_404_not_a_key_error(api, method, path):
+    response = getattr(api("demo-boligorg"), method)(path, {}, format="json", HTTP_IDEMPOTENCY_KEY=" ")
+    assert response.status_code == (404 if "nowhere" in path else 405)
+    assert not IdempotencyKey.objects.exists()
+
+
 def test_unauthenticated_requests_with_a_key_are_401_and_not_stored(demo, client, db):
     response = client.post(
         URL,
