@@ -250,6 +250,7 @@ class World:
         a1 = self.plans["A1"]
         self.group = Body.objects.get(plan=a1, name=STYREGRUPPE_BODY)
         self.group_sub_agreements = set(self.group.sub_agreements.values_list("pk", flat=True))
+        self.view_only: set[tuple[str, int]] = set()  # (kind, pk) a role sees but may only read
 
     # plans in and out of each role's scope
     def plan_in(self, role: str) -> Plan:
@@ -319,7 +320,9 @@ class World:
             )
             # a strategic indicator linked to indsatser of a hidden delaftale (issue #11)
             strategic = base.filter(goal=self._strategic_of_hidden_area(), interventions__isnull=False)
-            return [*inside, strategic.order_by("pk").first()], outside
+            indicator = strategic.order_by("pk").first()
+            self.view_only.add(("indicator", indicator.pk))  # seen, but not one of their delaftaler's
+            return [*inside, indicator], outside
         return self._split(role, base.filter(goal__level=Goal.Level.STRATEGIC), "goal__plan", None)
 
     def _pick_target(self, role):
