@@ -385,11 +385,31 @@ def get_plan_or_404(user, plan_id, action: Action = VIEW, queryset: QuerySet[Pla
     return get_or_404(user, queryset if queryset is not None else Plan.objects.all(), action, pk=plan_id)
 
 
-def has_any_role(user, roles) -> bool:
-    """For pages made for one role (Mit sekretariat, Læsesal): admins and holders of the role."""
+# Pages made for one role, by URL name: who may open them (admins too). Other pages show each user their scope.
+ROLE_PAGES: dict[str, frozenset[Role]] = {
+    "my-secretariat": SECRETARIAT_ROLES,
+    "reading-room": frozenset({Role.BOARD_MEMBER}),
+}
+
+
+def may_open(user, page: str, roles=None) -> bool:
+    """May ``user`` open the role page ``page``? ``roles`` (names, e.g. the roles remembered in the
+    session at login) spares the query; without them the user's role assignments are read."""
     if _anonymous(user):
         return False
-    return bool(user.is_superuser or user.role_assignments.filter(role__in=list(roles)).exists())
+    if user.is_superuser:
+        return True
+    wanted = {str(role) for role in ROLE_PAGES[page]}
+    if roles is not None:
+        return bool(wanted & set(roles))
+    return user.role_assignments.filter(role__in=wanted).exists()
+
+
+def open_role_pages(user, roles) -> set[str]:
+    """The role pages to show in the navigation (all of them when the roles are not known)."""
+    if roles is None:
+        return set(ROLE_PAGES)
+    return {page for page in ROLE_PAGES if may_open(user, page, roles)}
 
 
 def user_roles(user) -> set[Role]:

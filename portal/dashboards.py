@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from monitoring.charts import multi_series_chart_svg
 from monitoring.status import Status
-from plans.access import SECRETARIAT_ROLES, has_any_role
-from plans.models import Plan, Role, ThematicArea
+from plans import access
+from plans.models import Plan, ThematicArea
 
 from .selectors import (
     FORMS,
@@ -225,7 +225,7 @@ def area_barometer_view(request):
 @login_required
 def secretariat_dashboard_view(request):
     """Sekretariatsleder and staff: 'Mit sekretariat'. Other roles have no secretariat (403)."""
-    if not has_any_role(request.user, SECRETARIAT_ROLES):
+    if not access.may_open(request.user, "my-secretariat"):
         raise PermissionDenied
     return render(request, "portal/my_secretariat.html", {"dashboard": secretariat_dashboard(user=request.user)})
 
@@ -233,6 +233,6 @@ def secretariat_dashboard_view(request):
 @login_required
 def reading_room_view(request):
     """Board member: 'Læsesal' with reports, meeting packs and recent decisions. Other roles: 403."""
-    if not has_any_role(request.user, {Role.BOARD_MEMBER}):
+    if not access.may_open(request.user, "reading-room"):
         raise PermissionDenied
     return render(request, "portal/reading_room.html", {"room": reading_room(user=request.user)})

@@ -37,7 +37,7 @@ def ensure_database(url: str) -> str:
         except psycopg.errors.InsufficientPrivilege as exc:
             raise SystemExit(
                 f"database {name} does not exist and role {params['user']} may not create it; run as a "
-                f"superuser: CREATE DATABASE \"{name}\" OWNER \"{params['user']}\";  ({exc.diag.message_primary})"
+                f'superuser: CREATE DATABASE "{name}" OWNER "{params["user"]}";  ({exc.diag.message_primary})'
             ) from None
     return f"database {name}: created"
 

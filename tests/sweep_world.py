@@ -57,8 +57,8 @@ CAN = {
     },
     "demo-koordinator": {"view", "commit", "export"},
     "demo-boligorg": {"view", "edit", "export"},
-    "demo-bestyrelse": {"view", "reading_room"},
-    "demo-styregruppe": {"view", "edit"},
+    "demo-bestyrelse": {"view", "export", "reading_room"},
+    "demo-styregruppe": {"view", "edit", "export"},
     "demo-koordinator-2": {"view", "commit", "export"},
     "demo-boligorg-2": {"view", "edit", "export"},
 }

@@ -133,3 +133,21 @@ def test_plans_for_is_one_query(demo, django_assert_num_queries):
     user = demo.user("demo-boligorg")
     with django_assert_num_queries(1):
         list(access.plans_for(user))
+
+
+@pytest.mark.parametrize(
+    ("username", "secretariat", "reading_room"),
+    [
+        ("demo-sekretariatsleder", 200, 200),
+        ("demo-bestyrelse", 403, 200),
+        ("demo-styregruppe", 403, 403),
+        ("demo-koordinator", 403, 403),
+        ("demo-admin", 200, 200),
+    ],
+)
+def test_role_pages_and_their_navigation_links_follow_one_rule(demo, login, username, secretariat, reading_room):
+    client = login(username)
+    page = client.get(reverse("plan-list")).content.decode()
+    for url_name, status in (("my-secretariat", secretariat), ("reading-room", reading_room)):
+        assert client.get(reverse(url_name)).status_code == status, url_name
+        assert (f'href="{reverse(url_name)}"' in page) is (status == 200), url_name

@@ -23,9 +23,9 @@ The Django admin (namespace ``admin``) is one rule, ``test_admin_sweep``: the ad
 registered model's changelist answer 200 to the superuser and 302 to the admin login to everyone else.
 
 Decisions where POLICY.md is silent (see also the report of the sweep branch):
-- XLSX exports (målinger, overblik, medfinansiering) are the "export" action: POLICY grants it to
-  sekretariatsleder, koordinatorer and boligorganisationer (and admin); board and steering-group
-  members get 403.
+- XLSX exports (målinger, overblik, medfinansiering) are the "export" action: every reader may
+  export what they may see (the file is made from their scope, like the page), so board and
+  steering-group members get 200 with their part only.
 - A POST-only view answers 405 to a logged-in GET; an anonymous GET may get 302 (login) or 405.
 - Bodies and memberships of a visible plan (the governance structure on the plan page) are visible
   to everyone who sees the plan; strategic goals and their indicators too (POLICY), but not the
