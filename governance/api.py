@@ -23,6 +23,7 @@ from rest_framework.reverse import reverse
 
 from plans.access import Action, plans_for
 from plans.api_support import BooleanFilter, IntegerFilter
+from plans.converters import DATABASE_ID_REGEX
 
 from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
 from .selectors import meetings_for
@@ -88,7 +89,7 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = BodySerializer
     filterset_class = BodyFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -103,7 +104,7 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -258,7 +259,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -280,7 +281,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -299,7 +300,7 @@ class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -362,7 +363,7 @@ class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -384,7 +385,10 @@ class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
         filters=False,
     )
     @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf", filterset_class=None, pagination_class=None)
-    def pdf(self, request, pk=None):
+    def pdf(self, request, pk=None, format=None):
+        # The router adds format suffixes (pdf.json, pdf.api) to every route; a PDF has no other format.
+        if format is not None:
+            raise Http404(_("Ikke fundet."))
         report = self.get_object()
         if report.state != StatusReport.State.DONE or not report.pdf:
             raise Http404(_("Rapporten er ikke færdig."))

@@ -30,6 +30,7 @@ from .api_support import (
     serializer_scope,
     validation_error_detail,
 )
+from .converters import DATABASE_ID_REGEX
 from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement
 from .services import (
     commitment_create,
@@ -154,7 +155,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return plans_for(self.request.user, Action.VIEW).with_overview().order_by("name", "pk")
@@ -165,7 +166,7 @@ class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SubAgreementSerializer
     filterset_class = SubAgreementFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (

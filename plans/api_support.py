@@ -30,6 +30,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from .access import Action, plans_for, sub_agreements_for
+from .converters import DATABASE_ID_REGEX
 from .services import ItemErrors
 
 BULK_MAX_ITEMS = 5000
@@ -193,7 +194,7 @@ class ScopeCache:
 class ScopedViewSet(ChangeCheckMixin, viewsets.GenericViewSet):
     """Base for writable resources: per-request ``scope`` cache, numeric ids, 403 on forbidden changes."""
 
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     @property
     def scope(self) -> ScopeCache:
