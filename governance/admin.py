@@ -233,10 +233,9 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarToken)
 class CalendarTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "created_at", "revoked_at")
+    list_display = ("user", "token_hint", "created_at", "revoked_at")
     list_select_related = ("user",)
-    exclude = ("token",)
-    readonly_fields = ("user", "created_at")
+    readonly_fields = ("user", "token_hint", "created_at")
 
     def has_add_permission(self, request):
         return False
