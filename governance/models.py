@@ -26,6 +26,7 @@ from monitoring.models import Goal
 from plans.models import Intervention, Organisation, Person, Plan, SubAgreement
 
 from .periods import Quarter, validate_period
+from .uploads import extension_for
 from .workdays import send_out_deadline
 
 
@@ -385,8 +386,9 @@ class Guest(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    """A random name under bilag/: the original name is kept in the row, never used on disk."""
-    return f"bilag/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+    """A random name under bilag/ with the extension of the sniffed type; the original name is kept
+    in the row, never used on disk."""
+    return f"bilag/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension_for(instance.content_type)}"
 
 
 class Attachment(models.Model):

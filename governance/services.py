@@ -53,7 +53,7 @@ from .selectors import (
     next_board_meeting,
     overdue_actions,
 )
-from .uploads import check_upload
+from .uploads import check_upload, display_name
 
 logger = logging.getLogger(__name__)
 
@@ -289,7 +289,7 @@ def attachment_add(*, item: AgendaItem, upload, user) -> Attachment:
     if not item.meeting.agenda_is_open:
         raise ValidationError(_("Der kan ikke tilføjes bilag, når referatet er godkendt."))
     checked = check_upload(upload)
-    original_name = Path(upload.name or "bilag").name[:255]
+    original_name = display_name(upload.name or "", checked.content_type)
     attachment = Attachment(
         agenda_item=item,
         original_name=original_name,

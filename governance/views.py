@@ -35,6 +35,7 @@ from .ical import meetings_calendar
 from .models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision, SendOut, StatusReport
 from .selectors import plan_status_reports
 from .services import status_report_request
+from .uploads import EXTENSIONS
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -333,9 +334,9 @@ def attachment_download(request, attachment_id: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("File missing") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    # The type sniffed at upload (never the browser's claim); anything unexpected is plain bytes.
+    content_type = attachment.content_type if attachment.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
