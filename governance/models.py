@@ -191,6 +191,8 @@ class Membership(models.Model):
                 overlapping_chair = overlapping_chair.filter(start_date__lte=self.end_date)
             if overlapping_chair.exists():
                 raise ValidationError({"role": _("Organet har allerede en formand i perioden.")})
+        if self.body_id and self.organisation_id:
+            self.body.plan.check_party(self.organisation_id, "organisation", include_funders=True)
 
 
 class Meeting(models.Model):

@@ -12,7 +12,9 @@ Who may do what (the same rule as the web pages, from ``plans.access``):
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -31,7 +33,7 @@ from .api_support import (
     validation_error_detail,
 )
 from .converters import DATABASE_ID_REGEX
-from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement
+from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement, not_a_party_message
 from .services import (
     commitment_create,
     commitment_update,
@@ -94,11 +96,37 @@ def _visible_plans(user):
 
 
 def _visible_sub_agreements(user):
-    return sub_agreements_for(user, Action.VIEW).order_by("pk")
+    # With the plan: validating an indsats checks its partner against the plan's parties.
+    return sub_agreements_for(user, Action.VIEW).select_related("plan").order_by("pk")
 
 
 def _organisations(user):
-    return Organisation.objects.order_by("pk")
+    """Organisations the user may name: parties of the plans they can see (``Plan.parties``), and
+    the funders. Anything else (another kommune's forvaltning, say) is "does not exist"."""
+    plans = plans_for(user, Action.VIEW).values("pk")
+    return (
+        Organisation.objects.filter(
+            Q(municipal_plans__in=plans)
+            | Q(kind=Organisation.Kind.DEPARTMENT, parent__municipal_plans__in=plans)
+            | Q(housing_plans__in=plans)
+            | Q(sub_agreements__plan__in=plans)
+            | Q(kind=Organisation.Kind.FUNDER)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _organisation_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
+    return ScopedPrimaryKeyRelatedField(
+        scope=_organisations,
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "Organisationen {pk_value} findes ikke eller er ikke part i en helhedsplan, du har adgang til."
+            )
+        },
+        **kwargs,
+    )
 
 
 def may_commit(scope: ScopeCache, plan: Plan, party: Organisation) -> bool:
@@ -182,7 +210,7 @@ class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
 class InterventionSerializer(serializers.ModelSerializer):
     sub_agreement = ScopedPrimaryKeyRelatedField(scope=_visible_sub_agreements)
-    responsible_partner = ScopedPrimaryKeyRelatedField(scope=_organisations)
+    responsible_partner = _organisation_field()
     plan = serializers.IntegerField(source="sub_agreement.plan_id", read_only=True)
 
     class Meta:
@@ -260,7 +288,7 @@ class InterventionViewSet(
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
-    party = ScopedPrimaryKeyRelatedField(scope=_organisations)
+    party = _organisation_field()
     plan = ScopedPrimaryKeyRelatedField(scope=_visible_plans)
     sub_agreement = ScopedPrimaryKeyRelatedField(scope=_visible_sub_agreements, required=False, allow_null=True)
     is_local = serializers.BooleanField(read_only=True)
@@ -288,6 +316,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         instance = self.instance
         plan = attrs.get("plan", getattr(instance, "plan", None))
         party = attrs.get("party", getattr(instance, "party", None))
+        if plan is not None and party is not None and party.pk not in plan.party_ids(include_funders=True):
+            raise ValidationError({"party": [not_a_party_message(plan)]})
         if plan is not None and party is not None and not may_commit(serializer_scope(self), plan, party):
             raise PermissionDenied(
                 _("Du har ikke adgang til at registrere medfinansiering for %(party)s i %(plan)s.")
