@@ -26,6 +26,14 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("person",)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """Seats represent parties of the body's plan (``Plan.parties``, funders included)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "organisation" in formset.form.base_fields:
+            parties = obj.plan.parties(include_funders=True).order_by("name")
+            formset.form.base_fields["organisation"].queryset = parties
+        return formset
+
 
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
@@ -49,6 +57,12 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ("role", "body__kind")
     autocomplete_fields = ("person",)
     list_select_related = ("person", "body", "organisation")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "organisation" in form.base_fields:
+            form.base_fields["organisation"].queryset = obj.body.plan.parties(include_funders=True).order_by("name")
+        return form
 
 
 # --- Meetings, agendas, minutes and decisions ---------------------------------------------------
@@ -233,10 +247,9 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarToken)
 class CalendarTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "created_at", "revoked_at")
+    list_display = ("user", "token_hint", "created_at", "revoked_at")
     list_select_related = ("user",)
-    exclude = ("token",)
-    readonly_fields = ("user", "created_at")
+    readonly_fields = ("user", "token_hint", "created_at")
 
     def has_add_permission(self, request):
         return False

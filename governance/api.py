@@ -21,6 +21,7 @@ from rest_framework.reverse import reverse
 
 from plans.access import restrict
 from plans.api_support import BooleanFilter, IntegerFilter, text_filter
+from plans.converters import DATABASE_ID_REGEX
 
 from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
 
@@ -85,7 +86,7 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = BodySerializer
     filterset_class = BodyFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -100,7 +101,7 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -251,7 +252,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -273,7 +274,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -292,7 +293,7 @@ class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -355,7 +356,7 @@ class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -377,7 +378,10 @@ class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
         filters=False,
     )
     @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf", filterset_class=None, pagination_class=None)
-    def pdf(self, request, pk=None):
+    def pdf(self, request, pk=None, format=None):
+        # The router adds format suffixes (pdf.json, pdf.api) to every route; a PDF has no other format.
+        if format is not None:
+            raise Http404(_("Ikke fundet."))
         report = self.get_object()
         if report.state != StatusReport.State.DONE or not report.pdf:
             raise Http404(_("Rapporten er ikke færdig."))

@@ -8,6 +8,9 @@ minutes, a ``Decision``. Once the minutes are approved a decision is locked: a c
 version with a reason, and the old version stays (domain rule 3).
 """
 
+import hashlib
+import hmac
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -23,6 +26,7 @@ from monitoring.models import Goal
 from plans.models import Intervention, Organisation, Person, Plan, SubAgreement
 
 from .periods import Quarter, validate_period
+from .uploads import extension_for
 from .workdays import send_out_deadline
 
 
@@ -187,6 +191,8 @@ class Membership(models.Model):
                 overlapping_chair = overlapping_chair.filter(start_date__lte=self.end_date)
             if overlapping_chair.exists():
                 raise ValidationError({"role": _("Organet har allerede en formand i perioden.")})
+        if self.body_id and self.organisation_id:
+            self.body.plan.check_party(self.organisation_id, "organisation", include_funders=True)
 
 
 class Meeting(models.Model):
@@ -382,8 +388,9 @@ class Guest(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    """A random name under bilag/: the original name is kept in the row, never used on disk."""
-    return f"bilag/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+    """A random name under bilag/ with the extension of the sniffed type; the original name is kept
+    in the row, never used on disk."""
+    return f"bilag/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension_for(instance.content_type)}"
 
 
 class Attachment(models.Model):
@@ -617,8 +624,34 @@ class ReminderLog(models.Model):
         return f"{self.day} {self.email}"
 
 
+CALENDAR_TOKEN_HINT_LENGTH = 6
+
+
+def hash_calendar_token(secret: str) -> str:
+    """The stored form of a feed secret: sha256 hex (as for API tokens). The secret is never stored."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class CalendarTokenQuerySet(models.QuerySet):
+    def find_active(self, secret: str) -> "CalendarToken | None":
+        """The active token whose secret this is, or None.
+
+        Looked up by the secret's hash (an indexed equality on a value the caller cannot steer
+        towards a stored one), then compared again with ``hmac.compare_digest``.
+        """
+        digest = hash_calendar_token(secret)
+        token = self.select_related("user").filter(token_hash=digest, revoked_at__isnull=True).first()
+        if token is None or not hmac.compare_digest(token.token_hash, digest):
+            return None
+        return token
+
+
 class CalendarToken(models.Model):
-    """A secret token for a user's iCal feed of meetings; revoking it kills the URL."""
+    """A secret token for a user's iCal feed of meetings; revoking it kills the URL.
+
+    Only the sha256 of the secret and its first characters (to recognise it) are stored: the
+    feed URL is shown once, when it is created.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -626,9 +659,12 @@ class CalendarToken(models.Model):
         on_delete=models.CASCADE,
         related_name="calendar_tokens",
     )
-    token = models.CharField(_("nøgle"), max_length=64, unique=True)
+    token_hash = models.CharField(_("nøglens hash"), max_length=64, unique=True, editable=False)
+    token_hint = models.CharField(_("nøglens begyndelse"), max_length=CALENDAR_TOKEN_HINT_LENGTH, editable=False)
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
     revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+
+    objects = CalendarTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kalendernøgle")
@@ -637,6 +673,10 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({'tilbagekaldt' if self.revoked_at else 'aktiv'})"
+
+    @staticmethod
+    def generate_secret() -> str:
+        return secrets.token_urlsafe(32)
 
     @property
     def is_active(self) -> bool:

@@ -2,7 +2,6 @@
 
 import logging
 import os
-import secrets
 import tempfile
 import uuid
 from collections import defaultdict
@@ -26,6 +25,7 @@ from plans.models import Person, Plan, Role, RoleAssignment
 from plans.services import role_assign
 
 from .models import (
+    CALENDAR_TOKEN_HINT_LENGTH,
     ActionItem,
     AgendaItem,
     Attachment,
@@ -40,6 +40,7 @@ from .models import (
     ReminderLog,
     SendOut,
     StatusReport,
+    hash_calendar_token,
     status_report_upload_to,
 )
 from .periods import Quarter, quarterly_report_due, validate_period
@@ -52,7 +53,7 @@ from .selectors import (
     next_board_meeting,
     overdue_actions,
 )
-from .uploads import check_upload
+from .uploads import check_upload, display_name
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +289,7 @@ def attachment_add(*, item: AgendaItem, upload, user) -> Attachment:
     if not item.meeting.agenda_is_open:
         raise ValidationError(_("Der kan ikke tilføjes bilag, når referatet er godkendt."))
     checked = check_upload(upload)
-    original_name = Path(upload.name or "bilag").name[:255]
+    original_name = display_name(upload.name or "", checked.content_type)
     attachment = Attachment(
         agenda_item=item,
         original_name=original_name,
@@ -618,11 +619,18 @@ def send_overdue_action_reminders(*, today: date | None = None) -> dict[str, int
 
 
 @transaction.atomic
-def calendar_token_create(*, user) -> CalendarToken:
-    """A new secret feed token; older active tokens of the user are revoked."""
+def calendar_token_create(*, user) -> tuple[CalendarToken, str]:
+    """A new feed token and its secret (only its hash is stored: show the secret once, now).
+
+    Older active tokens of the user are revoked.
+    """
     now = timezone.now()
     CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-    return CalendarToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+    secret = CalendarToken.generate_secret()
+    token = CalendarToken.objects.create(
+        user=user, token_hash=hash_calendar_token(secret), token_hint=secret[:CALENDAR_TOKEN_HINT_LENGTH]
+    )
+    return token, secret
 
 
 @transaction.atomic

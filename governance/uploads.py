@@ -1,19 +1,36 @@
-"""Checking bilag by their content, not their name: PDF, DOCX, XLSX, PNG and JPEG, at most 20 MB."""
+"""Checking bilag by their content, not their name: PDF, DOCX, XLSX, PNG and JPEG, at most 20 MB.
+
+The type is sniffed from the bytes with ``puremagic`` (pure Python, no libmagic); Word and Excel
+packages are told apart, and checked for zip bombs, by ``plans.files``. A file's name and the
+browser's Content-Type play no part: the stored file gets the sniffed type's extension and is
+served with the sniffed type.
+"""
 
 import hashlib
-import zipfile
 from dataclasses import dataclass
 
+import puremagic
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from plans.files import DOCX, XLSX, check_office_package
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+# The allowed types and the extension a stored file of that type gets (first) or may be named with.
+EXTENSIONS = {
+    PDF: (".pdf",),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+    PNG: (".png",),
+    JPEG: (".jpg", ".jpeg"),
+}
+SNIFFED = {PDF: PDF, PNG: PNG, JPEG: JPEG}  # puremagic's MIME type -> ours, for the non-zip types
 
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
 
@@ -25,37 +42,56 @@ class CheckedFile:
     sha256: str
 
 
-def _office_kind(upload) -> str | None:
-    """DOCX/XLSX are zip packages with [Content_Types].xml and a word/ or xl/ folder."""
-    try:
-        upload.seek(0)
-        with zipfile.ZipFile(upload) as package:
-            names = package.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    if "[Content_Types].xml" not in names:
-        return None
-    if any(name.startswith("word/") for name in names):
-        return DOCX
-    if any(name.startswith("xl/") for name in names):
-        return XLSX
-    return None
+def extension_for(content_type: str) -> str:
+    """The extension a stored file of this (sniffed) type gets, e.g. ``.pdf``."""
+    return EXTENSIONS.get(content_type, ("",))[0]
+
+
+def display_name(filename: str, content_type: str) -> str:
+    """The name a bilag is shown and downloaded under: the uploader's name without any folder or
+    control characters, ending with an extension of its sniffed type (``budget.pdf`` that is really
+    an Excel file becomes ``budget.xlsx``), at most 255 characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip().strip(".")
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and f".{suffix.lower()}" in EXTENSIONS[content_type]:
+        extension = f".{suffix}"
+    else:
+        stem, extension = (stem if dot and stem else name), extension_for(content_type)
+    return (stem.strip() or "bilag")[: 255 - len(extension)] + extension
+
+
+def _type_error() -> ValidationError:
+    return ValidationError(
+        _("Filtypen er ikke tilladt. Tilladte typer: %(types)s (filens indhold kontrolleres, ikke kun navnet).")
+        % {"types": ALLOWED_LABEL},
+        code="bad_type",
+    )
 
 
 def detect_content_type(upload) -> str | None:
-    """The content type read from the file's first bytes (and zip directory), or None if not allowed."""
+    """The allowed type read from the file's bytes (and a zip's contents), or None for anything else.
+
+    Raises ``ValidationError`` for a zip package that is broken or would unpack to an absurd size.
+    """
     upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"PK\x03\x04"):
-        return _office_kind(upload)
-    return None
+    try:
+        matches = puremagic.magic_stream(upload)
+    except (puremagic.PureError, ValueError, OSError):
+        return None
+    finally:
+        upload.seek(0)
+    if not matches:
+        return None
+    best = matches[0]
+    if best.byte_match.startswith(ZIP_SIGNATURE):
+        try:
+            return check_office_package(upload).kind
+        except ValidationError as error:
+            if error.code == "bad_zip":
+                return None  # a broken package is no Word or Excel file: "type not allowed"
+            raise
+    return SNIFFED.get(best.mime_type)
 
 
 def check_upload(upload) -> CheckedFile:
@@ -70,11 +106,7 @@ def check_upload(upload) -> CheckedFile:
         raise ValidationError(_("Filen er tom."), code="empty")
     content_type = detect_content_type(upload)
     if content_type is None:
-        raise ValidationError(
-            _("Filtypen er ikke tilladt. Tilladte typer: %(types)s (filens indhold kontrolleres, ikke kun navnet).")
-            % {"types": ALLOWED_LABEL},
-            code="bad_type",
-        )
+        raise _type_error()
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

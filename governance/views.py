@@ -35,6 +35,7 @@ from .ical import meetings_calendar
 from .models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision, SendOut, StatusReport
 from .selectors import plan_status_reports
 from .services import status_report_request
+from .uploads import EXTENSIONS
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -321,9 +322,9 @@ def attachment_download(request, attachment_id: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("File missing") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    # The type sniffed at upload (never the browser's claim); anything unexpected is plain bytes.
+    content_type = attachment.content_type if attachment.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -525,28 +526,27 @@ def decision_register(request, plan_id: int):
 
 @login_required
 def calendar_settings(request):
+    """Create, replace or revoke the user's feed link. A new link is shown once, in the answer to the
+    POST that made it (only its hash is stored); afterwards the page shows its beginning and date."""
+    feed_url = ""
     if request.method == "POST":
         if request.POST.get("op") == "revoke":
             for token in CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True):
                 services.calendar_token_revoke(token=token)
             messages.success(request, _("Kalenderlinket er tilbagekaldt."))
-        else:
-            services.calendar_token_create(user=request.user)
-            messages.success(request, _("Der er oprettet et nyt kalenderlink."))
-        return redirect("governance:calendar-settings")
+            return redirect("governance:calendar-settings")
+        _token, secret = services.calendar_token_create(user=request.user)
+        feed_url = request.build_absolute_uri(reverse("governance:calendar-feed", args=[secret]))
     token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
-    feed_url = request.build_absolute_uri(_feed_path(token.token)) if token else ""
-    return render(request, "governance/calendar_settings.html", {"token": token, "feed_url": feed_url})
-
-
-def _feed_path(token: str) -> str:
-    return reverse("governance:calendar-feed", args=[token])
+    response = render(request, "governance/calendar_settings.html", {"token": token, "feed_url": feed_url})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET
 def calendar_feed(request, token: str):
     """The iCal feed; the secret token is the only credential. Revoked or unknown tokens get 404."""
-    calendar_token = CalendarToken.objects.select_related("user").filter(token=token, revoked_at__isnull=True).first()
+    calendar_token = CalendarToken.objects.find_active(token)
     if calendar_token is None or not calendar_token.user.is_active:
         raise Http404("Unknown calendar")
     meetings = selectors.calendar_meetings(user=calendar_token.user)

@@ -35,6 +35,7 @@ from plans.api_support import (
     bulk_create_request,
     text_filter,
 )
+from plans.converters import DATABASE_ID_REGEX
 from plans.models import Intervention
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
@@ -268,7 +269,7 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = GoalSerializer
     filterset_class = GoalFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -289,7 +290,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -458,7 +459,7 @@ class AreaStatisticViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AreaStatisticSerializer
     filterset_class = AreaStatisticFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (

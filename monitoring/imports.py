@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from plans.files import XLSX, check_office_package
 from plans.models import Plan
 from plans.xlsx import workbook_bytes
 
@@ -39,6 +40,8 @@ REQUIRED_COLUMNS = [COL_INDICATOR_ID, COL_PERIOD, COL_VALUE]
 MAX_UPLOAD_BYTES = getattr(settings, "MONITORING_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 MAX_ROWS = 5000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # against zip bombs
+# Control characters no text file has (tab, line feed, form feed and carriage return are text).
+BINARY_CHARACTERS = frozenset(chr(code) for code in [*range(0, 9), 11, *range(14, 32), 127])
 
 
 @dataclass
@@ -110,11 +113,15 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
         raise ValidationError(_("Filen er ikke en gyldig XLSX-fil."))
-    with zipfile.ZipFile(buffer) as archive:
-        if "[Content_Types].xml" not in archive.namelist():
-            raise ValidationError(_("Filen er ikke en gyldig XLSX-fil."))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise ValidationError(_("XLSX-filen fylder for meget udpakket."))
+    # Sizes, compression ratio and checksums are checked before openpyxl opens the package.
+    try:
+        package = check_office_package(buffer, max_unpacked_bytes=MAX_UNPACKED_BYTES)
+    except ValidationError as error:
+        if error.code == "zip_bomb":
+            raise ValidationError(_("XLSX-filen fylder for meget udpakket.")) from error
+        raise ValidationError(_("Filen er ikke en gyldig XLSX-fil.")) from error
+    if package.kind != XLSX:
+        raise ValidationError(_("Filen er ikke en gyldig XLSX-fil."))
     buffer.seek(0)
     try:
         workbook = load_workbook(buffer, read_only=True, data_only=True)
@@ -135,7 +142,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError(_("CSV-filen skal være gemt som UTF-8.")) from exc
-    if "\x00" in text:
+    if not BINARY_CHARACTERS.isdisjoint(text):
         raise ValidationError(_("CSV-filen indeholder binære data."))
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)

@@ -201,6 +201,18 @@ def _area_statistic_q(to: str, user, roles, action: Action) -> Q:
     )
 
 
+def _organisation_q(to: str, user, roles, action: Action) -> Q:
+    """An organisation is seen by those who see a plan it is party to (``Plan.parties``); funders (LBF) by all."""
+    plans = _plans(user, roles).values("pk")
+    return (
+        Q(municipal_plans__in=plans)
+        | Q(kind="department", parent__municipal_plans__in=plans)
+        | Q(housing_plans__in=plans)
+        | Q(sub_agreements__plan__in=plans)
+        | Q(kind="funder")
+    )
+
+
 def _owner_q(to: str, user, roles, action: Action) -> Q:
     return Q(**{_join(to, "id") if to else "pk": user.pk})
 
@@ -213,6 +225,7 @@ SCOPES = {
     "meeting": _meeting_q,
     "report": _report_q,
     "area_statistic": _area_statistic_q,
+    "organisation": _organisation_q,
     "owner": _owner_q,
 }
 
@@ -224,6 +237,7 @@ OWNED = {VIEW: ALL_ROLES, CHANGE: ALL_ROLES}
 # The access rule, one row per model (docs/security.md has the same table in words).
 RULES: dict[str, Rule] = {
     "plans.plan": Rule("plan", "", MANAGED),
+    "plans.organisation": Rule("organisation", "", READ),
     "plans.cooperationagreement": Rule("plan", "plan", MANAGED),
     "plans.subagreement": Rule("sub_agreement", "", MANAGED),
     "plans.intervention": Rule("sub_agreement", "sub_agreement", {**READ, CHANGE: CONTENT}),
@@ -248,6 +262,10 @@ RULES: dict[str, Rule] = {
     "governance.calendartoken": Rule("owner", "user", OWNED),
     "portal.apitoken": Rule("owner", "user", OWNED),
 }
+
+
+# Rules that join to-many relations, so rows would repeat: applied as a subquery instead.
+DISTINCT_RULES = {"plans.organisation"}
 
 
 def _rule(model) -> Rule:
@@ -291,7 +309,11 @@ def restrict(queryset: QuerySet, user, action: Action = VIEW) -> QuerySet:
     if _anonymous(user):
         return queryset.none()
     condition = _condition(queryset.model, user, action)
-    return queryset if condition is None else queryset.filter(condition)
+    if condition is None:
+        return queryset
+    if queryset.model._meta.label_lower in DISTINCT_RULES:
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
+    return queryset.filter(condition)
 
 
 def visible(user, model: type[Model], action: Action = VIEW) -> QuerySet:

@@ -87,19 +87,46 @@ class SubAgreementAdmin(SimpleHistoryAdmin):
     list_select_related = ("plan", "thematic_area")
 
 
+class PartyChoicesMixin:
+    """On an existing row, the organisation field offers only its plan's parties (``Plan.parties``);
+    the model refuses any other organisation in every case (``clean``)."""
+
+    party_field = ""
+    include_funders = False
+
+    def plan_of(self, obj) -> Plan:
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and self.party_field in form.base_fields:
+            parties = self.plan_of(obj).parties(include_funders=self.include_funders)
+            form.base_fields[self.party_field].queryset = parties.order_by("name")
+        return form
+
+
 @admin.register(Intervention)
-class InterventionAdmin(SimpleHistoryAdmin):
+class InterventionAdmin(PartyChoicesMixin, SimpleHistoryAdmin):
     list_display = ("name", "sub_agreement", "responsible_partner", "status")
     list_filter = ("status",)
     search_fields = ("name", "description")
     list_select_related = ("sub_agreement", "responsible_partner")
+    party_field = "responsible_partner"
+
+    def plan_of(self, obj: Intervention) -> Plan:
+        return obj.sub_agreement.plan
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(PartyChoicesMixin, SimpleHistoryAdmin):
     list_display = ("party", "plan", "year", "form", "amount", "hours", "delivered_amount")
     list_filter = ("form", "year")
     list_select_related = ("party", "plan")
+    party_field = "party"
+    include_funders = True
+
+    def plan_of(self, obj: Commitment) -> Plan:
+        return obj.plan
 
 
 @admin.register(RoleAssignment)

@@ -13,6 +13,7 @@ Who may do what (the same rule as the web pages, from ``plans.access``):
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -29,7 +30,8 @@ from .api_support import (
     serializer_scope,
     validation_error_detail,
 )
-from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement
+from .converters import DATABASE_ID_REGEX
+from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement, not_a_party_message
 from .services import (
     commitment_create,
     commitment_update,
@@ -92,11 +94,26 @@ def _visible_plans(user):
 
 
 def _visible_sub_agreements(user):
-    return access.visible(user, SubAgreement).order_by("pk")
+    # With the plan: validating an indsats checks its partner against the plan's parties.
+    return access.visible(user, SubAgreement).select_related("plan").order_by("pk")
 
 
 def _organisations(user):
-    return Organisation.objects.order_by("pk")
+    """Organisations the user may name: parties of the plans they can see, and the funders
+    (``plans.access``). Anything else (another kommune's forvaltning, say) is "does not exist"."""
+    return access.visible(user, Organisation).order_by("pk")
+
+
+def _organisation_field(**kwargs) -> ScopedPrimaryKeyRelatedField:
+    return ScopedPrimaryKeyRelatedField(
+        scope=_organisations,
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "Organisationen {pk_value} findes ikke eller er ikke part i en helhedsplan, du har adgang til."
+            )
+        },
+        **kwargs,
+    )
 
 
 # --- plans and sub-agreements (read-only) --------------------------------------------------------
@@ -140,7 +157,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return access.visible(self.request.user, Plan).with_overview().order_by("name", "pk")
@@ -151,7 +168,7 @@ class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SubAgreementSerializer
     filterset_class = SubAgreementFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
         return (
@@ -167,7 +184,7 @@ class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
 class InterventionSerializer(serializers.ModelSerializer):
     sub_agreement = ScopedPrimaryKeyRelatedField(scope=_visible_sub_agreements)
-    responsible_partner = ScopedPrimaryKeyRelatedField(scope=_organisations)
+    responsible_partner = _organisation_field()
     plan = serializers.IntegerField(source="sub_agreement.plan_id", read_only=True)
 
     class Meta:
@@ -245,7 +262,7 @@ class InterventionViewSet(
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
-    party = ScopedPrimaryKeyRelatedField(scope=_organisations)
+    party = _organisation_field()
     plan = ScopedPrimaryKeyRelatedField(scope=_visible_plans)
     sub_agreement = ScopedPrimaryKeyRelatedField(scope=_visible_sub_agreements, required=False, allow_null=True)
     is_local = serializers.BooleanField(read_only=True)
@@ -273,6 +290,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         instance = self.instance
         plan = attrs.get("plan", getattr(instance, "plan", None))
         party = attrs.get("party", getattr(instance, "party", None))
+        if plan is not None and party is not None and party.pk not in plan.party_ids(include_funders=True):
+            raise ValidationError({"party": [not_a_party_message(plan)]})
         if plan is not None and party is not None and not access.may_commit(self.context["request"].user, plan, party):
             raise PermissionDenied(
                 _("Du har ikke adgang til at registrere medfinansiering for %(party)s i %(plan)s.")

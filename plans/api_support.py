@@ -31,6 +31,7 @@ from rest_framework.response import Response
 
 from . import access
 from .access import Action
+from .converters import DATABASE_ID_REGEX
 from .services import ItemErrors
 
 BULK_MAX_ITEMS = 5000
@@ -216,7 +217,7 @@ class ScopeCache:
 class ScopedViewSet(ChangeCheckMixin, viewsets.GenericViewSet):
     """Base for writable resources: per-request ``scope`` cache, numeric ids, 403 on forbidden changes."""
 
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = DATABASE_ID_REGEX
 
     @property
     def scope(self) -> ScopeCache:

@@ -288,15 +288,13 @@ def _sub_agreements(world: DemoWorld, plan: Plan, index: int) -> None:
                 "description": f"Delaftalen om {area.name.lower()} fastlægger delmål, indsatser og parternes bidrag.",
             },
         )
-        missing_parties = {department, housing_org} - set(sub_agreement.parties.all())
+        partner = world.partners[(index + position) % len(world.partners)]
+        # The local partner is a party of the delaftale: that is what makes it a party of the plan.
+        missing_parties = {department, housing_org, partner} - set(sub_agreement.parties.all())
         if missing_parties:
             sub_agreement.parties.add(*missing_parties)
         for name, responsible_kind in INTERVENTIONS[area.name]:
-            responsible = {
-                "department": department,
-                "housing_org": housing_org,
-                "partner": world.partners[(index + position) % len(world.partners)],
-            }[responsible_kind]
+            responsible = {"department": department, "housing_org": housing_org, "partner": partner}[responsible_kind]
             Intervention.objects.get_or_create(
                 sub_agreement=sub_agreement,
                 name=name,

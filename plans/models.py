@@ -290,6 +290,42 @@ class Plan(models.Model):
     def years(self) -> list[int]:
         return list(range(self.start_date.year, self.end_date.year + 1))
 
+    def parties(self, *, include_funders: bool = False) -> models.QuerySet[Organisation]:
+        """The organisations that are party to this plan: its kommune and the kommune's forvaltninger,
+        its boligorganisationer, and the parties named in its delaftaler (e.g. a local association
+        responsible for an indsats). With ``include_funders``, also the funders (LBF), whose grant is
+        recorded as a commitment and who may sit in its bodies. Organisations of other kommuner are
+        never parties."""
+        condition = (
+            Q(pk=self.municipality_id)
+            | Q(kind=Organisation.Kind.DEPARTMENT, parent_id=self.municipality_id)
+            | Q(pk__in=self.housing_organisations.values("pk"))
+            | Q(pk__in=SubAgreement.parties.through.objects.filter(subagreement__plan=self).values("organisation"))
+        )
+        if include_funders:
+            condition |= Q(kind=Organisation.Kind.FUNDER)
+        return Organisation.objects.filter(condition)
+
+    def party_ids(self, *, include_funders: bool = False) -> frozenset[int]:
+        """``parties()`` as ids, loaded once per plan instance (validating many rows stays one query)."""
+        cache = self.__dict__.setdefault("_party_ids", {})
+        if include_funders not in cache:
+            ids = self.parties(include_funders=include_funders).values_list("pk", flat=True)
+            cache[include_funders] = frozenset(ids)
+        return cache[include_funders]
+
+    def check_party(self, organisation_id: int | None, field: str, *, include_funders: bool = False) -> None:
+        """Raise a ``ValidationError`` on ``field`` unless the organisation is a party of this plan."""
+        if organisation_id is not None and organisation_id not in self.party_ids(include_funders=include_funders):
+            raise ValidationError({field: not_a_party_message(self)})
+
+
+def not_a_party_message(plan: "Plan") -> str:
+    return _(
+        "Organisationen er ikke part i helhedsplanen «%(plan)s». Vælg planens kommune eller en af dens "
+        "forvaltninger, en af planens boligorganisationer eller en part i en af planens delaftaler."
+    ) % {"plan": plan}
+
 
 class CooperationAgreement(models.Model):
     """The strategisk samarbejdsaftale: the plan's strategic agreement, versioned.
@@ -418,6 +454,8 @@ class Intervention(models.Model):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Slutdatoen kan ikke ligge før startdatoen.")})
+        if self.sub_agreement_id and self.responsible_partner_id:
+            self.sub_agreement.plan.check_party(self.responsible_partner_id, "responsible_partner")
 
 
 class Commitment(models.Model):
@@ -486,6 +524,8 @@ class Commitment(models.Model):
             raise ValidationError({"year": _("Året ligger uden for planens periode.")})
         if self.sub_agreement_id and self.plan_id and self.sub_agreement.plan_id != self.plan_id:
             raise ValidationError({"sub_agreement": _("Delaftalen hører til en anden plan.")})
+        if self.plan_id and self.party_id:
+            self.plan.check_party(self.party_id, "party", include_funders=True)
 
 
 class Role(models.TextChoices):

@@ -127,6 +127,10 @@ def intervention_create_many(*, items: list[dict], history_user=None) -> list[In
         ).values_list("sub_agreement_id", "name")
     )
     seen: set[tuple[int, str]] = set()
+    plans: dict[int, Plan] = {}
+    for fields in items:  # one Plan object per plan, so its parties are loaded once (Intervention.clean)
+        sub_agreement = fields["sub_agreement"]
+        sub_agreement.plan = plans.setdefault(sub_agreement.plan_id, sub_agreement.plan)
     for index, fields in enumerate(items):
         intervention = Intervention()
         _apply(intervention, fields, INTERVENTION_FIELDS)

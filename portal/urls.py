@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import plans.converters  # noqa: F401  (registers the <id:...> converter)
+
 from . import dashboards, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("planer/", views.plan_list_view, name="plan-list"),
-    path("planer/<int:plan_id>/", views.plan_detail_view, name="plan-detail"),
-    path("planer/<int:plan_id>/maal/", include("monitoring.urls")),
+    path("planer/<id:plan_id>/", views.plan_detail_view, name="plan-detail"),
+    path("planer/<id:plan_id>/maal/", include("monitoring.urls")),
     path("overblik/", dashboards.overview_view, name="overview"),
     path("medfinansiering/", dashboards.cofinancing_view, name="cofinancing"),
     path("projektbank/", dashboards.project_bank_view, name="project-bank"),
@@ -20,7 +22,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("profil/tokens/", views.api_token_list_view, name="api-tokens"),
-    path("profil/tokens/<int:token_id>/tilbagekald/", views.api_token_revoke_view, name="api-token-revoke"),
+    path("profil/tokens/<id:token_id>/tilbagekald/", views.api_token_revoke_view, name="api-token-revoke"),
     path("api/v1/", include("portal.api", namespace="api")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -45,4 +45,4 @@ def test_querysets_have_a_stable_order_ending_in_pk(demo, prefix, viewset):
 @pytest.mark.parametrize(("prefix", "viewset"), REGISTRY)
 def test_every_resource_has_a_filterset_and_numeric_ids(prefix, viewset):
     assert viewset.filterset_class is not None
-    assert viewset.lookup_value_regex == "[0-9]+"
+    assert viewset.lookup_value_regex == "[0-9]{1,18}"

@@ -169,7 +169,7 @@ def test_board_meets_at_least_twice_a_year():
 
 def test_membership_dates_and_single_chair():
     group = BodyFactory()
-    org = DepartmentFactory()
+    org = DepartmentFactory(parent=group.plan.municipality)  # a party of the body's plan
     membership_create(
         body=group, person=PersonFactory(), role=Membership.Role.CHAIR, organisation=org, start_date=date(2023, 1, 1)
     )
@@ -216,7 +216,11 @@ def test_membership_grants_access_roles_to_people_with_logins():
 def test_memberships_keep_history():
     group = BodyFactory()
     membership = membership_create(
-        body=group, person=PersonFactory(), role="member", organisation=DepartmentFactory(), start_date=date(2024, 1, 1)
+        body=group,
+        person=PersonFactory(),
+        role="member",
+        organisation=DepartmentFactory(parent=group.plan.municipality),
+        start_date=date(2024, 1, 1),
     )
     membership.end_date = date(2025, 6, 30)
     membership.save()
