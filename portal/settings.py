@@ -270,6 +270,7 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "portal.views.login_locked_out"
 # Failed API token authentications per client address within the same cool-off; then 429 until it ends.

@@ -37,7 +37,7 @@ Decisions where POLICY.md is silent (see also the report of the sweep branch):
 - The Læsesal (board) and Mit sekretariat keep today's role gate; the sekretariatsleder sits on the
   board as its secretary and so has the Læsesal too.
 - A steering-group member sees the strategic goals and their indicators but may enter measurements
-  only for their delaftaler's indicators ("in:view-only" in the messages: anything but view is 403).
+  only for their delaftaler's indicators ("in:view-only" in the messages: anything but view and export is 403).
 - Reports: today every report is the board's; the styregruppe has no report inside its scope until
   StatusReport has an audience (then add sweep_world.make_steering_group_reports and pick it).
 
@@ -381,7 +381,7 @@ def _expected(req: Req, role: str, method: str, scope: str, action: str | None) 
         return frozenset({400, 403})
     if scope == "out":
         return frozenset({404})
-    if not _allowed(role, action) or (scope == "in:view-only" and action != "view"):
+    if not _allowed(role, action) or (scope == "in:view-only" and action not in ("view", "export")):
         return frozenset({403})
     if method == "GET":
         return req.ok_get
