@@ -1,7 +1,8 @@
 """REST API for governance, all read-only: bodies and memberships, meetings, decisions, action items, reports.
 
 Every queryset starts from the access rule; rows outside it are 404:
-- bodies, memberships and status reports: ``plans.access.plans_for(user, Action.VIEW)``;
+- bodies and memberships: ``plans.access.plans_for(user, Action.VIEW)``; status reports:
+  ``selectors.status_reports_for(user)`` (by audience);
 - meetings, decisions and action items: ``governance.selectors.meetings_for(user)``, the rule of
   the meeting pages (secretariat, kommune and boligorganisation roles see every meeting of their
   plans, a board member the board's meetings, a styregruppemedlem their group's, anyone the
@@ -25,7 +26,7 @@ from plans.access import Action, plans_for
 from plans.api_support import BooleanFilter, IntegerFilter
 
 from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
-from .selectors import meetings_for
+from .selectors import meetings_for, status_reports_for
 
 
 class BodyFilter(filters.FilterSet):
@@ -317,10 +318,11 @@ class StatusReportFilter(filters.FilterSet):
     period = filters.CharFilter(field_name="period", max_length=7, help_text="Kvartal, fx 2026-Q3.")
     kind = filters.ChoiceFilter(choices=StatusReport.Kind.choices)
     state = filters.ChoiceFilter(choices=StatusReport.State.choices)
+    audience = filters.ChoiceFilter(choices=StatusReport.Audience.choices)
 
     class Meta:
         model = StatusReport
-        fields = ["plan", "period", "kind", "state"]
+        fields = ["plan", "period", "kind", "state", "audience"]
 
 
 class StatusReportSerializer(serializers.ModelSerializer):
@@ -333,6 +335,8 @@ class StatusReportSerializer(serializers.ModelSerializer):
             "plan",
             "period",
             "kind",
+            "audience",
+            "audience_body",
             "version",
             "state",
             "page_count",
@@ -358,7 +362,8 @@ class StatusReportSerializer(serializers.ModelSerializer):
     )
 )
 class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
-    """Statusrapporter (every version) of the visible plans, and their PDFs."""
+    """Statusrapporter (every version) the user may read (``governance.selectors.status_reports_for``),
+    and their PDFs: a steering group's reports to its members, the board's to board members."""
 
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilter
@@ -366,7 +371,7 @@ class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            StatusReport.objects.filter(plan__in=plans_for(self.request.user, Action.VIEW).values("pk"))
+            status_reports_for(self.request.user)
             .defer("snapshot")
             .order_by("plan_id", "-period", "kind", "-version", "pk")
         )

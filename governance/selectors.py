@@ -288,26 +288,69 @@ def calendar_meetings(*, user) -> QuerySet[Meeting]:
 # --- Status reports (pixi and full) ------------------------------------------------------------
 
 
-def plan_status_reports(*, plan: Plan) -> QuerySet[StatusReport]:
-    """Every version of the plan's reports, newest quarter first (one query)."""
+def status_reports_for(user) -> QuerySet[StatusReport]:
+    """The status reports ``user`` may read: every report read (archive, status fragment, PDF, API,
+    dashboards, board questions) starts here, and anything outside it answers 404.
+
+    - plan-wide roles (secretariat, kommunal koordinator, boligorganisation staff) and admins: every
+      report of the plans they reach;
+    - a board member: the reports made for the board of their plans;
+    - a steering-group member: the reports made for a steering group that owns one of their
+      delaftaler (the same "their group" as ``meetings_for``).
+    A steering-group-only member never gets a board report, and nobody gets a report of a plan
+    outside ``plans_for(user, VIEW)``. One SQL query when evaluated (subqueries only).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return StatusReport.objects.none()
+    own_groups = Body.objects.filter(
+        sub_agreements__in=RoleAssignment.objects.filter(user_id=user.pk, role=Role.STEERING_GROUP_MEMBER).values(
+            "sub_agreement"
+        )
+    ).values("pk")
+    condition = (
+        Q(plan__in=plans_for_roles(user, PLAN_WIDE_ROLES).values("pk"))
+        | Q(
+            audience=StatusReport.Audience.BOARD,
+            plan__in=plans_for_roles(user, {Role.BOARD_MEMBER}).values("pk"),
+        )
+        | Q(audience=StatusReport.Audience.STEERING_GROUP, audience_body__in=own_groups)
+    )
+    return StatusReport.objects.filter(condition, plan__in=plans_for(user, Action.VIEW).values("pk"))
+
+
+def get_status_report_or_404(user, *, plan: Plan, report_id, **filters) -> StatusReport:
+    """One report of ``plan`` that ``user`` may read; 404 otherwise, whatever the reason."""
+    try:
+        return status_reports_for(user).select_related("audience_body").get(plan=plan, pk=report_id, **filters)
+    except (StatusReport.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("Report not found") from None
+
+
+def plan_status_reports(*, user, plan: Plan) -> QuerySet[StatusReport]:
+    """Every version of the plan's reports the user may read, newest quarter first (one query)."""
     return (
-        StatusReport.objects.filter(plan=plan)
-        .select_related("requested_by")
+        status_reports_for(user)
+        .filter(plan=plan)
+        .select_related("requested_by", "audience_body")
         .defer("snapshot")
-        .order_by("-period", "kind", "-version")
+        .order_by("-period", "kind", "audience", "audience_body__name", "-version")
     )
 
 
 @dataclass
 class BoardQuestions:
-    """The questions for the board from the plan's latest finished pixi report (none without one)."""
+    """The questions for the board from the plan's latest finished board pixi report (none without one)."""
 
     report: StatusReport | None
     questions: list[dict]
 
 
-def board_questions(*, plan: Plan) -> BoardQuestions:
-    """The latest done pixi report of ``plan`` and its "questions for the board" (one query).
+def board_questions(*, plan: Plan, user=None) -> BoardQuestions:
+    """The latest done pixi report for the board of ``plan`` and its "questions for the board" (one query).
+
+    With ``user``, only a report that user may read counts (``status_reports_for``): a reader who
+    may not see the board's report gets no questions. ``user=None`` is for services whose caller
+    has already been authorised (MANAGE on the plan).
 
     Each question is a proposed agenda item, a dict from the report's snapshot: ``key`` (stable per
     plan: ``goal-<id>``, ``overdue-actions``, ``commitment-<party id>``), ``reason``
@@ -315,8 +358,14 @@ def board_questions(*, plan: Plan) -> BoardQuestions:
     ``kind_label`` (agenda item kind), ``title``, ``why``, ``recommendation`` and ``goal_ids``.
     ``plan`` must already be resolved through ``plans.access`` by the caller (the dashboard or view).
     """
+    reports = status_reports_for(user) if user is not None else StatusReport.objects.all()
     report = (
-        StatusReport.objects.filter(plan=plan, kind=StatusReport.Kind.PIXI, state=StatusReport.State.DONE)
+        reports.filter(
+            plan=plan,
+            kind=StatusReport.Kind.PIXI,
+            state=StatusReport.State.DONE,
+            audience=StatusReport.Audience.BOARD,
+        )
         .order_by("-period", "-version")
         .first()
     )
@@ -340,3 +389,42 @@ def board_question_items(*, meeting: Meeting | None) -> dict[str, AgendaItem]:
     if meeting is None:
         return {}
     return {item.question_key: item for item in meeting.agenda_items.exclude(question_key="")}
+
+
+# --- Meeting packs for guests ------------------------------------------------------------------
+
+
+def meeting_member_ids(*, meeting: Meeting) -> set[int]:
+    """Ids of the people who sit in the meeting's body or an invited body on the meeting day (one query)."""
+    return set(
+        Membership.objects.current(meeting.meeting_day)
+        .filter(Q(body_id=meeting.body_id) | Q(body__in=meeting.invited_bodies.values("pk")))
+        .values_list("person_id", flat=True)
+    )
+
+
+def meeting_pack_guest_items(user, meeting: Meeting) -> list[int] | None:
+    """The agenda items a person gets in the meeting pack when they reach the meeting only as a guest
+    on those items; ``None`` when they reach the whole meeting (a role on the plan that shows it, a seat in
+    the body or an invited body). ``meeting`` must already be visible to ``user`` (``get_meeting_or_404``).
+
+    A guest is invited for one item, so the pack they get holds that item and its bilag only.
+    """
+    guest_items = list(
+        Guest.objects.filter(person__user_id=user.pk, agenda_item__meeting=meeting)
+        .order_by("agenda_item__position")
+        .values_list("agenda_item_id", flat=True)
+    )
+    if not guest_items:
+        return None
+    plan_id = meeting.body.plan_id
+    if plans_for_roles(user, PLAN_WIDE_ROLES).filter(pk=plan_id).exists():
+        return None
+    if meeting.body.is_board and plans_for_roles(user, {Role.BOARD_MEMBER}).filter(pk=plan_id).exists():
+        return None
+    steering = RoleAssignment.objects.filter(user_id=user.pk, role=Role.STEERING_GROUP_MEMBER).values("sub_agreement")
+    if meeting.body.sub_agreements.filter(pk__in=steering).exists():
+        return None
+    if Person.objects.filter(user_id=user.pk, pk__in=meeting_member_ids(meeting=meeting)).exists():
+        return None
+    return guest_items
