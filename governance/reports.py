@@ -83,7 +83,7 @@ class ReportAudience:
 
     def meetings(self, queryset, field: str = "body"):
         """``queryset`` narrowed to the audience's own meetings (unchanged for the board)."""
-        return queryset if self.is_board else queryset.filter(**{field: self.body})
+        return queryset if self.is_board else queryset.filter(**{field: self.body.pk})
 
 
 BOARD = ReportAudience()
