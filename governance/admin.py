@@ -262,9 +262,20 @@ class CalendarTokenAdmin(admin.ModelAdmin):
 class StatusReportAdmin(admin.ModelAdmin):
     """Reports are made by the job, never edited by hand: the admin only shows them."""
 
-    list_display = ("plan", "period", "kind", "version", "state", "requested_via", "created_at", "finished_at")
-    list_filter = ("kind", "state", "requested_via")
-    list_select_related = ("plan",)
+    list_display = (
+        "plan",
+        "period",
+        "kind",
+        "audience",
+        "audience_body",
+        "version",
+        "state",
+        "requested_via",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("kind", "audience", "state", "requested_via")
+    list_select_related = ("plan", "audience_body")
     search_fields = ("plan__name", "period")
     readonly_fields = [field.name for field in StatusReport._meta.fields]
 

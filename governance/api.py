@@ -311,10 +311,11 @@ class StatusReportFilter(filters.FilterSet):
     period = text_filter(7, field_name="period", help_text="Kvartal, fx 2026-Q3.")
     kind = filters.ChoiceFilter(choices=StatusReport.Kind.choices)
     state = filters.ChoiceFilter(choices=StatusReport.State.choices)
+    audience = filters.ChoiceFilter(choices=StatusReport.Audience.choices)
 
     class Meta:
         model = StatusReport
-        fields = ["plan", "period", "kind", "state"]
+        fields = ["plan", "period", "kind", "state", "audience"]
 
 
 class StatusReportSerializer(serializers.ModelSerializer):
@@ -327,6 +328,8 @@ class StatusReportSerializer(serializers.ModelSerializer):
             "plan",
             "period",
             "kind",
+            "audience",
+            "audience_body",
             "version",
             "state",
             "page_count",
@@ -352,7 +355,8 @@ class StatusReportSerializer(serializers.ModelSerializer):
     )
 )
 class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
-    """Statusrapporter (every version) of the visible plans, and their PDFs."""
+    """Statusrapporter (every version) the user may read (``plans.access``),
+    and their PDFs: a steering group's reports to its members, the board's to board members."""
 
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilter

@@ -6,20 +6,29 @@ JSON-serialisable dict; the PDF is rendered from that dict only, so the snapshot
 say exactly what a version was built from. Nothing in the snapshot depends on when it was built
 (no timestamps, no versions), so the hash changes when the data change and not otherwise.
 
-Adding a section = one builder ``section_<name>(*, plan, quarter, kind) -> JSON`` listed in the
+Adding a section = one builder ``section_<name>(*, plan, quarter, kind, audience) -> JSON`` listed in the
 kind's list below, and one template ``governance/reports/sections/<name>.html`` (or
 ``<name>_<kind>.html`` for a kind-specific layout) that receives the builder's output as
 ``section``. A section whose builder returns ``None`` is left out of the PDF.
 
-Reports are the board's information about the whole plan, so the builders read the plan's rows
-directly (a system job has no user); who may read a report is decided when it is downloaded
-(``plans.access`` VIEW on the report's plan).
+A report is made for an audience (``ReportAudience``): the board gets the whole plan, as before;
+a steering group gets only its own delaftaler (with their delmål, indicators, indsatser and
+commitments), the plan's strategic goals (which steering-group members see on the plan pages
+too), its own meetings with their decisions and action items, its own members, and questions
+drawn from that scope only. The builders read rows directly (a system job has no user) but
+always through the audience's filters; who may read a report is decided when it is read
+(``plans.access``).
+
+Charts are stored as data (points, baseline, targets) and drawn when the HTML is rendered by
+``monitoring.charts.indicator_chart_svg``, which escapes every text; no markup from the
+snapshot is ever rendered unescaped.
 """
 
 import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -32,7 +41,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from monitoring.charts import indicator_chart_svg
 from monitoring.models import Goal, Indicator, Measurement, Target
 from monitoring.status import Status, indicator_assessment, worst
 from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
@@ -41,8 +49,44 @@ from plans.selectors import plan_commitment_summary
 from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
 from .periods import Quarter
 
-SNAPSHOT_SCHEMA = 2
+SNAPSHOT_SCHEMA = 3  # 3: audience in the header, charts stored as data instead of SVG
 SectionBuilder = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class ReportAudience:
+    """Who a report is for: the board (``body`` None: every delaftale, body and meeting of the plan)
+    or one steering group (``body``: only its delaftaler, its meetings and its members)."""
+
+    kind: str = StatusReport.Audience.BOARD
+    body: Body | None = None
+    sub_agreement_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def resolve(cls, *, plan: Plan, audience: str = StatusReport.Audience.BOARD, audience_body=None):
+        audience = StatusReport.Audience(audience)
+        if audience == StatusReport.Audience.BOARD:
+            return cls()
+        body_id = getattr(audience_body, "pk", audience_body)
+        body = Body.objects.filter(plan=plan, kind__in=Body.GROUP_KINDS).get(pk=body_id)
+        return cls(
+            kind=audience, body=body, sub_agreement_ids=frozenset(body.sub_agreements.values_list("pk", flat=True))
+        )
+
+    @property
+    def is_board(self) -> bool:
+        return self.body is None
+
+    def sub_agreements(self, queryset, field: str = "pk"):
+        """``queryset`` narrowed to the audience's delaftaler (unchanged for the board)."""
+        return queryset if self.is_board else queryset.filter(**{f"{field}__in": self.sub_agreement_ids})
+
+    def meetings(self, queryset, field: str = "body"):
+        """``queryset`` narrowed to the audience's own meetings (unchanged for the board)."""
+        return queryset if self.is_board else queryset.filter(**{field: self.body.pk})
+
+
+BOARD = ReportAudience()
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -56,9 +100,19 @@ def _date(value) -> str | None:
 # --- Section builders -------------------------------------------------------------------------
 
 
-def section_header(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
-    """Plan, kommune, secretariat, areas and the period with its dates."""
+def section_header(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
+    """Plan, kommune, secretariat, areas, the period with its dates, and who the report is for."""
+    if audience.is_board:
+        audience_label = _("Til bestyrelsen")
+    else:
+        audience_label = _("Til styregruppen %(name)s") % {"name": audience.body.name}
     return {
+        "audience": {
+            "kind": str(audience.kind),
+            "body_id": None if audience.is_board else audience.body.pk,
+            "body": None if audience.is_board else audience.body.name,
+            "label": audience_label,
+        },
         "plan": {
             "id": plan.pk,
             "name": plan.name,
@@ -82,10 +136,10 @@ def section_header(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
     }
 
 
-def _sub_agreements(*, plan: Plan) -> list[dict]:
-    """Per delaftale: thematic area, parties, owning groups, interventions and progress counts."""
+def _sub_agreements(*, plan: Plan, audience: ReportAudience) -> list[dict]:
+    """Per delaftale of the audience: thematic area, parties, owning groups, interventions and progress counts."""
     sub_agreements = (
-        SubAgreement.objects.filter(plan=plan)
+        audience.sub_agreements(SubAgreement.objects.filter(plan=plan))
         .select_related("thematic_area")
         .prefetch_related(
             "parties",
@@ -130,15 +184,15 @@ def _sub_agreements(*, plan: Plan) -> list[dict]:
     return result
 
 
-def section_commitments(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
-    """Commitments of the period's year per party against LBF's 25 % local share, and the plan total."""
+def section_commitments(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
+    """Commitments of the period's year per party against LBF's 25 % local share, and the plan total.
+    A steering group's report counts only the commitments tied to its delaftaler."""
     year = quarter.year
-    summary = plan_commitment_summary(plan=plan)
+    commitments = audience.sub_agreements(Commitment.objects.filter(plan=plan), field="sub_agreement")
+    summary = plan_commitment_summary(plan=plan, commitments=commitments)
     delivered = {
         row["party_id"]: row["delivered"]
-        for row in Commitment.objects.filter(plan=plan, year=year)
-        .values("party_id")
-        .annotate(delivered=Sum("delivered_amount"))
+        for row in commitments.filter(year=year).values("party_id").annotate(delivered=Sum("delivered_amount"))
     }
     in_period = year in summary.years
     local = summary.local_by_year.get(year, Decimal("0"))
@@ -156,6 +210,7 @@ def section_commitments(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
         if year in row.by_year
     ]
     return {
+        "scope": "plan" if audience.is_board else "sub_agreements",
         "year": year,
         "in_plan_period": in_period,
         "required_share": _decimal(summary.required_share),
@@ -171,11 +226,12 @@ def section_commitments(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
     }
 
 
-def section_bodies(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
-    """The plan's bodies and their members as they stood at the end of the quarter."""
+def section_bodies(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+    """The plan's bodies (a steering group's report: the group itself) and their members as they
+    stood at the end of the quarter."""
     members = Membership.objects.current(on=quarter.end).select_related("person", "organisation")
     bodies = (
-        Body.objects.filter(plan=plan)
+        audience.meetings(Body.objects.filter(plan=plan), field="pk")
         .prefetch_related(
             Prefetch("memberships", queryset=members, to_attr="period_memberships"),
             Prefetch("sub_agreements", queryset=SubAgreement.objects.order_by("title")),
@@ -193,7 +249,11 @@ def section_bodies(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
                 "kind": body.kind,
                 "kind_label": str(body.get_kind_display()),
                 "is_board": body.is_board,
-                "sub_agreements": [sa.title for sa in body.sub_agreements.all()],
+                "sub_agreements": [
+                    sa.title
+                    for sa in body.sub_agreements.all()
+                    if audience.is_board or sa.pk in audience.sub_agreement_ids
+                ],
                 "members": [
                     {
                         "name": m.person.name,
@@ -232,20 +292,43 @@ def _status_fields(status: Status) -> dict:
     }
 
 
-def _plan_goals(*, plan: Plan, quarter: Quarter) -> list[Goal]:
-    """Every goal of the plan with indicators, targets and the approved whole-population measurements
-    whose period ended by the quarter's end (four queries, whatever the number of measurements)."""
+def _plan_goals(*, plan: Plan, quarter: Quarter, audience: ReportAudience = BOARD) -> list[Goal]:
+    """The plan's strategic goals and the audience's delmål, with indicators, targets and the approved
+    whole-population measurements whose period ended by the quarter's end (four queries)."""
     measurements = Measurement.objects.approved().totals().filter(period_end__lte=quarter.end).order_by("period_start")
     indicators = Indicator.objects.order_by("position", "name").prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("due_date")),
         Prefetch("measurements", queryset=measurements, to_attr="report_measurements"),
     )
+    goals = Goal.objects.filter(plan=plan)
+    if not audience.is_board:
+        goals = goals.filter(
+            Q(level=Goal.Level.STRATEGIC) | Q(level=Goal.Level.SUB, sub_agreement_id__in=audience.sub_agreement_ids)
+        )
     return list(
-        Goal.objects.filter(plan=plan)
-        .select_related("sub_agreement")
+        goals.select_related("sub_agreement")
         .prefetch_related(Prefetch("indicators", queryset=indicators))
         .order_by("level", "position", "title")
     )
+
+
+def _chart_data(indicator: Indicator, measurements, *, targets, width: int, height: int, compact: bool) -> dict:
+    """What the chart shows, as plain data; drawn at render time by the ``report_chart`` filter."""
+    return {
+        "indicator": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline": {"date": _date(indicator.baseline_date), "value": _decimal(indicator.baseline_value)},
+        "targets": [{"date": _date(t.due_date), "value": _decimal(t.value)} for t in targets],
+        "points": [
+            {"date": _date(m.period_end), "value": _decimal(m.value)}
+            for m in measurements
+            if m.status == Measurement.Status.APPROVED and not m.breakdown_value
+        ],
+        "width": width,
+        "height": height,
+        "compact": compact,
+    }
 
 
 def _indicator_content(indicator: Indicator, *, quarter: Quarter, kind: str) -> dict:
@@ -282,7 +365,7 @@ def _indicator_content(indicator: Indicator, *, quarter: Quarter, kind: str) -> 
         if target_value is not None
         else None,
         **_status_fields(assessment.status),
-        "chart": indicator_chart_svg(indicator, measurements, targets=targets, **chart),
+        "chart": _chart_data(indicator, measurements, targets=targets, **chart),
     }
     if kind == StatusReport.Kind.FULL:
         content["measurements"] = [
@@ -308,10 +391,12 @@ def _goal_content(goal: Goal, *, quarter: Quarter, kind: str) -> dict:
     }
 
 
-def section_goals(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
+def section_goals(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
     """Per strategic goal its derived status at the quarter's end, a trend chart and its indicators
-    (value, target, change since last quarter); the full report also has every measurement."""
-    goals = _plan_goals(plan=plan, quarter=quarter)
+    (value, target, change since last quarter); the full report also has every measurement.
+    Strategic goals are in every audience's report: steering-group members see them on the plan's
+    pages too (``monitoring.selectors.goals_for``)."""
+    goals = _plan_goals(plan=plan, quarter=quarter, audience=audience)
     strategic = [g for g in goals if g.level == Goal.Level.STRATEGIC]
     contents = [_goal_content(goal, quarter=quarter, kind=kind) for goal in strategic]
     counts = Counter(goal["status"] for goal in contents)
@@ -325,12 +410,13 @@ def section_goals(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
     }
 
 
-def section_sub_agreements(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
-    """Per delaftale: progress counts; the full report adds its delmål with indicators and interventions."""
-    result = _sub_agreements(plan=plan)
+def section_sub_agreements(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+    """Per delaftale of the audience: progress counts; the full report adds its delmål with indicators
+    and interventions."""
+    result = _sub_agreements(plan=plan, audience=audience)
     if kind == StatusReport.Kind.FULL:
         by_sub_agreement = defaultdict(list)
-        for goal in _plan_goals(plan=plan, quarter=quarter):
+        for goal in _plan_goals(plan=plan, quarter=quarter, audience=audience):
             if goal.level == Goal.Level.SUB:
                 by_sub_agreement[goal.sub_agreement_id].append(_goal_content(goal, quarter=quarter, kind=kind))
         for sa in result:
@@ -341,9 +427,12 @@ def section_sub_agreements(*, plan: Plan, quarter: Quarter, kind: str) -> list[d
 # --- Meetings, decisions and action items of the period ---------------------------------------------
 
 
-def _current_decisions(*, plan: Plan):
+def _current_decisions(*, plan: Plan, audience: ReportAudience):
     return (
-        Decision.objects.filter(is_current=True, agenda_item__meeting__body__plan=plan)
+        audience.meetings(
+            Decision.objects.filter(is_current=True, agenda_item__meeting__body__plan=plan),
+            field="agenda_item__meeting__body",
+        )
         .select_related("agenda_item__meeting__body")
         .prefetch_related(Prefetch("agenda_item__goals", queryset=Goal.objects.order_by("level", "position", "title")))
     )
@@ -374,10 +463,10 @@ def _actions_queryset():
     )
 
 
-def _overdue_actions(*, plan: Plan, quarter: Quarter) -> list[ActionItem]:
-    """Action items still open that were due by the quarter's end (the report's reference day)."""
+def _overdue_actions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[ActionItem]:
+    """Action items of the audience's meetings still open that were due by the quarter's end."""
     return list(
-        _actions_queryset()
+        audience.meetings(_actions_queryset(), field="decision__agenda_item__meeting__body")
         .filter(
             decision__agenda_item__meeting__body__plan=plan,
             status=ActionItem.Status.OPEN,
@@ -387,11 +476,12 @@ def _overdue_actions(*, plan: Plan, quarter: Quarter) -> list[ActionItem]:
     )
 
 
-def section_decisions(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
-    """The current decisions of every body of the plan taken at meetings in the quarter."""
+def section_decisions(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+    """The current decisions taken at meetings in the quarter: every body's for the board, the
+    group's own for a steering group."""
     start, end = _quarter_bounds(quarter)
     decisions = (
-        _current_decisions(plan=plan)
+        _current_decisions(plan=plan, audience=audience)
         .filter(agenda_item__meeting__starts_at__gte=start, agenda_item__meeting__starts_at__lt=end)
         .order_by("agenda_item__meeting__starts_at", "agenda_item__meeting_id", "agenda_item__position")
     )
@@ -428,14 +518,15 @@ def section_decisions(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
     return result
 
 
-def section_actions(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
-    """Pixi: action items overdue at the quarter's end. Full: also every action decided in the quarter."""
-    overdue = _overdue_actions(plan=plan, quarter=quarter)
+def section_actions(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
+    """Pixi: action items overdue at the quarter's end. Full: also every action decided in the quarter.
+    A steering group's report has only the actions of its own meetings' decisions."""
+    overdue = _overdue_actions(plan=plan, quarter=quarter, audience=audience)
     content = {"as_of": _date(quarter.end), "overdue": [_action_content(a, quarter=quarter) for a in overdue]}
     if kind == StatusReport.Kind.FULL:
         start, end = _quarter_bounds(quarter)
         decided = (
-            _actions_queryset()
+            audience.meetings(_actions_queryset(), field="decision__agenda_item__meeting__body")
             .filter(
                 decision__agenda_item__meeting__body__plan=plan,
                 decision__agenda_item__meeting__starts_at__gte=start,
@@ -447,11 +538,12 @@ def section_actions(*, plan: Plan, quarter: Quarter, kind: str) -> dict:
     return content
 
 
-def section_meetings(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
-    """Every meeting of the plan's bodies in the quarter with its items and decisions."""
+def section_meetings(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+    """Every meeting in the quarter with its items and decisions: the plan's bodies' for the board,
+    the group's own for a steering group."""
     start, end = _quarter_bounds(quarter)
     meetings = (
-        Meeting.objects.filter(body__plan=plan, starts_at__gte=start, starts_at__lt=end)
+        audience.meetings(Meeting.objects.filter(body__plan=plan, starts_at__gte=start, starts_at__lt=end))
         .select_related("body")
         .annotate(
             item_count=Count("agenda_items", distinct=True),
@@ -487,11 +579,17 @@ def _fmt_number(value) -> str:
     return number_format(value.quantize(Decimal("0.1")), 1)
 
 
-def _off_track_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
-    goals = _plan_goals(plan=plan, quarter=quarter)
+def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[dict]:
+    """Board: off-track goals with no decision about them at the board's last two meetings.
+    Steering group: its own off-track delmål with no decision at the group's last two meetings."""
+    goals = _plan_goals(plan=plan, quarter=quarter, audience=audience)
     by_id = {goal.pk: goal for goal in goals}
+    if audience.is_board:
+        own_meetings = Meeting.objects.filter(body__plan=plan, body__kind=Body.Kind.BOARD)
+    else:
+        own_meetings = Meeting.objects.filter(body=audience.body)
     last_board_meetings = list(
-        Meeting.objects.filter(body__plan=plan, body__kind=Body.Kind.BOARD, starts_at__lt=_quarter_bounds(quarter)[1])
+        own_meetings.filter(starts_at__lt=_quarter_bounds(quarter)[1])
         .order_by("-starts_at")
         .values_list("pk", flat=True)[:2]
     )
@@ -503,6 +601,8 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
     )
     questions = []
     for goal in goals:
+        if not audience.is_board and goal.level != Goal.Level.SUB:
+            continue  # the strategic goals are the board's to decide
         content = _goal_content(goal, quarter=quarter, kind=StatusReport.Kind.PIXI)
         if content["status"] != Status.OFF_TRACK:
             continue
@@ -533,10 +633,21 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
                 ),
                 "why": _(
                     "Målet er ude af kurs, og bestyrelsen har ikke truffet beslutning om det på de seneste to møder."
+                )
+                if audience.is_board
+                else _(
+                    "Målet er ude af kurs, og styregruppen har ikke truffet beslutning om det på de seneste to møder."
                 ),
-                "recommendation": _(
-                    "Sekretariatet indstiller, at bestyrelsen drøfter, hvorfor målet „%(title)s“ er ude af kurs "
-                    "(%(figures)s), og beslutter, om indsatserne skal justeres eller ressourcerne omprioriteres."
+                "recommendation": (
+                    _(
+                        "Sekretariatet indstiller, at bestyrelsen drøfter, hvorfor målet „%(title)s“ er ude af kurs "
+                        "(%(figures)s), og beslutter, om indsatserne skal justeres eller ressourcerne omprioriteres."
+                    )
+                    if audience.is_board
+                    else _(
+                        "Sekretariatet indstiller, at styregruppen drøfter, hvorfor målet „%(title)s“ er ude af kurs "
+                        "(%(figures)s), og beslutter, om indsatserne skal justeres eller ressourcerne omprioriteres."
+                    )
                 )
                 % {"title": goal.title, "figures": figures},
                 "goal_ids": sorted(
@@ -547,8 +658,8 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
     return questions
 
 
-def _overdue_actions_question(*, plan: Plan, quarter: Quarter) -> list[dict]:
-    overdue = _overdue_actions(plan=plan, quarter=quarter)
+def _overdue_actions_question(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[dict]:
+    overdue = _overdue_actions(plan=plan, quarter=quarter, audience=audience)
     if not overdue:
         return []
     lines = "; ".join(
@@ -563,10 +674,19 @@ def _overdue_actions_question(*, plan: Plan, quarter: Quarter) -> list[dict]:
             "kind": AgendaItem.Kind.DISCUSSION.value,
             "kind_label": str(AgendaItem.Kind.DISCUSSION.label),
             "title": _("Overskredne handlingspunkter (%(count)s)") % {"count": len(overdue)},
-            "why": _("Handlingspunkter fra bestyrelsens og styregruppernes beslutninger er ikke fulgt op til tiden."),
-            "recommendation": _(
-                "Sekretariatet indstiller, at bestyrelsen drøfter de overskredne handlingspunkter og aftaler nye "
-                "frister eller en anden ansvarlig: %(lines)s."
+            "why": _("Handlingspunkter fra bestyrelsens og styregruppernes beslutninger er ikke fulgt op til tiden.")
+            if audience.is_board
+            else _("Handlingspunkter fra styregruppens beslutninger er ikke fulgt op til tiden."),
+            "recommendation": (
+                _(
+                    "Sekretariatet indstiller, at bestyrelsen drøfter de overskredne handlingspunkter og aftaler nye "
+                    "frister eller en anden ansvarlig: %(lines)s."
+                )
+                if audience.is_board
+                else _(
+                    "Sekretariatet indstiller, at styregruppen drøfter de overskredne handlingspunkter og aftaler nye "
+                    "frister eller en anden ansvarlig: %(lines)s."
+                )
             )
             % {"lines": lines},
             "goal_ids": sorted({goal.pk for a in overdue for goal in a.decision.agenda_item.goals.all()}),
@@ -574,12 +694,14 @@ def _overdue_actions_question(*, plan: Plan, quarter: Quarter) -> list[dict]:
     ]
 
 
-def _commitment_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
-    """Parties that delivered less than they committed in years that had ended by the quarter's end."""
+def _commitment_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[dict]:
+    """Parties that delivered less than they committed in years that had ended by the quarter's end
+    (a steering group: commitments tied to its delaftaler only)."""
     last_year = quarter.year if quarter.number == 4 else quarter.year - 1
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    commitments = audience.sub_agreements(Commitment.objects.filter(plan=plan), field="sub_agreement")
     rows = (
-        Commitment.objects.filter(plan=plan, year__lte=last_year)
+        commitments.filter(year__lte=last_year)
         .exclude(party__kind=Organisation.Kind.FUNDER)
         .values("party_id", "party__name")
         .annotate(committed=Sum("amount"), delivered=Sum(Coalesce("delivered_amount", zero)))
@@ -590,7 +712,7 @@ def _commitment_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
         return []
     years = defaultdict(list)
     for row in (
-        Commitment.objects.filter(plan=plan, year__lte=last_year, party_id__in=list(by_party))
+        commitments.filter(year__lte=last_year, party_id__in=list(by_party))
         .values("party_id", "year")
         .annotate(committed=Sum("amount"), delivered=Sum(Coalesce("delivered_amount", zero)))
         .order_by("year")
@@ -610,10 +732,18 @@ def _commitment_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
                     QUESTION_TITLE_LENGTH
                 ),
                 "why": _("Parten har leveret mindre end sit tilsagn for afsluttede år."),
-                "recommendation": _(
-                    "Sekretariatet indstiller, at bestyrelsen drøfter med %(party)s, hvordan de manglende "
-                    "%(missing)s kr. af tilsagnet for %(years)s leveres (tilsagn %(committed)s kr., leveret "
-                    "%(delivered)s kr.)."
+                "recommendation": (
+                    _(
+                        "Sekretariatet indstiller, at bestyrelsen drøfter med %(party)s, hvordan de manglende "
+                        "%(missing)s kr. af tilsagnet for %(years)s leveres (tilsagn %(committed)s kr., leveret "
+                        "%(delivered)s kr.)."
+                    )
+                    if audience.is_board
+                    else _(
+                        "Sekretariatet indstiller, at styregruppen drøfter med %(party)s, hvordan de manglende "
+                        "%(missing)s kr. af tilsagnet for %(years)s leveres (tilsagn %(committed)s kr., leveret "
+                        "%(delivered)s kr.)."
+                    )
                 )
                 % {
                     "party": row["party__name"],
@@ -628,14 +758,14 @@ def _commitment_questions(*, plan: Plan, quarter: Quarter) -> list[dict]:
     return questions
 
 
-def section_questions(*, plan: Plan, quarter: Quarter, kind: str) -> list[dict]:
-    """Questions the board must decide, each a proposed agenda item (key, kind, title, recommendation, goals):
-    off-track goals with no decision about them in the last two board meetings, overdue action items,
-    and commitments not honoured in years that have ended."""
+def section_questions(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+    """Questions the audience must decide, each a proposed agenda item (key, kind, title, recommendation, goals):
+    off-track goals with no decision about them in the audience's last two meetings, overdue action items,
+    and commitments not honoured in years that have ended, each drawn from the audience's scope only."""
     return [
-        *_off_track_questions(plan=plan, quarter=quarter),
-        *_overdue_actions_question(plan=plan, quarter=quarter),
-        *_commitment_questions(plan=plan, quarter=quarter),
+        *_off_track_questions(plan=plan, quarter=quarter, audience=audience),
+        *_overdue_actions_question(plan=plan, quarter=quarter, audience=audience),
+        *_commitment_questions(plan=plan, quarter=quarter, audience=audience),
     ]
 
 
@@ -665,8 +795,16 @@ SECTIONS: dict[str, list[tuple[str, SectionBuilder]]] = {
 # --- Snapshot, hash, HTML and PDF ----------------------------------------------------------------
 
 
-def build_report_snapshot(*, plan: Plan, period: str, kind: str) -> dict:
-    """The report's content as a JSON-serialisable dict: header plus every section of ``kind``."""
+def build_report_snapshot(
+    *,
+    plan: Plan,
+    period: str,
+    kind: str,
+    audience: str = StatusReport.Audience.BOARD,
+    audience_body: Body | int | None = None,
+) -> dict:
+    """The report's content for its audience as a JSON-serialisable dict: header (recording the
+    audience) plus every section of ``kind``, each built from the audience's scope."""
     quarter = Quarter.parse(period)
     kind = StatusReport.Kind(kind)
     plan = (
@@ -674,14 +812,15 @@ def build_report_snapshot(*, plan: Plan, period: str, kind: str) -> dict:
         .prefetch_related("housing_organisations", "areas")
         .get(pk=plan.pk)
     )
+    scope = ReportAudience.resolve(plan=plan, audience=audience, audience_body=audience_body)
     with translation.override("da"):
         snapshot = {
             "schema": SNAPSHOT_SCHEMA,
-            "header": section_header(plan=plan, quarter=quarter, kind=kind),
+            "header": section_header(plan=plan, quarter=quarter, kind=kind, audience=scope),
             "sections": [],
         }
         for name, builder in SECTIONS[kind]:
-            content = builder(plan=plan, quarter=quarter, kind=kind)
+            content = builder(plan=plan, quarter=quarter, kind=kind, audience=scope)
             if content is None:
                 continue
             snapshot["sections"].append(name)

@@ -272,26 +272,37 @@ def calendar_meetings(*, user) -> QuerySet[Meeting]:
 # --- Status reports (pixi and full) ------------------------------------------------------------
 
 
-def plan_status_reports(*, plan: Plan) -> QuerySet[StatusReport]:
-    """Every version of the plan's reports, newest quarter first (one query)."""
+def get_status_report_or_404(user, *, plan: Plan, report_id, **filters) -> StatusReport:
+    """One report of ``plan`` that ``user`` may read; 404 otherwise, whatever the reason."""
+    reports = StatusReport.objects.select_related("audience_body").filter(plan=plan, **filters)
+    return access.get_or_404(user, reports, pk=report_id)
+
+
+def plan_status_reports(*, user, plan: Plan) -> QuerySet[StatusReport]:
+    """Every version of the plan's reports the user may read, newest quarter first (one query)."""
     return (
-        StatusReport.objects.filter(plan=plan)
-        .select_related("requested_by")
+        access.visible(user, StatusReport)
+        .filter(plan=plan)
+        .select_related("requested_by", "audience_body")
         .defer("snapshot")
-        .order_by("-period", "kind", "-version")
+        .order_by("-period", "kind", "audience", "audience_body__name", "-version")
     )
 
 
 @dataclass
 class BoardQuestions:
-    """The questions for the board from the plan's latest finished pixi report (none without one)."""
+    """The questions for the board from the plan's latest finished board pixi report (none without one)."""
 
     report: StatusReport | None
     questions: list[dict]
 
 
-def board_questions(*, plan: Plan) -> BoardQuestions:
-    """The latest done pixi report of ``plan`` and its "questions for the board" (one query).
+def board_questions(*, plan: Plan, user=None) -> BoardQuestions:
+    """The latest done pixi report for the board of ``plan`` and its "questions for the board" (one query).
+
+    With ``user``, only a report that user may read counts (``plans.access``): a reader who
+    may not see the board's report gets no questions. ``user=None`` is for services whose caller
+    has already been authorised (MANAGE on the plan).
 
     Each question is a proposed agenda item, a dict from the report's snapshot: ``key`` (stable per
     plan: ``goal-<id>``, ``overdue-actions``, ``commitment-<party id>``), ``reason``
@@ -299,8 +310,14 @@ def board_questions(*, plan: Plan) -> BoardQuestions:
     ``kind_label`` (agenda item kind), ``title``, ``why``, ``recommendation`` and ``goal_ids``.
     ``plan`` must already be resolved through ``plans.access`` by the caller (the dashboard or view).
     """
+    reports = access.visible(user, StatusReport) if user is not None else StatusReport.objects.all()
     report = (
-        StatusReport.objects.filter(plan=plan, kind=StatusReport.Kind.PIXI, state=StatusReport.State.DONE)
+        reports.filter(
+            plan=plan,
+            kind=StatusReport.Kind.PIXI,
+            state=StatusReport.State.DONE,
+            audience=StatusReport.Audience.BOARD,
+        )
         .order_by("-period", "-version")
         .first()
     )
@@ -324,3 +341,15 @@ def board_question_items(*, meeting: Meeting | None) -> dict[str, AgendaItem]:
     if meeting is None:
         return {}
     return {item.question_key: item for item in meeting.agenda_items.exclude(question_key="")}
+
+
+# --- Meeting packs for guests ------------------------------------------------------------------
+
+
+def meeting_member_ids(*, meeting: Meeting) -> set[int]:
+    """Ids of the people who sit in the meeting's body or an invited body on the meeting day (one query)."""
+    return set(
+        Membership.objects.current(meeting.meeting_day)
+        .filter(Q(body_id=meeting.body_id) | Q(body__in=meeting.invited_bodies.values("pk")))
+        .values_list("person_id", flat=True)
+    )

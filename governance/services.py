@@ -50,6 +50,7 @@ from .selectors import (
     board_questions,
     meeting_agenda,
     meeting_invitees,
+    meeting_member_ids,
     next_board_meeting,
     overdue_actions,
 )
@@ -340,18 +341,26 @@ def meeting_request_send_out(*, meeting: Meeting, user, resend: bool = False) ->
     return send_out
 
 
-def meeting_pack_pdf(*, meeting: Meeting) -> bytes:
-    """The meeting pack: agenda with recommendations and the list of bilag, as PDF (WeasyPrint)."""
+def meeting_pack_pdf(*, meeting: Meeting, only_items: list[int] | None = None) -> bytes:
+    """The meeting pack: agenda with recommendations and the list of bilag, as PDF (WeasyPrint).
+
+    ``only_items`` makes a guest's pack: only those agenda items and their bilag, without the
+    rest of the agenda or the list of invitees (a guest is invited for one item, not the meeting).
+    """
     from weasyprint import HTML
 
     items = meeting_agenda(meeting=meeting)
+    guest_pack = only_items is not None
+    if guest_pack:
+        items = [item for item in items if item.pk in set(only_items)]
     html = render_to_string(
         "governance/meeting_pack.html",
         {
             "meeting": meeting,
             "items": items,
             "attachments": agenda_attachments(items),
-            "invitees": meeting_invitees(meeting=meeting),
+            "invitees": [] if guest_pack else meeting_invitees(meeting=meeting),
+            "guest_pack": guest_pack,
             "for_pdf": True,
         },
     )
@@ -363,14 +372,34 @@ def _person_email(person) -> str:
 
 
 def _agenda_messages(send_out: SendOut, meeting: Meeting):
-    """Build the pack PDF (kept on the send-out) and one e-mail per invitee address."""
+    """Build the pack PDF (kept on the send-out) and one e-mail per invitee address.
+
+    Members of the body and of invited bodies get the whole pack; a guest who is not a member gets a
+    pack with only the items they are invited to (``meeting_pack_pdf(only_items=...)``).
+    """
     pdf = meeting_pack_pdf(meeting=meeting)
     local = timezone.localtime(meeting.starts_at)
     filename = f"moedepakke-{local:%Y-%m-%d}-{meeting.pk}.pdf"
     send_out.pack.save(filename, ContentFile(pdf), save=False)
-    recipients = sorted(
-        {email for person, _role in meeting_invitees(meeting=meeting) if (email := _person_email(person))}
-    )
+    members = meeting_member_ids(meeting=meeting)
+    guest_items: dict[int, list[int]] = defaultdict(list)
+    for guest in Guest.objects.filter(agenda_item__meeting=meeting).order_by("agenda_item__position"):
+        if guest.person_id not in members:
+            guest_items[guest.person_id].append(guest.agenda_item_id)
+    packs: dict[str, bytes] = {}  # e-mail address → the pack it gets
+    guest_packs: dict[tuple[int, ...], bytes] = {}
+    for person, _role in meeting_invitees(meeting=meeting):
+        email = _person_email(person)
+        if not email:
+            continue
+        if person.pk in guest_items:
+            key = tuple(guest_items[person.pk])
+            if key not in guest_packs:
+                guest_packs[key] = meeting_pack_pdf(meeting=meeting, only_items=list(key))
+            packs.setdefault(email, guest_packs[key])
+        else:
+            packs[email] = pdf  # a member's whole pack wins over a guest pack for a shared address
+    recipients = sorted(packs)
     url = settings.PORTAL_BASE_URL + reverse("governance:meeting-detail", args=[meeting.pk])
     template = (
         _("Opdateret dagsorden: %(title)s, %(date)s") if send_out.is_resend else _("Dagsorden: %(title)s, %(date)s")
@@ -380,7 +409,7 @@ def _agenda_messages(send_out: SendOut, meeting: Meeting):
     messages = []
     for email in recipients:
         message = EmailMessage(subject=subject, body=body, to=[email])
-        message.attach(filename, pdf, "application/pdf")
+        message.attach(filename, packs[email], "application/pdf")
         messages.append(message)
     return messages, recipients
 
@@ -648,10 +677,18 @@ TRANSIENT_REPORT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, In
 
 
 def status_report_request(
-    *, plan: Plan, period: str, kind: str, requested_by=None, via: str = StatusReport.Via.USER
+    *,
+    plan: Plan,
+    period: str,
+    kind: str,
+    requested_by=None,
+    via: str = StatusReport.Via.USER,
+    audience: str = StatusReport.Audience.BOARD,
+    audience_body: Body | None = None,
 ) -> StatusReport:
-    """Queue the next version of a report; while one is queued or running for the same plan,
-    period and kind, that one is returned instead (one job, one version).
+    """Queue the next version of a report for its audience (the board, or one steering group of the
+    plan); while one is queued or running for the same plan, period, kind and audience, that one is
+    returned instead (one job, one version). A bad audience raises ``ValidationError``.
 
     The Celery task is sent when the transaction commits, so the worker always finds the row.
     """
@@ -660,19 +697,30 @@ def status_report_request(
     validate_period(period)
     kind = StatusReport.Kind(kind)
     via = StatusReport.Via(via)
+    audience = StatusReport.Audience(audience)
+    same = {"plan": plan, "period": period, "kind": kind}
     try:
         with transaction.atomic():
             # Lock the plan row: version numbers of one plan are handed out one at a time.
             Plan.objects.select_for_update().filter(pk=plan.pk).first()
-            existing = StatusReport.objects.active().filter(plan=plan, period=period, kind=kind).first()
+            existing = (
+                StatusReport.objects.active()
+                .for_audience(audience=audience, audience_body=audience_body)
+                .filter(**same)
+                .first()
+            )
             if existing:
                 return existing
             last = (
-                StatusReport.objects.filter(plan=plan, period=period, kind=kind).aggregate(last=Max("version"))["last"]
+                StatusReport.objects.for_audience(audience=audience, audience_body=audience_body)
+                .filter(**same)
+                .aggregate(last=Max("version"))["last"]
                 or 0
             )
             report = StatusReport(
                 plan=plan,
+                audience=audience,
+                audience_body=audience_body,
                 period=period,
                 kind=kind,
                 version=last + 1,
@@ -685,7 +733,12 @@ def status_report_request(
             report.save()
     except IntegrityError:
         # Another request won the race for the active slot: hand back its report.
-        existing = StatusReport.objects.active().filter(plan=plan, period=period, kind=kind).first()
+        existing = (
+            StatusReport.objects.active()
+            .for_audience(audience=audience, audience_body=audience_body)
+            .filter(**same)
+            .first()
+        )
         if existing is None:
             raise
         return existing
@@ -750,9 +803,15 @@ def status_report_generate(*, report_id: int, task_id: str | None = None) -> Sta
     if not _claim(report_id=report_id, task_id=task_id):
         logger.info("status report %s: nothing to do (missing or already claimed)", report_id)
         return None
-    report = StatusReport.objects.select_related("plan").get(pk=report_id)
+    report = StatusReport.objects.select_related("plan", "audience_body").get(pk=report_id)
     try:
-        snapshot = build_report_snapshot(plan=report.plan, period=report.period, kind=report.kind)
+        snapshot = build_report_snapshot(
+            plan=report.plan,
+            period=report.period,
+            kind=report.kind,
+            audience=report.audience,
+            audience_body=report.audience_body,
+        )
         content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot))
         if report.kind == StatusReport.Kind.PIXI and pages > PIXI_MAX_PAGES:
             content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot, tight=True))
@@ -786,10 +845,15 @@ def status_report_generate(*, report_id: int, task_id: str | None = None) -> Sta
 
 
 def status_report_recipients(*, report: StatusReport) -> list[Person]:
-    """The plan's board members (current board memberships) with an e-mail address, one per person."""
+    """The report's audience with an e-mail address, one per person: the plan's board members (current
+    board memberships) for a board report, the group's current members for a steering group's report."""
+    if report.audience == StatusReport.Audience.STEERING_GROUP:
+        audience = Q(body_id=report.audience_body_id)
+    else:
+        audience = Q(body__plan_id=report.plan_id, body__kind=Body.Kind.BOARD)
     memberships = (
         Membership.objects.current()
-        .filter(body__plan_id=report.plan_id, body__kind=Body.Kind.BOARD)
+        .filter(audience)
         .exclude(person__email="")
         .select_related("person")
         .order_by("person__name", "person_id")
@@ -801,7 +865,8 @@ def status_report_recipients(*, report: StatusReport) -> list[Person]:
 
 
 def status_report_distribute(*, report: StatusReport) -> int:
-    """E-mail the board members a link to the report (or the PDF, with REPORTS_ATTACH_PDF). Once per report."""
+    """E-mail the report's audience (board members, or the steering group's members) a link to the
+    report (or the PDF, with REPORTS_ATTACH_PDF). Once per report."""
     claimed = StatusReport.objects.filter(
         pk=report.pk, state=StatusReport.State.DONE, distributed_at__isnull=True
     ).update(distributed_at=timezone.now())
@@ -837,8 +902,10 @@ def status_report_distribute(*, report: StatusReport) -> int:
 
 def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusReport]:
     """From the configured Danish working day after a quarter ends, queue its pixi and full reports
-    for every active plan running in that quarter; plans that already have a done, queued or running
-    report of that kind for the quarter are skipped, so running this daily is safe.
+    for the board of every active plan running in that quarter; plans that already have a done,
+    queued or running board report of that kind for the quarter are skipped, so running this daily
+    is safe. Steering groups' reports are not made by the schedule: the secretariat orders them
+    (archive page or ``generate_reports --audience steering-groups``), see docs/reports.md.
     """
     today = today or timezone.localdate()
     quarter = Quarter.containing(today).previous()
@@ -850,6 +917,7 @@ def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusR
     existing = set(
         StatusReport.objects.filter(
             plan__in=plans,
+            audience=StatusReport.Audience.BOARD,
             period=quarter.code,
             state__in=[StatusReport.State.DONE, *StatusReport.ACTIVE_STATES],
         ).values_list("plan_id", "kind")
@@ -873,13 +941,14 @@ class BoardQuestionResult:
 
 
 @transaction.atomic
-def board_question_add_to_agenda(*, plan: Plan, key: str) -> BoardQuestionResult:
-    """Put one question of the plan's latest pixi report on the board's next meeting as an agenda item.
+def board_question_add_to_agenda(*, plan: Plan, key: str, user=None) -> BoardQuestionResult:
+    """Put one question of the plan's latest board pixi report on the board's next meeting as an agenda item.
 
     The item gets the question's kind, title, recommendation (indstilling) and linked goals.
     Idempotent: a question already on that meeting (same ``key``) returns the existing item.
+    With ``user``, only a report that user may read counts (``plans.access``).
     """
-    found = board_questions(plan=plan)
+    found = board_questions(plan=plan, user=user)
     question = next((q for q in found.questions if q.get("key") == key), None)
     if question is None:
         raise ValidationError(_("Spørgsmålet findes ikke i planens seneste pixi-rapport."))

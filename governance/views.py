@@ -4,11 +4,13 @@ Every view resolves its object through ``plans.access`` first: outsiders get 404
 may not do the action get 403.
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -194,6 +196,14 @@ def meeting_pack_download(request, meeting_id: int):
     send_out = meeting.send_outs.filter(status="sent").exclude(pack="").order_by("-sent_at").first()
     if send_out is None:
         raise Http404("No pack")
+    guest_items = access.guest_items(request.user, meeting)
+    if guest_items is not None:  # a guest gets only their own items, never the whole pack
+        return FileResponse(
+            io.BytesIO(services.meeting_pack_pdf(meeting=meeting, only_items=guest_items)),
+            as_attachment=True,
+            filename=f"moedepakke-{meeting.pk}-gaest.pdf",
+            content_type="application/pdf",
+        )
     return FileResponse(
         send_out.pack.open("rb"),
         as_attachment=True,
@@ -567,16 +577,17 @@ def report_archive_view(request, plan_id: int):
     can_manage = access.can(request.user, access.CHANGE, plan)
     context = {
         "plan": plan,
-        "reports": plan_status_reports(plan=plan),
+        "reports": plan_status_reports(user=request.user, plan=plan),
         "can_manage": can_manage,
         "form": StatusReportRequestForm(plan=plan) if can_manage else None,
-        **_board_questions_context(plan),
+        **_board_questions_context(request.user, plan),
     }
     return render(request, "governance/reports/archive.html", context)
 
 
-def _board_questions_context(plan) -> dict:
-    found = selectors.board_questions(plan=plan)
+def _board_questions_context(user, plan) -> dict:
+    """The board's questions, only for readers of the board's report (``plans.access``)."""
+    found = selectors.board_questions(plan=plan, user=user)
     meeting = selectors.next_board_meeting(plan=plan) if found.questions else None
     on_agenda = selectors.board_question_items(meeting=meeting)
     return {
@@ -592,7 +603,7 @@ def board_question_add_view(request, plan_id: int):
     """ "Tilføj til næste bestyrelsesmøde": one click puts a pixi question on the board's next agenda."""
     plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
     try:
-        result = services.board_question_add_to_agenda(plan=plan, key=request.POST.get("key", ""))
+        result = services.board_question_add_to_agenda(plan=plan, key=request.POST.get("key", ""), user=request.user)
     except ValidationError as error:
         _flash_error(request, error)
     else:
@@ -613,23 +624,31 @@ def report_request_view(request, plan_id: int):
     if not form.is_valid():
         context = {
             "plan": plan,
-            "reports": plan_status_reports(plan=plan),
+            "reports": plan_status_reports(user=request.user, plan=plan),
             "can_manage": True,
             "form": form,
-            **_board_questions_context(plan),
+            **_board_questions_context(request.user, plan),
         }
         return render(request, "governance/reports/archive.html", context, status=400)
+    audience, audience_body = form.cleaned_data["audience"]
     report = status_report_request(
         plan=plan,
         period=form.cleaned_data["period"],
         kind=form.cleaned_data["kind"],
         requested_by=request.user,
         via=StatusReport.Via.USER,
+        audience=audience,
+        audience_body=audience_body,
     )
     messages.success(
         request,
-        _("%(kind)s for %(period)s (version %(version)s) er bestilt.")
-        % {"kind": report.get_kind_display(), "period": report.quarter.label, "version": report.version},
+        _("%(kind)s for %(period)s (version %(version)s) er bestilt. %(audience)s.")
+        % {
+            "kind": report.get_kind_display(),
+            "period": report.quarter.label,
+            "version": report.version,
+            "audience": report.audience_label,
+        },
     )
     return redirect("governance:report-archive", plan_id=plan.pk)
 
@@ -639,7 +658,7 @@ def report_request_view(request, plan_id: int):
 def report_status_view(request, plan_id: int, report_id: int):
     """The small status fragment htmx polls while a report is queued or running."""
     plan = access.get_plan_or_404(request.user, plan_id)
-    report = get_object_or_404(StatusReport, plan=plan, pk=report_id)
+    report = selectors.get_status_report_or_404(request.user, plan=plan, report_id=report_id)
     return render(request, "governance/reports/_status.html", {"plan": plan, "report": report})
 
 
@@ -647,7 +666,9 @@ def report_status_view(request, plan_id: int, report_id: int):
 @require_GET
 def report_download_view(request, plan_id: int, report_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    report = get_object_or_404(StatusReport, plan=plan, pk=report_id, state=StatusReport.State.DONE)
+    report = selectors.get_status_report_or_404(
+        request.user, plan=plan, report_id=report_id, state=StatusReport.State.DONE
+    )
     if not report.pdf:
         raise Http404("Report has no file")
     try:

@@ -162,7 +162,7 @@ def _goal_q(to: str, user, roles, action: Action) -> Q:
     return strategic | sub
 
 
-def _meeting_q(to: str, user, roles, action: Action) -> Q:
+def _meeting_q(to: str, user, roles, action: Action, *, as_guest: bool = True) -> Q:
     """Plan-wide roles see every meeting of their plans; a board member the board's meetings; a
     steering-group member the meetings of the body that owns their delaftaler; anyone the meetings
     they are invited to (member of the body or of an invited body, or guest on an item), within
@@ -180,14 +180,32 @@ def _meeting_q(to: str, user, roles, action: Action) -> Q:
         | Q(body__in=body.objects.filter(sub_agreements__in=_steering_sub_agreements(user)).values("pk"))
         | Q(body__in=my_bodies)
         | Q(pk__in=meeting.invited_bodies.through.objects.filter(body__in=my_bodies).values("meeting"))
-        | Q(pk__in=guest.objects.filter(person__user_id=user.pk).values("agenda_item__meeting"))
     )
+    if as_guest:
+        condition |= Q(pk__in=guest.objects.filter(person__user_id=user.pk).values("agenda_item__meeting"))
     meetings = meeting.objects.filter(condition, body__plan__in=_plans(user, roles).values("pk"))
     return Q(**{_in(to): meetings.values("pk")})
 
 
 def _report_q(to: str, user, roles, action: Action) -> Q:
-    return Q(**{_join(to, "plan__in"): _plans(user, roles).values("pk")})
+    """A status report is made for an audience. Plan-wide roles read every report of their plans;
+    a board member the reports made for the board; a steering-group member those made for the
+    steering group that owns one of their delaftaler. A board report never reaches a
+    steering-group-only member. Ordering a report follows the plan."""
+    if action not in READING:
+        return Q(**{_join(to, "plan__in"): _plans(user, roles).values("pk")})
+    body = apps.get_model("governance", "Body")
+    own_groups = body.objects.filter(sub_agreements__in=_steering_sub_agreements(user)).values("pk")
+    return Q(**{_join(to, "plan__in"): _plans(user, roles).values("pk")}) & (
+        Q(**{_join(to, "plan__in"): _plans(user, PLAN_WIDE_ROLES & roles).values("pk")})
+        | Q(
+            **{
+                _join(to, "audience"): "board",
+                _join(to, "plan__in"): _plans(user, {Role.BOARD_MEMBER} & roles).values("pk"),
+            }
+        )
+        | Q(**{_join(to, "audience"): "steering_group", _join(to, "audience_body__in"): own_groups})
+    )
 
 
 def _area_statistic_q(to: str, user, roles, action: Action) -> Q:
@@ -364,6 +382,21 @@ def can_create(user, action: Action, model: type[Model], **parent) -> bool:
     """May ``user`` make a ``model`` row hanging from this parent (``indicator=...``)?"""
     ((field_name, obj),) = parent.items()
     return parents_for(user, action, model, field_name).filter(pk=obj.pk).exists()
+
+
+def guest_items(user, meeting) -> list[int] | None:
+    """The agenda items of ``meeting`` a person reaches only as a guest invited to them, or ``None``
+    when they reach the whole meeting (a role that shows it, a seat in its body or an invited body).
+    A guest is invited for one item: the meeting pack they get holds that item and its bilag only."""
+    if _anonymous(user) or _is_admin(user):
+        return None
+    meeting_model = type(meeting)
+    whole = _meeting_q("", user, ALL_ROLES, VIEW, as_guest=False)
+    if meeting_model._default_manager.filter(whole, pk=meeting.pk).exists():
+        return None
+    guest = apps.get_model("governance", "Guest")
+    items = guest.objects.filter(person__user_id=user.pk, agenda_item__meeting=meeting)
+    return list(items.order_by("agenda_item__position").values_list("agenda_item_id", flat=True)) or None
 
 
 def may_commit(user, plan: Plan, party) -> bool:

@@ -89,17 +89,15 @@ class CommitmentSummary:
         return meets_local_share(self.local_share)
 
 
-def plan_commitment_summary(*, plan: Plan, reader=None) -> CommitmentSummary:
-    """Sum the plan's commitments per party and year (one query); with a ``reader``, only the
-    commitments they may see (a steering group sees those of its delaftaler)."""
+def plan_commitment_summary(*, plan: Plan, commitments: QuerySet[Commitment] | None = None) -> CommitmentSummary:
+    """Sum the plan's commitments per party and year (one query); ``commitments`` narrows them
+    (e.g. to one steering group's delaftaler)."""
     years = plan.years
     rows: dict[int, PartyRow] = {}
     local_by_year = defaultdict(Decimal)
     total_by_year = defaultdict(Decimal)
-    commitments = Commitment.objects.filter(plan=plan)
-    if reader is not None:
-        commitments = access.restrict(commitments, reader)
-    for commitment in commitments.select_related("party"):
+    commitments = Commitment.objects.all() if commitments is None else commitments
+    for commitment in commitments.filter(plan=plan).select_related("party"):
         row = rows.setdefault(commitment.party_id, PartyRow(party=commitment.party, is_local=commitment.is_local))
         row.by_year[commitment.year] = row.by_year.get(commitment.year, Decimal("0")) + commitment.amount
         if commitment.hours:

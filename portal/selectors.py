@@ -264,10 +264,17 @@ def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
     return by_plan
 
 
-def latest_done_reports(*, plan_ids, kinds=(StatusReport.Kind.PIXI, StatusReport.Kind.FULL)) -> dict:
-    """``{(plan_id, kind): report}``: the newest finished version of the latest period (one query)."""
+def latest_done_reports(*, user, plan_ids, kinds=(StatusReport.Kind.PIXI, StatusReport.Kind.FULL)) -> dict:
+    """``{(plan_id, kind): report}``: the newest finished board report of the latest period that
+    ``user`` may read (``plans.access``; one query)."""
     reports = (
-        StatusReport.objects.filter(plan_id__in=plan_ids, kind__in=kinds, state=StatusReport.State.DONE)
+        access.visible(user, StatusReport)
+        .filter(
+            plan_id__in=plan_ids,
+            kind__in=kinds,
+            state=StatusReport.State.DONE,
+            audience=StatusReport.Audience.BOARD,
+        )
         .exclude(pdf="")
         .defer("snapshot")
         .order_by("plan_id", "kind", "-period", "-version")
@@ -307,7 +314,9 @@ def portfolio_overview(
             row.local_this_year += item["amount"] or 0
     for plan_id, goals in strategic_goal_statuses(user=user, plan_ids=plan_ids).items():
         rows[plan_id].goals = goals
-    for (plan_id, _kind), report in latest_done_reports(plan_ids=plan_ids, kinds=[StatusReport.Kind.PIXI]).items():
+    for (plan_id, _kind), report in latest_done_reports(
+        user=user, plan_ids=plan_ids, kinds=[StatusReport.Kind.PIXI]
+    ).items():
         rows[plan_id].last_pixi = report
     visible_meetings = access.visible(user, Meeting).filter(body__plan_id__in=plan_ids)
     board_meetings = (
@@ -483,9 +492,10 @@ def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboa
         if (i.pk, periods[i.frequency]) not in measured
     ]
     reports = list(
-        StatusReport.objects.filter(plan_id__in=plan_ids)
+        access.visible(user, StatusReport)
+        .filter(plan_id__in=plan_ids)
         .defer("snapshot")
-        .select_related("plan", "requested_by")
+        .select_related("plan", "requested_by", "audience_body")
         .order_by("-created_at", "-pk")[:report_limit]
     )
     return SecretariatDashboard(
@@ -519,7 +529,7 @@ def reading_room(*, user, last_meetings: int = 5) -> ReadingRoom:
         .order_by("name")
     )
     plan_ids = [plan.pk for plan in plans]
-    latest = latest_done_reports(plan_ids=plan_ids)
+    latest = latest_done_reports(user=user, plan_ids=plan_ids)
     rows = [
         ReadingRoomPlan(
             plan=plan,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance.selectors import plan_organisation_chart
 from monitoring.selectors import plan_goal_summary
 from plans import access
+from plans.models import Commitment
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
 from .celery import app as celery_app
@@ -53,7 +54,7 @@ def plan_detail_view(request, plan_id: int):
         "plan": plan,
         "chart": plan_organisation_chart(user=request.user, plan=plan),
         "agreement": plan_current_agreement(plan=plan),
-        "commitments": plan_commitment_summary(plan=plan, reader=request.user),
+        "commitments": plan_commitment_summary(plan=plan, commitments=access.visible(request.user, Commitment)),
         "goal_summary": plan_goal_summary(user=request.user, plan=plan),
         "can_manage": access.can(request.user, access.CHANGE, plan),
     }

@@ -95,7 +95,9 @@ def test_the_pixi_snapshot_has_small_charts_key_indicators_and_is_json(demo):
     snapshot = build_report_snapshot(plan=demo.plan(PLAN_A1), period=PERIOD, kind="pixi")
     assert json.loads(json.dumps(snapshot)) == snapshot
     goal = snapshot["goals"]["goals"][0]
-    assert goal["chart"].startswith("<svg") and 'width="150"' in goal["chart"]
+    # The chart is stored as data (drawn, escaped, when the HTML is rendered), never as markup.
+    assert goal["chart"]["width"] == 150 and goal["chart"]["compact"] is True
+    assert "<" not in json.dumps(goal["chart"])
     indicator = goal["indicators"][0]
     assert {"latest", "previous", "change", "target", "status_label", "chart"} <= set(indicator)
     assert "measurements" not in indicator  # the measurement tables are in the full report only
@@ -187,7 +189,7 @@ def test_the_full_report_has_delmaal_indicators_with_tables_meetings_and_decisio
     with_goals = [sa for sa in snapshot["sub_agreements"] if sa["goals"]]
     assert with_goals
     indicator = with_goals[0]["goals"][0]["indicators"][0]
-    assert indicator["measurements"] and indicator["chart"].startswith("<svg")
+    assert indicator["measurements"] and indicator["chart"]["points"] and indicator["chart"]["width"] == 520
     assert with_goals[0]["goals"][0]["title"] in text and indicator["name"] in text
     assert "Godkendte målinger" in text
     assert "Møder i kvartalet" in text and "Beslutninger i kvartalet" in text and "Handlingspunkter" in text

@@ -407,7 +407,9 @@ def test_the_command_generates_and_waits(demo):
     assert set(reports.values_list("state", flat=True)) == {"done"}
     assert set(reports.values_list("requested_via", flat=True)) == {"command"}
     for report in reports:
-        assert f"{report.plan} 2026-Q3 {report.kind} v1: done pages={report.page_count} {report.pdf.path}" in output
+        assert report.audience == "board"
+        expected = f"{report.plan} 2026-Q3 {report.kind} Til bestyrelsen v1: done pages={report.page_count}"
+        assert f"{expected} {report.pdf.path}" in output
 
 
 def test_the_command_can_select_plan_and_kind(demo, django_capture_on_commit_callbacks):

@@ -79,9 +79,17 @@ def test_seed_demo_with_reports_makes_the_last_quarters_reports_once(
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", "--force", "--with-reports", stdout=io.StringIO())
+    from governance.models import Body
+
+    groups = Body.objects.filter(kind__in=Body.GROUP_KINDS).count()
     done = StatusReport.objects.filter(state="done")
-    assert done.count() == 2 * Plan.objects.count()
-    assert set(done.values_list("kind", flat=True)) == {"pixi", "full"}
+    board = done.filter(audience="board")
+    assert board.count() == 2 * Plan.objects.count()
+    assert set(board.values_list("kind", flat=True)) == {"pixi", "full"}
+    # One pixi per steering group, so a styregruppe's archive is not empty.
+    assert set(done.filter(audience="steering_group").values_list("kind", flat=True)) == {"pixi"}
+    assert done.filter(audience="steering_group").values("audience_body").distinct().count() == groups > 0
+    assert done.count() == 2 * Plan.objects.count() + groups
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", "--force", "--with-reports", stdout=io.StringIO())
-    assert StatusReport.objects.count() == 2 * Plan.objects.count()
+    assert StatusReport.objects.count() == 2 * Plan.objects.count() + groups

@@ -2,10 +2,14 @@
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+
+from monitoring.charts import indicator_chart_svg
 
 register = template.Library()
 
@@ -71,3 +75,40 @@ def report_change(value):
         return "±0"
     text = report_number(abs(number))
     return f"+{text}" if number > 0 else f"−{text}"
+
+
+def _chart_date(value) -> date:
+    return date.fromisoformat(str(value))
+
+
+@register.filter
+def report_chart(chart):
+    """Draw a chart stored as data in the snapshot (see ``governance.reports._chart_data``) with the
+    portal's one chart function, which escapes every text; anything else (e.g. markup stored by an
+    older snapshot) draws nothing, so no markup from a snapshot is ever output unescaped."""
+    if not isinstance(chart, dict):
+        return ""
+    try:
+        indicator = SimpleNamespace(
+            pk=int(chart["indicator"]),
+            name=str(chart["name"]),
+            unit=str(chart["unit"]),
+            baseline_date=_chart_date(chart["baseline"]["date"]),
+            baseline_value=Decimal(str(chart["baseline"]["value"])),
+        )
+        targets = [
+            SimpleNamespace(due_date=_chart_date(t["date"]), value=Decimal(str(t["value"]))) for t in chart["targets"]
+        ]
+        measurements = [
+            SimpleNamespace(
+                period_end=_chart_date(p["date"]), value=Decimal(str(p["value"])), status="approved", breakdown_value=""
+            )
+            for p in chart["points"]
+        ]
+        width, height = int(chart["width"]), int(chart["height"])
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return ""
+    svg = indicator_chart_svg(
+        indicator, measurements, targets=targets, width=width, height=height, compact=bool(chart.get("compact"))
+    )
+    return mark_safe(svg)  # noqa: S308 - built here from typed values; every text is escaped by the chart function

@@ -8,7 +8,7 @@ from django.utils import timezone
 import governance.demo
 import monitoring.demo
 import plans.demo
-from governance.models import StatusReport
+from governance.models import Body, StatusReport
 from governance.periods import Quarter
 from governance.services import status_report_request
 
@@ -23,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-reports",
             action="store_true",
-            help="Dan også pixi- og fuld rapport for seneste afsluttede kvartal, hvor de mangler.",
+            help=(
+                "Dan også pixi- og fuld rapport til bestyrelsen og en pixi-rapport til hver styregruppe "
+                "for seneste afsluttede kvartal, hvor de mangler."
+            ),
         )
 
     def handle(self, *args, force: bool = False, with_reports: bool = False, **options):
@@ -38,9 +41,23 @@ class Command(BaseCommand):
         if with_reports:
             period = Quarter.containing(timezone.localdate()).previous().code
             for plan in world.plans:
+                board = StatusReport.objects.filter(plan=plan, period=period, audience=StatusReport.Audience.BOARD)
                 for kind in StatusReport.Kind.values:
-                    if not StatusReport.objects.filter(plan=plan, period=period, kind=kind, state="done").exists():
+                    if not board.filter(kind=kind, state="done").exists():
                         status_report_request(plan=plan, period=period, kind=kind, via=StatusReport.Via.COMMAND)
+                # A pixi for each steering group, so a styregruppe's archive is not empty.
+                for group in Body.objects.filter(plan=plan, kind__in=Body.GROUP_KINDS).order_by("name", "pk"):
+                    if not StatusReport.objects.filter(
+                        plan=plan, period=period, kind=StatusReport.Kind.PIXI, audience_body=group, state="done"
+                    ).exists():
+                        status_report_request(
+                            plan=plan,
+                            period=period,
+                            kind=StatusReport.Kind.PIXI,
+                            via=StatusReport.Via.COMMAND,
+                            audience=StatusReport.Audience.STEERING_GROUP,
+                            audience_body=group,
+                        )
             self.stdout.write(f"Rapporter for {period} er dannet (eller sat i kø, hvis REDIS_URL er sat).")
         self.stdout.write(self.style.SUCCESS(f"Demodata klar: {len(world.plans)} helhedsplaner."))
         self.stdout.write(f"Demo-brugere (adgangskode: {password}):")
