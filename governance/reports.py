@@ -82,8 +82,18 @@ class ReportAudience:
         return queryset if self.is_board else queryset.filter(**{f"{field}__in": self.sub_agreement_ids})
 
     def meetings(self, queryset, field: str = "body"):
-        """``queryset`` narrowed to the audience's own meetings (unchanged for the board)."""
-        return queryset if self.is_board else queryset.filter(**{field: self.body.pk})
+        """``queryset`` narrowed to the audience's own bodies' meetings: the board's (and a political
+        follow-up group's) for the board, the group's own for a steering group. The board's report is
+        rendered from what its members may see (``plans.access``), which is not the steering groups'
+        meetings; those groups get their own reports."""
+        if self.is_board:
+            return queryset.filter(**{f"{field}__kind__in": Body.BOARD_KINDS})
+        return queryset.filter(**{field: self.body.pk})
+
+    def bodies(self, queryset):
+        """The plan's bodies for the organisation section: all of them for the board (the structure
+        is on the plan page for every reader), the group itself for a steering group."""
+        return queryset if self.is_board else queryset.filter(pk=self.body.pk)
 
 
 BOARD = ReportAudience()
@@ -231,7 +241,7 @@ def section_bodies(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportA
     stood at the end of the quarter."""
     members = Membership.objects.current(on=quarter.end).select_related("person", "organisation")
     bodies = (
-        audience.meetings(Body.objects.filter(plan=plan), field="pk")
+        audience.bodies(Body.objects.filter(plan=plan))
         .prefetch_related(
             Prefetch("memberships", queryset=members, to_attr="period_memberships"),
             Prefetch("sub_agreements", queryset=SubAgreement.objects.order_by("title")),
@@ -674,7 +684,7 @@ def _overdue_actions_question(*, plan: Plan, quarter: Quarter, audience: ReportA
             "kind": AgendaItem.Kind.DISCUSSION.value,
             "kind_label": str(AgendaItem.Kind.DISCUSSION.label),
             "title": _("Overskredne handlingspunkter (%(count)s)") % {"count": len(overdue)},
-            "why": _("Handlingspunkter fra bestyrelsens og styregruppernes beslutninger er ikke fulgt op til tiden.")
+            "why": _("Handlingspunkter fra bestyrelsens beslutninger er ikke fulgt op til tiden.")
             if audience.is_board
             else _("Handlingspunkter fra styregruppens beslutninger er ikke fulgt op til tiden."),
             "recommendation": (

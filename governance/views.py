@@ -541,13 +541,13 @@ def calendar_settings(request):
     feed_url = ""
     if request.method == "POST":
         if request.POST.get("op") == "revoke":
-            for token in CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True):
+            for token in access.visible(request.user, CalendarToken).filter(revoked_at__isnull=True):
                 services.calendar_token_revoke(token=token)
             messages.success(request, _("Kalenderlinket er tilbagekaldt."))
             return redirect("governance:calendar-settings")
         _token, secret = services.calendar_token_create(user=request.user)
         feed_url = request.build_absolute_uri(reverse("governance:calendar-feed", args=[secret]))
-    token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    token = access.visible(request.user, CalendarToken).filter(revoked_at__isnull=True).first()
     response = render(request, "governance/calendar_settings.html", {"token": token, "feed_url": feed_url})
     response["Cache-Control"] = "private, no-store"
     return response
