@@ -130,12 +130,19 @@ TINY_PDF = (
 
 
 def make_board_reports(plan: Plan, kinds=("pixi", "full")) -> list[StatusReport]:
-    """The board's reports for ``plan`` (today every report is the board's).
+    """The board's reports for ``plan``."""
+    return [_generate_report(plan, kind, audience=StatusReport.Audience.BOARD) for kind in kinds]
 
-    When StatusReport gets an ``audience``, pass the board audience here; add
-    ``make_steering_group_reports(plan, body)`` next to it and give the styregruppe an in-scope report.
-    """
-    return [_generate_report(plan, kind) for kind in kinds]
+
+def make_steering_group_reports(plan: Plan, body_name: str, kinds=("pixi", "full")) -> list[StatusReport]:
+    """The reports made for one steering group of ``plan``: readable by that group and plan-wide roles."""
+    from governance.models import Body
+
+    body = Body.objects.get(plan=plan, name=body_name)
+    return [
+        _generate_report(plan, kind, audience=StatusReport.Audience.STEERING_GROUP, audience_body=body)
+        for kind in kinds
+    ]
 
 
 def _generate_report(plan: Plan, kind: str, **audience) -> StatusReport:
@@ -204,7 +211,11 @@ def make_extras() -> Extras:
         for meeting in Meeting.objects.filter(body__plan=plan, title__endswith="(vinter)"):
             _attach(meeting, f"{prefix} {meeting.body.name} om {meeting.title}.pdf", actor)
             _send(meeting, actor)
-    extras.reports = {"A1": make_board_reports(a1), "B": make_board_reports(b, kinds=("pixi",))}
+    extras.reports = {
+        "A1": make_board_reports(a1),
+        "A1_GROUP": make_steering_group_reports(a1, STYREGRUPPE_BODY),
+        "B": make_board_reports(b, kinds=("pixi",)),
+    }
     department = Organisation.objects.filter(parent=a1.municipality).order_by("name").first()
     for sub_agreement in a1.sub_agreements.all():
         extras.commitments[sub_agreement.title] = commitment_create(
@@ -433,13 +444,15 @@ class World:
     def _pick_report(self, role):
         reports = self.extras.reports
         if role == "demo-admin":
-            return reports["A1"], [Missing(self.plans["A1"])]
+            return reports["A1"] + reports["A1_GROUP"], [Missing(self.plans["A1"])]
         if role in AABAEK:
-            return reports["B"], reports["A1"][:1]
+            return reports["B"], reports["A1"][:1] + reports["A1_GROUP"][:1]
         if role == "demo-styregruppe":
-            # Today every report is the board's: the styregruppe has none inside its scope.
-            return [], reports["A1"] + reports["B"]
-        return reports["A1"], reports["B"]
+            # Their group's reports only: the board's never reach a steering group.
+            return reports["A1_GROUP"], reports["A1"] + reports["B"]
+        if role == "demo-bestyrelse":
+            return reports["A1"], reports["A1_GROUP"] + reports["B"]
+        return reports["A1"] + reports["A1_GROUP"], reports["B"]
 
     def _pick_api_token(self, role):
         other = "demo-admin" if role != "demo-admin" else "demo-koordinator"

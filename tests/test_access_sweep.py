@@ -38,8 +38,9 @@ Decisions where POLICY.md is silent (see also the report of the sweep branch):
   board as its secretary and so has the Læsesal too.
 - A steering-group member sees the strategic goals and their indicators but may enter measurements
   only for their delaftaler's indicators ("in:view-only" in the messages: anything but view and export is 403).
-- Reports: today every report is the board's; the styregruppe has no report inside its scope until
-  StatusReport has an audience (then add sweep_world.make_steering_group_reports and pick it).
+- Reports are made for an audience: the board's reports are read by plan-wide roles and board
+  members, a steering group's by plan-wide roles and that group; never a board report to a
+  steering-group-only member (sweep_world makes both kinds for A1).
 
 Run: ``pytest -n 2 tests/test_access_sweep.py``; ``SWEEP_REPORT=/tmp/sweep.jsonl`` also writes one
 JSON line per (pattern, role) with its problems, for a failure list.
