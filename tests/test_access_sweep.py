@@ -377,7 +377,8 @@ def _expected(req: Req, role: str, method: str, scope: str, action: str | None) 
             return frozenset({302, 405})
         return frozenset({302})
     if method == "GET" and req.get is None:
-        return frozenset({405})
+        # An id too large for the database matches no route at all: 404 then tells as little as 405.
+        return frozenset({404, 405}) if scope == "out" else frozenset({405})
     if method == "POST" and req.list_post:
         return frozenset({400, 403})
     if scope in ("out", "in:binary-suffix"):
