@@ -58,18 +58,6 @@ def plan_organisation_chart(*, user, plan: Plan) -> OrganisationChart:
 # --- Meetings, agendas, decisions -------------------------------------------------------------
 
 
-def _invited_condition(user) -> Q:
-    """Meetings the user's person is invited to: member of the body or an invited body, or a guest.
-
-    A filter for the calendar feed, not an access rule (that is ``plans.access``)."""
-    bodies = Membership.objects.current().filter(person__user_id=user.pk).values("body")
-    return (
-        Q(body__in=bodies)
-        | Q(pk__in=Meeting.invited_bodies.through.objects.filter(body__in=bodies).values("meeting"))
-        | Q(pk__in=Guest.objects.filter(person__user_id=user.pk).values("agenda_item__meeting"))
-    )
-
-
 def get_meeting_or_404(user, meeting_id, action: Action = Action.VIEW) -> Meeting:
     """The meeting (with body and plan) through the access rule: 404 outside, 403 when seen but not ``action``."""
     return access.get_or_404(user, Meeting.objects.select_related("body__plan"), action, pk=meeting_id)
@@ -261,12 +249,7 @@ def overdue_actions(*, today: date) -> QuerySet[ActionItem]:
 
 def calendar_meetings(*, user) -> QuerySet[Meeting]:
     """Meetings the user is invited to (and may see), for the iCal feed."""
-    return (
-        access.visible(user, Meeting)
-        .filter(_invited_condition(user))
-        .select_related("body__plan")
-        .order_by("starts_at")
-    )
+    return access.visible(user, Meeting).filter(access.invited(user)).select_related("body__plan").order_by("starts_at")
 
 
 # --- Status reports (pixi and full) ------------------------------------------------------------

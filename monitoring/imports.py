@@ -23,7 +23,7 @@ from plans.models import Plan
 from plans.xlsx import workbook_bytes
 
 from .models import Measurement
-from .selectors import may_import, measurable_indicators
+from .selectors import measurable_indicators
 
 # Column keys in file order; the header row holds exactly these names.
 COL_INDICATOR_ID, COL_INDICATOR, COL_PERIOD, COL_BREAKDOWN, COL_VALUE, COL_SOURCE, COL_STATUS = (
@@ -273,12 +273,12 @@ def measurements_import(*, user, plan: Plan, rows: list[ImportRow]) -> ImportRes
 
     Raises ``ValidationError`` (and writes nothing) if any row has an error.
     """
-    if not may_import(user, plan):
+    indicators = {str(i.pk): i for i in measurable_indicators(user, plan)}
+    if not indicators:
         raise PermissionDenied(_("Du kan ikke indlæse målinger i denne plan."))
     preview = validate_measurement_rows(user=user, plan=plan, rows=rows)
     if not preview.is_valid:
         raise ValidationError(_("Filen har fejl; intet er gemt."))
-    indicators = {str(i.pk): i for i in measurable_indicators(user, plan)}
     created = updated = 0
     for row in preview.rows:
         if row.action == "unchanged":

@@ -136,21 +136,23 @@ def _plan_q(to: str, user, roles, action: Action) -> Q:
     return Q(**{_in(to): _plans(user, roles, through_sub_agreements=action in READING).values("pk")})
 
 
+def _plan_wide_or_own_delaftale(plan_lookup: str, sub_agreement_lookup: str, user, roles) -> Q:
+    """Plan-wide roles reach every row of their plans; a steering group only the rows of its delaftaler."""
+    condition = Q(**{plan_lookup: _plans(user, roles, through_sub_agreements=False).values("pk")})
+    if Role.STEERING_GROUP_MEMBER in roles:
+        condition |= Q(**{sub_agreement_lookup: _steering_sub_agreements(user)})
+    return condition
+
+
 def _sub_agreement_q(to: str, user, roles, action: Action) -> Q:
     """A delaftale is reached through plan-wide roles on its plan, or by the steering group that owns it."""
-    condition = Q(**{_join(to, "plan__in"): _plans(user, roles, through_sub_agreements=False).values("pk")})
-    if Role.STEERING_GROUP_MEMBER in roles:
-        condition |= Q(**{_in(to): _steering_sub_agreements(user)})
-    return condition
+    return _plan_wide_or_own_delaftale(_join(to, "plan__in"), _in(to), user, roles)
 
 
 def _plan_part_q(to: str, user, roles, action: Action) -> Q:
     """A row of a plan that may belong to one of its delaftaler (a commitment): plan-wide roles see
     all of the plan's; a steering group only those tied to its delaftaler."""
-    condition = Q(**{_join(to, "plan__in"): _plans(user, roles, through_sub_agreements=False).values("pk")})
-    if Role.STEERING_GROUP_MEMBER in roles:
-        condition |= Q(**{_join(to, "sub_agreement__in"): _steering_sub_agreements(user)})
-    return condition
+    return _plan_wide_or_own_delaftale(_join(to, "plan__in"), _join(to, "sub_agreement__in"), user, roles)
 
 
 def _goal_q(to: str, user, roles, action: Action) -> Q:
@@ -169,22 +171,32 @@ def _meeting_q(to: str, user, roles, action: Action, *, as_guest: bool = True) -
     plans they see. Acting on a meeting (change, send, approve) follows the plan."""
     if action not in READING:
         return Q(**{_join(to, "body__plan__in"): _plans(user, roles).values("pk")})
-    membership = apps.get_model("governance", "Membership")
     meeting = apps.get_model("governance", "Meeting")
-    guest = apps.get_model("governance", "Guest")
     body = apps.get_model("governance", "Body")
-    my_bodies = membership.objects.current().filter(person__user_id=user.pk).values("body")
     condition = (
         Q(body__plan__in=_plans(user, PLAN_WIDE_ROLES & roles).values("pk"))
         | Q(body__kind__in=body.BOARD_KINDS, body__plan__in=_plans(user, {Role.BOARD_MEMBER} & roles).values("pk"))
         | Q(body__in=body.objects.filter(sub_agreements__in=_steering_sub_agreements(user)).values("pk"))
-        | Q(body__in=my_bodies)
-        | Q(pk__in=meeting.invited_bodies.through.objects.filter(body__in=my_bodies).values("meeting"))
+        | invited(user, as_guest=as_guest)
     )
-    if as_guest:
-        condition |= Q(pk__in=guest.objects.filter(person__user_id=user.pk).values("agenda_item__meeting"))
     meetings = meeting.objects.filter(condition, body__plan__in=_plans(user, roles).values("pk"))
     return Q(**{_in(to): meetings.values("pk")})
+
+
+def invited(user, *, as_guest: bool = True) -> Q:
+    """Meetings (as a Q on Meeting) the user's person is invited to: a seat in the body or in an
+    invited body, or (``as_guest``) a guest on one of its items. Part of the meeting rule, and the
+    calendar feed's filter."""
+    membership = apps.get_model("governance", "Membership")
+    meeting = apps.get_model("governance", "Meeting")
+    my_bodies = membership.objects.current().filter(person__user_id=user.pk).values("body")
+    condition = Q(body__in=my_bodies) | Q(
+        pk__in=meeting.invited_bodies.through.objects.filter(body__in=my_bodies).values("meeting")
+    )
+    if as_guest:
+        guest = apps.get_model("governance", "Guest")
+        condition |= Q(pk__in=guest.objects.filter(person__user_id=user.pk).values("agenda_item__meeting"))
+    return condition
 
 
 def _report_q(to: str, user, roles, action: Action) -> Q:
@@ -417,15 +429,6 @@ def plans_for(user, action: Action = VIEW) -> QuerySet[Plan]:
 
 def sub_agreements_for(user, action: Action = VIEW) -> QuerySet[SubAgreement]:
     return visible(user, SubAgreement, action)
-
-
-def plan_wide_plans(user) -> QuerySet[Plan]:
-    """Plans where ``user`` sees everything (not only a board's or a steering group's part).
-
-    For pages that say "every meeting, every report" such as the secretariat's dashboard."""
-    if _anonymous(user):
-        return Plan.objects.none()
-    return _plans(user, PLAN_WIDE_ROLES)
 
 
 def plans_for_roles(user, roles) -> QuerySet[Plan]:
