@@ -6,20 +6,25 @@ import sys
 import dj_database_url
 
 
+def server_params(config: dict) -> dict:
+    """psycopg connection arguments for the server in a parsed DATABASE_URL (its maintenance database
+    is chosen by the caller); shared with scripts/ensure_database.py."""
+    return {
+        "host": config["HOST"] or "127.0.0.1",
+        "port": config["PORT"] or 5432,
+        "user": config["USER"] or "postgres",
+        "password": config["PASSWORD"] or None,
+        "connect_timeout": 5,
+    }
+
+
 def check_database(url: str) -> str:
     config = dj_database_url.parse(url)
     if "postgresql" not in config["ENGINE"]:
         return f"database: {config['ENGINE']} (not checked)"
     import psycopg
 
-    with psycopg.connect(
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        connect_timeout=5,
-    ) as conn:
+    with psycopg.connect(dbname="postgres", **server_params(config)) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
     return f"database: PostgreSQL {version} at {config['HOST']}:{config['PORT']}"
 

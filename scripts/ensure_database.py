@@ -9,6 +9,7 @@ import os
 import sys
 
 import dj_database_url
+from check_services import server_params  # a sibling script: python puts scripts/ on the path
 
 
 def ensure_database(url: str) -> str:
@@ -19,13 +20,7 @@ def ensure_database(url: str) -> str:
     from psycopg import sql
 
     name = config["NAME"]
-    params = {
-        "host": config["HOST"] or "127.0.0.1",
-        "port": config["PORT"] or 5432,
-        "user": config["USER"] or "postgres",
-        "password": config["PASSWORD"] or None,
-        "connect_timeout": 5,
-    }
+    params = server_params(config)
     # CREATE DATABASE cannot run inside a transaction block, hence autocommit.
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
