@@ -16,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import ActionItem, AgendaItem, Body, Decision, Meeting, SendOut, StatusReport
+from common.periods import parse_period
+from governance.bodies.models import Body
+from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting, SendOut
+from governance.reports.models import StatusReport
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
-from monitoring.periods import parse_period
 from plans.models import (
     Commitment,
     FundingPeriod,

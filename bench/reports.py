@@ -48,9 +48,9 @@ def main() -> None:
 
     from bench.dashboards import fresh_database
     from bench.national_data import generate_plans
-    from governance.models import StatusReport
-    from governance.reports import build_report_snapshot, render_report_html, render_report_pdf
-    from governance.services import status_report_generate
+    from governance.reports.content import build_report_snapshot, render_report_html, render_report_pdf
+    from governance.reports.models import StatusReport
+    from governance.reports.services import status_report_generate
 
     fresh_database()
     start = time.perf_counter()

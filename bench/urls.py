@@ -7,8 +7,8 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from common.periods import parse_period
 from monitoring.models import Measurement
-from monitoring.periods import parse_period
 from plans.models import Intervention
 from portal.urls import urlpatterns as portal_urlpatterns
 

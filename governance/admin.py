@@ -2,23 +2,21 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from governance.bodies.models import Board, Membership, SteeringGroup
+from governance.meetings.models import (
     ActionItem,
     AgendaItem,
     Attachment,
-    Board,
     CalendarToken,
     Decision,
     Guest,
     Meeting,
-    Membership,
     Minutes,
     MinutesItem,
     ReminderLog,
     SendOut,
-    StatusReport,
-    SteeringGroup,
 )
+from governance.reports.models import StatusReport
 
 
 class MembershipInline(admin.TabularInline):

@@ -6,24 +6,23 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.models import Goal
-from plans.demo import DemoWorld, demo_person, person_name
-from plans.models import Organisation, Person, Plan
-
-from .models import ActionItem, AgendaItem, Body, Meeting, Membership
-from .services import (
+from common.workdays import send_out_deadline
+from governance.bodies.models import Body, Membership
+from governance.bodies.services import body_set_sub_agreements, membership_create
+from governance.meetings.models import ActionItem, AgendaItem, Meeting
+from governance.meetings.services import (
     MinutesEntry,
     action_item_create,
     action_item_set_status,
     agenda_item_save,
-    body_set_sub_agreements,
     meeting_create,
     meeting_sync_follow_up,
-    membership_create,
     minutes_approve,
     minutes_save,
 )
-from .workdays import send_out_deadline
+from monitoring.models import Goal
+from plans.demo import DemoWorld, demo_person, person_name
+from plans.models import Organisation, Person, Plan
 
 # Steering groups per plan: name -> the thematic areas whose delaftaler the group owns.
 GROUPS_LARGE = {

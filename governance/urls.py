@@ -1,8 +1,8 @@
 from django.urls import path
 
 import plans.converters  # noqa: F401  (registers the <id:...> converter)
-
-from . import views
+from governance.meetings import views
+from governance.reports import views as report_views
 
 app_name = "governance"
 
@@ -30,11 +30,15 @@ urlpatterns = [
     path("handlinger/<id:action_id>/status/", views.action_status, name="action-status"),
     path("kalender/", views.calendar_settings, name="calendar-settings"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
-    path("planer/<id:plan_id>/rapporter/", views.report_archive_view, name="report-archive"),
-    path("planer/<id:plan_id>/rapporter/bestil/", views.report_request_view, name="report-request"),
+    path("planer/<id:plan_id>/rapporter/", report_views.report_archive_view, name="report-archive"),
+    path("planer/<id:plan_id>/rapporter/bestil/", report_views.report_request_view, name="report-request"),
     path(
-        "planer/<id:plan_id>/rapporter/spoergsmaal/tilfoej/", views.board_question_add_view, name="board-question-add"
+        "planer/<id:plan_id>/rapporter/spoergsmaal/tilfoej/",
+        report_views.board_question_add_view,
+        name="board-question-add",
     ),
-    path("planer/<id:plan_id>/rapporter/<id:report_id>/status/", views.report_status_view, name="report-status"),
-    path("planer/<id:plan_id>/rapporter/<id:report_id>/pdf/", views.report_download_view, name="report-download"),
+    path("planer/<id:plan_id>/rapporter/<id:report_id>/status/", report_views.report_status_view, name="report-status"),
+    path(
+        "planer/<id:plan_id>/rapporter/<id:report_id>/pdf/", report_views.report_download_view, name="report-download"
+    ),
 ]

@@ -25,6 +25,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from common.periods import parse_period
 from plans import access
 from plans.api_support import (
     BulkCreateMixin,
@@ -39,7 +40,6 @@ from plans.converters import DATABASE_ID_REGEX
 from plans.models import Intervention
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
-from .periods import parse_period
 from .selectors import approved_totals
 from .services import measurement_create, measurement_create_many, measurement_update
 from .status import STATUS_LABELS, Status, indicator_assessment, worst

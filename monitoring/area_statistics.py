@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.periods import parse_period
 from plans.models import HousingArea, Organisation
 
 from .imports import ImportPreview, ImportRow, parse_decimal, read_table
 from .models import AreaStatistic, Indicator
-from .periods import parse_period
 from .services import lbf_measurements_sync
 
 COL_AREA, COL_CODE, COL_PERIOD, COL_VALUE = "area_code", "indicator_code", "period", "value"

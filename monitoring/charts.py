@@ -11,19 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from common.formatting import format_number
 
 from .status import Point, measurement_points
 
 INK, MUTED, BLUE, GREEN, GRID = "#1a1a1a", "#595959", "#004993", "#0b6b2e", "#d9d9d9"
-
-
-def _fmt(value: Decimal) -> str:
-    value = Decimal(value)
-    digits = 0 if value == value.to_integral_value() else 1
-    return number_format(value.quantize(Decimal(1) if digits == 0 else Decimal("0.1")), digits)
 
 
 def _grid(*, x, y, low, high, start: date, end: date, left, top, plot_w, plot_h, year_label_y) -> list[str]:
@@ -34,7 +29,7 @@ def _grid(*, x, y, low, high, start: date, end: date, left, top, plot_w, plot_h,
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value)}" y2="{y(value)}" stroke="{GRID}"/>'
             f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end" font-size="11" '
-            f'fill="{MUTED}">{escape(_fmt(value))}</text>'
+            f'fill="{MUTED}">{escape(format_number(value))}</text>'
         )
     for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
         tick = date(year, 1, 1)
@@ -90,7 +85,7 @@ def indicator_chart_svg(
     unit = indicator.unit
     parts_desc = [
         _("Baseline %(value)s %(unit)s (%(date)s).")
-        % {"value": _fmt(baseline.value), "unit": unit, "date": baseline.on.strftime("%d-%m-%Y")}
+        % {"value": format_number(baseline.value), "unit": unit, "date": baseline.on.strftime("%d-%m-%Y")}
     ]
     if points:
         last = points[-1]
@@ -98,7 +93,7 @@ def indicator_chart_svg(
             _("%(count)s målinger; seneste %(value)s %(unit)s (%(date)s).")
             % {
                 "count": len(points),
-                "value": _fmt(last.value),
+                "value": format_number(last.value),
                 "unit": unit,
                 "date": last.on.strftime("%d-%m-%Y"),
             }
@@ -108,7 +103,7 @@ def indicator_chart_svg(
     for target in target_points:
         parts_desc.append(
             _("Mål %(value)s %(unit)s senest %(date)s.")
-            % {"value": _fmt(target.value), "unit": unit, "date": target.on.strftime("%d-%m-%Y")}
+            % {"value": format_number(target.value), "unit": unit, "date": target.on.strftime("%d-%m-%Y")}
         )
     ident = f"chart-{indicator.pk}-{width}"
     svg = [
@@ -154,11 +149,11 @@ def indicator_chart_svg(
             cx, cy = x(target.on), y(target.value)
             svg.append(
                 f'<polygon points="{cx},{cy - 6} {cx + 6},{cy} {cx},{cy + 6} {cx - 6},{cy}" fill="{GREEN}">'
-                f"<title>{escape(_('Mål') + ' ' + _fmt(target.value) + ' ' + unit)}</title></polygon>"
+                f"<title>{escape(_('Mål') + ' ' + format_number(target.value) + ' ' + unit)}</title></polygon>"
             )
     svg.append(
         f'<rect x="{x(baseline.on) - 4}" y="{y(baseline.value) - 4}" width="8" height="8" fill="{INK}">'
-        f"<title>{escape(_('Baseline') + ' ' + _fmt(baseline.value) + ' ' + unit)}</title></rect>"
+        f"<title>{escape(_('Baseline') + ' ' + format_number(baseline.value) + ' ' + unit)}</title></rect>"
     )
     if points:
         line = [baseline, *points] if baseline.on <= points[0].on else points
@@ -168,7 +163,7 @@ def indicator_chart_svg(
         for point in points:
             svg.append(
                 f'<circle cx="{x(point.on)}" cy="{y(point.value)}" r="{radius}" fill="{BLUE}">'
-                f"<title>{escape(point.on.strftime('%d-%m-%Y') + ': ' + _fmt(point.value) + ' ' + unit)}"
+                f"<title>{escape(point.on.strftime('%d-%m-%Y') + ': ' + format_number(point.value) + ' ' + unit)}"
                 f"</title></circle>"
             )
     svg.append("</svg>")
@@ -211,7 +206,7 @@ def multi_series_chart_svg(
         _("%(label)s: seneste %(value)s %(unit)s (%(date)s).")
         % {
             "label": s.label,
-            "value": _fmt(s.points[-1].value),
+            "value": format_number(s.points[-1].value),
             "unit": unit,
             "date": s.points[-1].on.strftime("%d-%m-%Y"),
         }

@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from common.periods import HALF_YEARLY, QUARTERLY, YEARLY, parse_period
 from plans.demo import DemoWorld
 from plans.models import HousingArea, Plan, SubAgreement
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Milestone, Target
-from .periods import HALF_YEARLY, QUARTERLY, YEARLY, parse_period
 from .services import lbf_measurements_sync
 
 DEMO_UNTIL = date(2026, 6, 30)

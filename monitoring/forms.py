@@ -4,11 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.periods import parse_period
 from plans.models import Intervention
 
 from .imports import parse_decimal
 from .models import Goal, Indicator, Target
-from .periods import parse_period
 
 
 class MeasurementForm(forms.Form):

@@ -15,9 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.periods import parse_period
 from plans.models import CooperationAgreement, HousingArea, Intervention, Organisation, Plan, SubAgreement
-
-from .periods import parse_period
 
 # Documented defaults for the status rule (docs/maalstyring.md): an indicator is on track when its
 # actual progress is at least 90 % of the progress expected by now, at risk from 60 %, else off track.

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.periods import parse_period
 from plans import access
 from plans.models import Plan
 from plans.selectors import plan_current_agreement
 from plans.services import ItemErrors
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
-from .periods import parse_period
 
 LBF_SOURCE_NOTE = "LBF boligsociale data"
 

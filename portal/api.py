@@ -11,11 +11,13 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-import governance.api
 import monitoring.api
 import plans.api
+from governance.bodies import api as bodies_api
+from governance.meetings import api as meetings_api
+from governance.reports import api as reports_api
 
-APP_ROUTES = [plans.api.ROUTES, monitoring.api.ROUTES, governance.api.ROUTES]
+APP_ROUTES = [plans.api.ROUTES, monitoring.api.ROUTES, bodies_api.ROUTES, meetings_api.ROUTES, reports_api.ROUTES]
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):

@@ -9,10 +9,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import ActionItem, Body, Decision, Meeting, SendOut, StatusReport
+from common.periods import HALF_YEARLY, QUARTERLY, YEARLY
+from governance.bodies.models import Body
+from governance.meetings.models import ActionItem, Decision, Meeting, SendOut
+from governance.reports.models import StatusReport
 from monitoring.charts import Series
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
-from monitoring.periods import HALF_YEARLY, QUARTERLY, YEARLY
 from monitoring.selectors import approved_totals
 from monitoring.status import Point, Status, assess, worst
 from plans import access

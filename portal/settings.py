@@ -252,11 +252,11 @@ SPECTACULAR_SETTINGS = {
         "InterventionStatusEnum": "plans.models.Intervention.Status",
         "CommitmentFormEnum": "plans.models.Commitment.Form",
         "PlanPhaseEnum": "plans.models.Plan.Phase",
-        "MembershipRoleEnum": "governance.models.Membership.Role",
+        "MembershipRoleEnum": "governance.bodies.models.Membership.Role",
         "MeasurementStatusEnum": "monitoring.models.Measurement.Status",
         "IndicatorStatusEnum": "monitoring.api.STATUS_CHOICES",
-        "MeetingStatusEnum": "governance.models.Meeting.Status",
-        "ActionItemStatusEnum": "governance.models.ActionItem.Status",
+        "MeetingStatusEnum": "governance.meetings.models.Meeting.Status",
+        "ActionItemStatusEnum": "governance.meetings.models.ActionItem.Status",
     },
 }
 

@@ -13,7 +13,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance.selectors import plan_organisation_chart
+from governance.bodies.selectors import plan_organisation_chart
 from monitoring.selectors import plan_goal_summary
 from plans import access
 from plans.models import Commitment

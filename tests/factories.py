@@ -7,7 +7,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from governance.models import ActionItem, AgendaItem, Body, Decision, Meeting, StatusReport
+from governance.bodies.models import Body
+from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
+from governance.reports.models import StatusReport
 from monitoring.models import Goal, Indicator, Measurement, Target
 from plans.models import (
     Commitment,

@@ -5,7 +5,8 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from governance.models import Body, Meeting
+from governance.bodies.models import Body
+from governance.meetings.models import Meeting
 
 from .conftest import PLAN_A1
 

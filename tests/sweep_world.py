@@ -20,7 +20,9 @@ from html import unescape
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from governance.models import ActionItem, AgendaItem, Attachment, Body, Decision, Meeting, Membership, StatusReport
+from governance.bodies.models import Body, Membership
+from governance.meetings.models import ActionItem, AgendaItem, Attachment, Decision, Meeting
+from governance.reports.models import StatusReport
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement
 from plans.demo import DEMO_USERS
 from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
@@ -136,7 +138,7 @@ def make_board_reports(plan: Plan, kinds=("pixi", "full")) -> list[StatusReport]
 
 def make_steering_group_reports(plan: Plan, body_name: str, kinds=("pixi", "full")) -> list[StatusReport]:
     """The reports made for one steering group of ``plan``: readable by that group and plan-wide roles."""
-    from governance.models import Body
+    from governance.bodies.models import Body
 
     body = Body.objects.get(plan=plan, name=body_name)
     return [
@@ -146,7 +148,7 @@ def make_steering_group_reports(plan: Plan, body_name: str, kinds=("pixi", "full
 
 
 def _generate_report(plan: Plan, kind: str, **audience) -> StatusReport:
-    from governance.services import status_report_generate, status_report_request
+    from governance.reports.services import status_report_generate, status_report_request
 
     report = status_report_request(plan=plan, period=report_period(), kind=kind, via="command", **audience)
     # Inside the module's transaction on_commit never fires: run the job the task would run.
@@ -168,7 +170,7 @@ def report_period() -> str:
 def calendar_feed_key(user) -> str:
     """A fresh calendar-feed key for ``user`` through the service (works whether the service returns the
     token row, whose ``token`` is the key today, or a (row, key) pair once keys are stored hashed)."""
-    from governance.services import calendar_token_create
+    from governance.meetings.services import calendar_token_create
 
     created = calendar_token_create(user=user)
     if isinstance(created, tuple):
@@ -177,14 +179,14 @@ def calendar_feed_key(user) -> str:
 
 
 def _attach(meeting: Meeting, name: str, user) -> Attachment:
-    from governance.services import attachment_add
+    from governance.meetings.services import attachment_add
 
     item = meeting.agenda_items.order_by("position", "pk").first()
     return attachment_add(item=item, upload=SimpleUploadedFile(name, TINY_PDF, "application/pdf"), user=user)
 
 
 def _send(meeting: Meeting, user) -> None:
-    from governance.services import meeting_request_send_out, send_out_deliver
+    from governance.meetings.services import meeting_request_send_out, send_out_deliver
 
     send_out = meeting_request_send_out(meeting=meeting, user=user, resend=True)
     send_out_deliver(send_out_id=send_out.pk)

@@ -65,7 +65,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _plan_of(obj):
-    from governance.models import StatusReport
+    from governance.reports.models import StatusReport
     from monitoring.models import Goal, Indicator, Measurement, Target
     from plans.models import Plan
 

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import ActionItem, Body, Decision, Meeting, StatusReport
+from governance.bodies.models import Body
+from governance.meetings.models import ActionItem, Decision, Meeting
+from governance.reports.models import StatusReport
 from plans.models import Plan
 
 from .conftest import PLAN_A1, PLAN_A2, PLAN_B

@@ -2,7 +2,7 @@
 
 import pytest
 
-from governance.models import Body, Membership
+from governance.bodies.models import Body, Membership
 from plans.models import Commitment, Intervention, Plan, SubAgreement
 
 from .conftest import PLAN_A1, PLAN_B

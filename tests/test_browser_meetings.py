@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from governance.models import ActionItem, Attachment, Decision, Meeting, SendOut
+from governance.meetings.models import ActionItem, Attachment, Decision, Meeting, SendOut
 
 from .browser import chromium_page
 from .conftest import PLAN_A1

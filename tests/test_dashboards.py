@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from governance.models import Body, SendOut, StatusReport
+from governance.bodies.models import Body
+from governance.meetings.models import SendOut
+from governance.reports.models import StatusReport
 from monitoring.models import AreaStatistic, Goal, Indicator
 from plans.models import Commitment, HousingArea, Intervention, Plan, Role, RoleAssignment
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from governance.forms import AgendaItemForm
-from governance.models import AgendaItem, Decision
-from governance.selectors import plan_people
-from governance.services import agenda_item_save
+from governance.bodies.selectors import plan_people
+from governance.meetings.forms import AgendaItemForm
+from governance.meetings.models import AgendaItem, Decision
+from governance.meetings.services import agenda_item_save
 from monitoring.models import Goal
 from plans.models import SubAgreement
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from governance.models import Meeting
+from governance.meetings.models import Meeting
 from plans import access
 
 from .conftest import PLAN_A1, PLAN_A2, PLAN_B

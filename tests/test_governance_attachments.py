@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from governance.models import Attachment
-from governance.uploads import DOCX, JPEG, MAX_ATTACHMENT_BYTES, PDF, PNG, XLSX
+from governance.meetings.models import Attachment
+from governance.meetings.uploads import JPEG, MAX_ATTACHMENT_BYTES, PDF, PNG
+from plans.files import DOCX, XLSX
 
 from .conftest import PLAN_A1, PLAN_B
 from .governance_helpers import JPEG_BYTES, PDF_BYTES, PNG_BYTES, demo_meeting, office_bytes, upload

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from governance.ical import escape_text, fold, meetings_calendar
-from governance.models import CalendarToken, Meeting
-from governance.selectors import calendar_meetings
+from governance.meetings.ical import escape_text, fold, meetings_calendar
+from governance.meetings.models import CalendarToken, Meeting
+from governance.meetings.selectors import calendar_meetings
 
 from .conftest import PLAN_A1, PLAN_B
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services
-from governance.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+from governance.meetings import services
+from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from plans.models import Person
 
 from .conftest import PLAN_A1

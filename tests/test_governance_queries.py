@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import AgendaItem, Attachment, Decision, Guest, Meeting, MinutesItem
+from governance.meetings.models import AgendaItem, Attachment, Decision, Guest, Meeting, MinutesItem
 from plans.models import Person
 
 from .conftest import PLAN_A1

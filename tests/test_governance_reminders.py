@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from governance.models import ActionItem, ReminderLog
-from governance.services import send_overdue_action_reminders
-from governance.tasks import send_overdue_action_reminders as reminder_task
+from governance.meetings.models import ActionItem, ReminderLog
+from governance.meetings.services import send_overdue_action_reminders
+from governance.meetings.tasks import send_overdue_action_reminders as reminder_task
 from plans.models import Person
 
 from .factories import ActionItemFactory, AgendaItemFactory, BodyFactory, DecisionFactory, MeetingFactory

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from governance.models import Meeting, SendOut
-from governance.selectors import meeting_invitees
-from governance.services import meeting_request_send_out, send_out_deliver
+from governance.meetings.models import Meeting, SendOut
+from governance.meetings.selectors import meeting_invitees
+from governance.meetings.services import meeting_request_send_out, send_out_deliver
 
 from .conftest import PLAN_A1
 from .governance_helpers import demo_meeting
@@ -110,7 +110,7 @@ def test_late_meeting_shows_warning_and_deadline(demo, login):
 def test_failed_send_out_is_recorded_and_can_be_sent_again(
     demo, login, media, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from governance import services
+    from governance.meetings import services
 
     meeting = demo_meeting(PLAN_A1)
 

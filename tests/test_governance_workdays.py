@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils import timezone
 
-from governance.workdays import is_working_day, send_out_deadline, working_days_before
+from common.workdays import is_working_day, send_out_deadline, working_days_before
 from tests.factories import MeetingFactory
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import ActionItem, Attachment, Decision, Meeting
+from governance.meetings.models import ActionItem, Attachment, Decision, Meeting
 
 from .conftest import PLAN_A1
 from .governance_helpers import PDF_BYTES, demo_meeting, upload
@@ -139,9 +139,9 @@ def test_action_status_ignores_foreign_next_url(demo, login):
 def test_joint_meeting_invites_the_other_bodies_and_refuses_foreign_ones(demo):
     from django.core.exceptions import ValidationError
 
-    from governance import services
-    from governance.models import Meeting
-    from governance.selectors import meeting_invitees
+    from governance.meetings import services
+    from governance.meetings.models import Meeting
+    from governance.meetings.selectors import meeting_invitees
     from plans import access
 
     plan = demo.plan(PLAN_A1)

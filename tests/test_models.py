@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from governance.models import Body, Membership
-from governance.services import body_set_sub_agreements, membership_create
+from governance.bodies.models import Body, Membership
+from governance.bodies.services import body_set_sub_agreements, membership_create
 from plans.models import Commitment, CooperationAgreement, Organisation, Plan, Role, RoleAssignment
 from plans.services import cooperation_agreement_new_version, role_assign
 

@@ -11,8 +11,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
+from common.periods import parse_period
 from monitoring.models import Indicator, Measurement, Target
-from monitoring.periods import parse_period
 from monitoring.status import Point, Status, assess, indicator_assessment, worst
 
 ON, RISK, OFF, NONE = Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA

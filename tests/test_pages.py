@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from governance.models import Body
-from governance.services import body_set_sub_agreements
+from governance.bodies.models import Body
+from governance.bodies.services import body_set_sub_agreements
 from plans.models import Role
 from plans.services import role_assign
 

@@ -8,8 +8,8 @@ another kommune is never one: the API answers 400 with a clear message, and neve
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance.models import Body, Membership
-from governance.services import membership_create
+from governance.bodies.models import Body, Membership
+from governance.bodies.services import membership_create
 from plans.models import Commitment, Intervention, Organisation, Person
 from plans.services import intervention_update
 

@@ -16,15 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Body, Decision, Meeting, Membership, SendOut, StatusReport
-from governance.periods import Quarter
-from governance.reports import build_report_snapshot, render_report_html
-from governance.services import (
-    meeting_request_send_out,
-    status_report_distribute,
-    status_report_request,
-    status_reports_queue_quarterly,
-)
+from common.periods import Quarter
+from governance.bodies.models import Body, Membership
+from governance.meetings.models import Decision, Meeting, SendOut
+from governance.meetings.services import meeting_request_send_out
+from governance.reports.content import build_report_snapshot, render_report_html
+from governance.reports.models import StatusReport
+from governance.reports.services import status_report_distribute, status_report_request, status_reports_queue_quarterly
 from monitoring.models import Goal, Indicator
 from plans.models import Person, SubAgreement
 

@@ -10,10 +10,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import ActionItem, AgendaItem, Body, Meeting
-from governance.reports import build_report_snapshot, snapshot_sha256
-from governance.selectors import board_questions
-from governance.services import board_question_add_to_agenda
+from governance.bodies.models import Body
+from governance.meetings.models import ActionItem, AgendaItem, Meeting
+from governance.reports.content import build_report_snapshot, snapshot_sha256
+from governance.reports.selectors import board_questions
+from governance.reports.services import board_question_add_to_agenda
 from monitoring.models import Goal, Measurement
 from monitoring.selectors import plan_goal_tree
 from monitoring.status import Status
@@ -40,8 +41,8 @@ def test_a_crowded_pixi_falls_back_to_the_tight_layout_and_stays_on_two_pages(
     demo, plan_name, django_capture_on_commit_callbacks
 ):
     """The running quarter has more open questions and decisions; the pixi still fits two pages."""
-    from governance.periods import Quarter
-    from governance.reports import render_report_html, render_report_pdf
+    from common.periods import Quarter
+    from governance.reports.content import render_report_html, render_report_pdf
 
     plan = demo.plan(plan_name)
     period = Quarter.containing(timezone.localdate()).code

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from governance.models import StatusReport
-from governance.services import status_report_request
+from governance.reports.models import StatusReport
+from governance.reports.services import status_report_request
 
 from .factories import PlanFactory
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_simultaneous_requests_make_one_report(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises the whole database, there is no race to test")
-    monkeypatch.setattr("governance.services._send_generate_job", lambda **kwargs: None)
+    monkeypatch.setattr("governance.reports.services._send_generate_job", lambda **kwargs: None)
     plan = PlanFactory()
     barrier = threading.Barrier(4)
     results, errors = [], []

@@ -4,9 +4,9 @@ import subprocess
 
 import pytest
 
-from governance.models import StatusReport
-from governance.reports import build_report_snapshot, render_report_html
-from governance.services import status_report_request
+from governance.reports.content import build_report_snapshot, render_report_html
+from governance.reports.models import StatusReport
+from governance.reports.services import status_report_request
 
 from .conftest import PLAN_A1, PLAN_B
 

@@ -10,15 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
-from governance import reports as report_content
-from governance.models import Body, Membership, StatusReport
-from governance.reports import build_report_snapshot, snapshot_sha256
-from governance.services import (
-    status_report_generate,
-    status_report_request,
-    status_reports_queue_quarterly,
-)
-from governance.tasks import generate_status_report, queue_quarterly_reports
+from governance.bodies.models import Body, Membership
+from governance.reports import content as report_content
+from governance.reports.content import build_report_snapshot, snapshot_sha256
+from governance.reports.models import StatusReport
+from governance.reports.services import status_report_generate, status_report_request, status_reports_queue_quarterly
+from governance.reports.tasks import generate_status_report, queue_quarterly_reports
 from plans.models import Intervention
 
 from .conftest import PLAN_A1, PLAN_A2, PLAN_B
@@ -138,7 +135,7 @@ def test_a_failure_is_recorded_on_the_report(demo, monkeypatch, django_capture_o
     def broken(**kwargs):
         raise RuntimeError("skabelonen mangler")
 
-    monkeypatch.setattr("governance.services.build_report_snapshot", broken)
+    monkeypatch.setattr("governance.reports.services.build_report_snapshot", broken)
     with django_capture_on_commit_callbacks(execute=True):
         report = _request(demo.plan(PLAN_A1))
     report.refresh_from_db()
@@ -157,7 +154,7 @@ def test_transient_errors_are_retried_and_then_recorded(demo, monkeypatch):
         calls.append(1)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("governance.services.build_report_snapshot", flaky)
+    monkeypatch.setattr("governance.reports.services.build_report_snapshot", flaky)
     monkeypatch.setattr(generate_status_report, "max_retries", 2)
     # In-process, let the retries run as a worker would run them (not propagate the first Retry).
     report = StatusReportFactory(plan=demo.plan(PLAN_A1), state="queued", period="2026-Q3", version=1)
@@ -184,7 +181,7 @@ def test_a_transient_error_puts_the_report_back_in_the_queue_for_the_retry(demo,
             raise OperationalError("deadlock detected")
         return real(**kwargs)
 
-    monkeypatch.setattr("governance.services.build_report_snapshot", flaky_once)
+    monkeypatch.setattr("governance.reports.services.build_report_snapshot", flaky_once)
     report = StatusReportFactory(plan=demo.plan(PLAN_A1), state="queued", period="2026-Q3", version=1)
     with pytest.raises(OperationalError):
         status_report_generate(report_id=report.pk)
@@ -199,7 +196,7 @@ def test_in_process_a_job_that_cannot_finish_fails_the_report_instead_of_blockin
     def flaky(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("governance.services.build_report_snapshot", flaky)
+    monkeypatch.setattr("governance.reports.services.build_report_snapshot", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         report = _request(demo.plan(PLAN_A1))
     report.refresh_from_db()

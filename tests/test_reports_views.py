@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from governance.models import StatusReport
+from governance.reports.models import StatusReport
 
 from .conftest import PLAN_A1, PLAN_A2, PLAN_B
 from .factories import StatusReportFactory
@@ -128,7 +128,7 @@ def test_the_lead_orders_a_pixi_and_it_is_done_in_process(demo, login, django_ca
 
 
 def test_the_plan_page_button_orders_the_latest_quarter(demo, login, django_capture_on_commit_callbacks):
-    from governance.forms import default_report_period
+    from governance.reports.forms import default_report_period
 
     plan = demo.plan(PLAN_A1)
     with django_capture_on_commit_callbacks(execute=False):

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from governance.models import StatusReport
-from governance.reports import FULL_SECTIONS
-from governance.services import status_report_request
+from governance.reports.content import FULL_SECTIONS
+from governance.reports.models import StatusReport
+from governance.reports.services import status_report_request
 from plans.models import Plan
 
 from .conftest import PLAN_A1
@@ -55,7 +55,7 @@ def test_a_real_worker_makes_the_pixi_and_full_report(celery_worker_process, set
 def test_a_redelivered_job_completes_the_report_once(celery_worker_process):
     """A job whose worker died after claiming the row (state running, same job id) is delivered again:
     the redelivery finishes the report, and any later delivery does nothing."""
-    from governance.tasks import generate_status_report
+    from governance.reports.tasks import generate_status_report
 
     plan = Plan.objects.get(name=PLAN_A1)
     job_id = f"killed-job-{uuid.uuid4()}"  # results outlive a test run in Redis: never reuse an id

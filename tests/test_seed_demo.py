@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from governance.models import Board, Membership, SteeringGroup
+from governance.bodies.models import Board, Membership, SteeringGroup
 from plans.demo import DEMO_USERS
 from plans.models import Commitment, Plan, Secretariat
 
@@ -74,12 +74,12 @@ def test_demo_passwords_come_from_the_environment(db, settings):
 def test_seed_demo_with_reports_makes_the_last_quarters_reports_once(
     db, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    from governance.models import StatusReport
+    from governance.reports.models import StatusReport
 
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", "--force", "--with-reports", stdout=io.StringIO())
-    from governance.models import Body
+    from governance.bodies.models import Body
 
     groups = Body.objects.filter(kind__in=Body.GROUP_KINDS).count()
     done = StatusReport.objects.filter(state="done")

@@ -17,9 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from governance.models import Attachment
-from governance.uploads import DOCX, PDF, PNG, XLSX
+from governance.meetings.models import Attachment
+from governance.meetings.uploads import PDF, PNG
 from monitoring.imports import read_table
+from plans.files import DOCX, XLSX
 
 from .governance_helpers import demo_meeting
 

@@ -103,7 +103,7 @@ def test_the_largest_database_id_is_404_or_405_not_500(admin_client, regex):
 @pytest.mark.parametrize("regex", SUFFIX_ROUTES)
 def test_no_format_suffix_answers_500(admin_client, regex):
     names = GROUP.findall(regex)
-    from governance.models import StatusReport
+    from governance.reports.models import StatusReport
 
     real_id = str(StatusReport.objects.values_list("pk", flat=True).first() or 1)
     for fmt in FORMATS:

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import governance.models
+import governance.meetings.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=governance.models.attachment_path, verbose_name='fil')),
+                ('file', models.FileField(max_length=300, upload_to=governance.meetings.models.attachment_path, verbose_name='fil')),
                 ('original_name', models.CharField(max_length=255, verbose_name='filnavn')),
                 ('content_type', models.CharField(max_length=120, verbose_name='filtype')),
                 ('size', models.PositiveBigIntegerField(verbose_name='størrelse (bytes)')),

@@ -1,7 +1,6 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
-from django.utils.formats import number_format
+
+from common.formatting import format_kr, format_percent
 
 register = template.Library()
 
@@ -14,18 +13,11 @@ def get_item(mapping, key):
 
 @register.filter
 def percent(value, digits=0):
-    """A fraction as a Danish percentage: 0.253 → '25 %'. Empty for None."""
-    if value is None:
-        return "–"
-    digits = int(digits)
-    rounded = (Decimal(value) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{number_format(rounded, digits)} %"
+    """A fraction as a Danish percentage: 0.253 → '25 %'; '–' for none."""
+    return format_percent(value, digits)
 
 
 @register.filter
 def kr(value):
     """An amount in whole kroner with Danish thousands separators: 1234567 → '1.234.567 kr.'."""
-    if value is None:
-        return "–"
-    whole = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"{number_format(whole, 0, force_grouping=True)} kr."
+    return format_kr(value)

@@ -6,10 +6,11 @@ import time
 from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.models import Body, StatusReport
-from governance.periods import Quarter
-from governance.services import status_report_request
-from governance.tasks import generate_status_report
+from common.periods import Quarter
+from governance.bodies.models import Body
+from governance.reports.models import StatusReport
+from governance.reports.services import status_report_request
+from governance.reports.tasks import generate_status_report
 from plans.models import Plan
 
 AUDIENCES = ["board", "steering-groups", "all"]

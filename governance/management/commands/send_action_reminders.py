@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from governance.services import send_overdue_action_reminders
+from governance.meetings.services import send_overdue_action_reminders
 
 
 class Command(BaseCommand):

@@ -8,9 +8,10 @@ from django.utils import timezone
 import governance.demo
 import monitoring.demo
 import plans.demo
-from governance.models import Body, StatusReport
-from governance.periods import Quarter
-from governance.services import status_report_request
+from common.periods import Quarter
+from governance.bodies.models import Body
+from governance.reports.models import StatusReport
+from governance.reports.services import status_report_request
 
 DEMO_USERNAMES = list(plans.demo.DEMO_USERS)
 

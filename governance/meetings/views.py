@@ -1,7 +1,7 @@
 """Thin views for meetings, agendas, bilag, minutes, the decision register and the calendar feed.
 
 Every view resolves its object through ``plans.access`` first: outsiders get 404, readers who
-may not do the action get 403.
+may not change it get 403.
 """
 
 import io
@@ -17,12 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from monitoring.models import Goal
-from plans import access
-from plans.selectors import plan_sub_agreements
-
-from . import selectors, services
-from .forms import (
+from common.forms import errors_to_form, flash_error
+from governance.bodies.selectors import plan_people
+from governance.meetings import selectors, services
+from governance.meetings.forms import (
     ActionItemForm,
     ActionStatusForm,
     AgendaItemForm,
@@ -31,29 +29,13 @@ from .forms import (
     MeetingForm,
     RegisterFilterForm,
     SendOutForm,
-    StatusReportRequestForm,
 )
-from .ical import meetings_calendar
-from .models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision, SendOut, StatusReport
-from .selectors import plan_status_reports
-from .services import status_report_request
-from .uploads import EXTENSIONS
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _flash_error(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-# --- Meetings -----------------------------------------------------------------------------------
+from governance.meetings.ical import meetings_calendar
+from governance.meetings.models import ActionItem, AgendaItem, Attachment, CalendarToken, Decision, SendOut
+from governance.meetings.uploads import EXTENSIONS
+from monitoring.models import Goal
+from plans import access
+from plans.selectors import plan_sub_agreements
 
 
 @login_required
@@ -92,7 +74,7 @@ def meeting_create(request, plan_id: int):
         try:
             meeting = services.meeting_create(**_meeting_form_data(form))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Mødet er oprettet."))
             return redirect("governance:meeting-detail", meeting.pk)
@@ -121,7 +103,7 @@ def meeting_edit(request, meeting_id: int):
         try:
             services.meeting_update(meeting=meeting, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Mødet er gemt."))
             return redirect("governance:meeting-detail", meeting.pk)
@@ -179,7 +161,7 @@ def meeting_send(request, meeting_id: int):
     try:
         send_out = services.meeting_request_send_out(meeting=meeting, user=request.user, resend=resend)
     except ValidationError as error:
-        _flash_error(request, error)
+        flash_error(request, error)
     else:
         if send_out is None:
             messages.warning(
@@ -212,15 +194,12 @@ def meeting_pack_download(request, meeting_id: int):
     )
 
 
-# --- Agenda items and bilag --------------------------------------------------------------------
-
-
 def _item_form(request, meeting, **kwargs):
     plan = meeting.body.plan
     return AgendaItemForm(
         request.POST or None,
         plan=plan,
-        people=selectors.plan_people(plan=plan),
+        people=plan_people(plan=plan),
         sub_agreements=plan_sub_agreements(user=request.user, plan=plan),
         **kwargs,
     )
@@ -234,7 +213,7 @@ def agenda_item_create(request, meeting_id: int):
         try:
             services.agenda_item_save(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Punktet er tilføjet."))
             return redirect("governance:meeting-detail", meeting.pk)
@@ -265,7 +244,7 @@ def agenda_item_edit(request, item_id: int):
         try:
             services.agenda_item_save(meeting=meeting, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Punktet er gemt."))
             return redirect("governance:meeting-detail", meeting.pk)
@@ -279,7 +258,7 @@ def agenda_item_delete(request, item_id: int):
     try:
         services.agenda_item_delete(item=item)
     except ValidationError as error:
-        _flash_error(request, error)
+        flash_error(request, error)
     else:
         messages.success(request, _("Punktet er slettet."))
     return redirect("governance:meeting-detail", item.meeting_id)
@@ -292,7 +271,7 @@ def agenda_item_move(request, item_id: int):
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        _flash_error(request, error)
+        flash_error(request, error)
     return redirect(f"{_meeting_url(item.meeting_id)}#punkt-{item.pk}")
 
 
@@ -313,7 +292,7 @@ def attachment_upload(request, item_id: int):
         try:
             attachment = services.attachment_add(item=item, upload=form.cleaned_data["file"], user=request.user)
         except ValidationError as error:
-            _flash_error(request, error)
+            flash_error(request, error)
         else:
             messages.success(request, _("Bilaget %(name)s er tilføjet.") % {"name": attachment.original_name})
     return redirect(f"{_meeting_url(item.meeting_id)}#punkt-{item.pk}")
@@ -348,13 +327,10 @@ def attachment_delete(request, attachment_id: int):
     try:
         services.attachment_delete(attachment=attachment)
     except ValidationError as error:
-        _flash_error(request, error)
+        flash_error(request, error)
     else:
         messages.success(request, _("Bilaget er fjernet."))
     return redirect(f"{_meeting_url(meeting_id)}#punkt-{item_id}")
-
-
-# --- Minutes, decisions and actions -------------------------------------------------------------
 
 
 @login_required
@@ -380,7 +356,7 @@ def minutes_edit(request, meeting_id: int):
         else:
             messages.success(request, _("Referatet er gemt."))
             return redirect("governance:minutes-edit", meeting.pk)
-    people = selectors.plan_people(plan=meeting.body.plan)
+    people = plan_people(plan=meeting.body.plan)
     for item in items:
         item.current_decision = selectors.current_decision(item)
         if request.method == "POST":
@@ -411,12 +387,12 @@ def action_create(request, decision_id: int):
         pk=decision_id,
     )
     meeting = decision.agenda_item.meeting
-    form = ActionItemForm(request.POST, people=selectors.plan_people(plan=meeting.body.plan), prefix="action")
+    form = ActionItemForm(request.POST, people=plan_people(plan=meeting.body.plan), prefix="action")
     if form.is_valid():
         try:
             services.action_item_create(decision=decision, **form.cleaned_data)
         except ValidationError as error:
-            _flash_error(request, error)
+            flash_error(request, error)
         else:
             messages.success(request, _("Handlingspunktet er tilføjet."))
     else:
@@ -438,7 +414,7 @@ def minutes_approve(request, meeting_id: int):
     try:
         services.minutes_approve(meeting=meeting, user=request.user)
     except ValidationError as error:
-        _flash_error(request, error)
+        flash_error(request, error)
         return redirect("governance:minutes-edit", meeting.pk)
     messages.success(request, _("Referatet er godkendt. Beslutningerne er nu låst."))
     return redirect("governance:meeting-detail", meeting.pk)
@@ -459,7 +435,7 @@ def decision_correct(request, decision_id: int):
                 user=request.user,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Rettelsen er gemt som en ny version."))
             return redirect("governance:meeting-detail", decision.agenda_item.meeting_id)
@@ -484,7 +460,7 @@ def action_status(request, action_id: int):
                 note=form.cleaned_data["note"] or action.note,
             )
         except ValidationError as error:
-            _flash_error(request, error)
+            flash_error(request, error)
         else:
             messages.success(request, _("Status er opdateret."))
     else:
@@ -493,9 +469,6 @@ def action_status(request, action_id: int):
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(next_url)
     return redirect("governance:decision-register", action.decision.agenda_item.meeting.body.plan_id)
-
-
-# --- Decision register ------------------------------------------------------------------------------
 
 
 @login_required
@@ -531,9 +504,6 @@ def decision_register(request, plan_id: int):
     return render(request, "governance/decision_register.html", context)
 
 
-# --- Calendar -------------------------------------------------------------------------------------------
-
-
 @login_required
 def calendar_settings(request):
     """Create, replace or revoke the user's feed link. A new link is shown once, in the answer to the
@@ -565,114 +535,3 @@ def calendar_feed(request, token: str):
     response["Content-Disposition"] = 'inline; filename="moeder.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- Status reports (pixi and full) ------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def report_archive_view(request, plan_id: int):
-    plan = access.get_plan_or_404(request.user, plan_id)
-    can_manage = access.can(request.user, access.CHANGE, plan)
-    context = {
-        "plan": plan,
-        "reports": plan_status_reports(user=request.user, plan=plan),
-        "can_manage": can_manage,
-        "form": StatusReportRequestForm(plan=plan) if can_manage else None,
-        **_board_questions_context(request.user, plan),
-    }
-    return render(request, "governance/reports/archive.html", context)
-
-
-def _board_questions_context(user, plan) -> dict:
-    """The board's questions, only for readers of the board's report (``plans.access``)."""
-    found = selectors.board_questions(plan=plan, user=user)
-    meeting = selectors.next_board_meeting(plan=plan) if found.questions else None
-    on_agenda = selectors.board_question_items(meeting=meeting)
-    return {
-        "questions_report": found.report,
-        "questions": [{**question, "item": on_agenda.get(question.get("key"))} for question in found.questions],
-        "next_board_meeting": meeting,
-    }
-
-
-@login_required
-@require_POST
-def board_question_add_view(request, plan_id: int):
-    """ "Tilføj til næste bestyrelsesmøde": one click puts a pixi question on the board's next agenda."""
-    plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
-    try:
-        result = services.board_question_add_to_agenda(plan=plan, key=request.POST.get("key", ""), user=request.user)
-    except ValidationError as error:
-        _flash_error(request, error)
-    else:
-        meeting = result.item.meeting
-        if result.created:
-            message = _("Punktet „%(title)s“ er sat på dagsordenen for %(meeting)s.")
-        else:
-            message = _("Punktet „%(title)s“ står allerede på dagsordenen for %(meeting)s.")
-        messages.success(request, message % {"title": result.item.title, "meeting": meeting})
-    return redirect(reverse("governance:report-archive", args=[plan.pk]) + "#questions-heading")
-
-
-@login_required
-@require_POST
-def report_request_view(request, plan_id: int):
-    plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
-    form = StatusReportRequestForm(request.POST, plan=plan)
-    if not form.is_valid():
-        context = {
-            "plan": plan,
-            "reports": plan_status_reports(user=request.user, plan=plan),
-            "can_manage": True,
-            "form": form,
-            **_board_questions_context(request.user, plan),
-        }
-        return render(request, "governance/reports/archive.html", context, status=400)
-    audience, audience_body = form.cleaned_data["audience"]
-    report = status_report_request(
-        plan=plan,
-        period=form.cleaned_data["period"],
-        kind=form.cleaned_data["kind"],
-        requested_by=request.user,
-        via=StatusReport.Via.USER,
-        audience=audience,
-        audience_body=audience_body,
-    )
-    messages.success(
-        request,
-        _("%(kind)s for %(period)s (version %(version)s) er bestilt. %(audience)s.")
-        % {
-            "kind": report.get_kind_display(),
-            "period": report.quarter.label,
-            "version": report.version,
-            "audience": report.audience_label,
-        },
-    )
-    return redirect("governance:report-archive", plan_id=plan.pk)
-
-
-@login_required
-@require_GET
-def report_status_view(request, plan_id: int, report_id: int):
-    """The small status fragment htmx polls while a report is queued or running."""
-    plan = access.get_plan_or_404(request.user, plan_id)
-    report = selectors.get_status_report_or_404(request.user, plan=plan, report_id=report_id)
-    return render(request, "governance/reports/_status.html", {"plan": plan, "report": report})
-
-
-@login_required
-@require_GET
-def report_download_view(request, plan_id: int, report_id: int):
-    plan = access.get_plan_or_404(request.user, plan_id)
-    report = selectors.get_status_report_or_404(
-        request.user, plan=plan, report_id=report_id, state=StatusReport.State.DONE
-    )
-    if not report.pdf:
-        raise Http404("Report has no file")
-    try:
-        handle = report.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404("Report file is missing") from None
-    return FileResponse(handle, content_type="application/pdf", filename=report.filename)

@@ -18,6 +18,7 @@ import holidays
 
 SEND_OUT_WORKING_DAYS = 10
 
+
 # (month, day) of days that are not official public holidays but on which offices close.
 CUSTOMARY_CLOSED_DAYS = frozenset({(6, 5), (12, 24), (12, 31)})
 

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance.periods import Quarter, nth_working_day_after, quarterly_report_due, validate_period
+from common.periods import Quarter, quarterly_report_due, validate_period
+from common.workdays import working_days_after
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_quarters_step_across_years_and_contain_their_days():
 def test_working_days_skip_weekends_and_new_year():
     # Q4 2025 ends Wed 31 Dec; 1 Jan is a holiday, 3–4 Jan a weekend: 2, 5, 6, 7, 8 January.
     assert quarterly_report_due(Quarter(2025, 4), 5) == date(2026, 1, 8)
-    assert nth_working_day_after(date(2025, 12, 31), 1) == date(2026, 1, 2)
+    assert working_days_after(date(2025, 12, 31), 1) == date(2026, 1, 2)
 
 
 def test_working_days_skip_easter():

@@ -17,10 +17,18 @@ from plans.files import DOCX, XLSX, check_office_package
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
+
 PDF = "application/pdf"
+
+
 PNG = "image/png"
+
+
 JPEG = "image/jpeg"
+
+
 ZIP_SIGNATURE = b"PK\x03\x04"
+
 
 # The allowed types and the extension a stored file of that type gets (first) or may be named with.
 EXTENSIONS = {
@@ -30,7 +38,10 @@ EXTENSIONS = {
     PNG: (".png",),
     JPEG: (".jpg", ".jpeg"),
 }
+
+
 SNIFFED = {PDF: PDF, PNG: PNG, JPEG: JPEG}  # puremagic's MIME type -> ours, for the non-zip types
+
 
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
 

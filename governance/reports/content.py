@@ -29,7 +29,6 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
@@ -41,15 +40,19 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from common.formatting import format_number
+from common.periods import Quarter
+from governance.bodies.models import Body, Membership
+from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
+from governance.reports.models import StatusReport
 from monitoring.models import Goal, Indicator, Measurement, Target
 from monitoring.status import Status, indicator_assessment, worst
 from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
 from plans.selectors import plan_commitment_summary
 
-from .models import ActionItem, AgendaItem, Body, Decision, Meeting, Membership, StatusReport
-from .periods import Quarter
-
 SNAPSHOT_SCHEMA = 3  # 3: audience in the header, charts stored as data instead of SVG
+
+
 SectionBuilder = Callable[..., object]
 
 
@@ -105,9 +108,6 @@ def _decimal(value: Decimal | None) -> str | None:
 
 def _date(value) -> str | None:
     return value.isoformat() if value else None
-
-
-# --- Section builders -------------------------------------------------------------------------
 
 
 def section_header(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
@@ -279,17 +279,10 @@ def section_bodies(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportA
     return result
 
 
-# --- Målstyring: goals and indicators as they stood at the end of the quarter ------------------------
-
 PIXI_CHART = {"width": 150, "height": 40, "compact": True}
+
+
 FULL_CHART = {"width": 520, "height": 170, "compact": False}
-
-
-def _quarter_bounds(quarter: Quarter) -> tuple[datetime, datetime]:
-    """The quarter as aware datetimes [start, end) in Copenhagen time."""
-    start = timezone.make_aware(datetime.combine(quarter.start, time.min))
-    end = timezone.make_aware(datetime.combine(quarter.end + timedelta(days=1), time.min))
-    return start, end
 
 
 def _status_fields(status: Status) -> dict:
@@ -434,9 +427,6 @@ def section_sub_agreements(*, plan: Plan, quarter: Quarter, kind: str, audience:
     return result
 
 
-# --- Meetings, decisions and action items of the period ---------------------------------------------
-
-
 def _current_decisions(*, plan: Plan, audience: ReportAudience):
     return (
         audience.meetings(
@@ -489,7 +479,7 @@ def _overdue_actions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) 
 def section_decisions(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
     """The current decisions taken at meetings in the quarter: every body's for the board, the
     group's own for a steering group."""
-    start, end = _quarter_bounds(quarter)
+    start, end = quarter.bounds()
     decisions = (
         _current_decisions(plan=plan, audience=audience)
         .filter(agenda_item__meeting__starts_at__gte=start, agenda_item__meeting__starts_at__lt=end)
@@ -534,7 +524,7 @@ def section_actions(*, plan: Plan, quarter: Quarter, kind: str, audience: Report
     overdue = _overdue_actions(plan=plan, quarter=quarter, audience=audience)
     content = {"as_of": _date(quarter.end), "overdue": [_action_content(a, quarter=quarter) for a in overdue]}
     if kind == StatusReport.Kind.FULL:
-        start, end = _quarter_bounds(quarter)
+        start, end = quarter.bounds()
         decided = (
             audience.meetings(_actions_queryset(), field="decision__agenda_item__meeting__body")
             .filter(
@@ -551,7 +541,7 @@ def section_actions(*, plan: Plan, quarter: Quarter, kind: str, audience: Report
 def section_meetings(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
     """Every meeting in the quarter with its items and decisions: the plan's bodies' for the board,
     the group's own for a steering group."""
-    start, end = _quarter_bounds(quarter)
+    start, end = quarter.bounds()
     meetings = (
         audience.meetings(Meeting.objects.filter(body__plan=plan, starts_at__gte=start, starts_at__lt=end))
         .select_related("body")
@@ -577,16 +567,7 @@ def section_meetings(*, plan: Plan, quarter: Quarter, kind: str, audience: Repor
     ]
 
 
-# --- Questions for the board ------------------------------------------------------------------------
-
 QUESTION_TITLE_LENGTH = 200  # AgendaItem.title
-
-
-def _fmt_number(value) -> str:
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return number_format(value.quantize(Decimal(1)), 0)
-    return number_format(value.quantize(Decimal("0.1")), 1)
 
 
 def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[dict]:
@@ -599,9 +580,7 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudien
     else:
         own_meetings = Meeting.objects.filter(body=audience.body)
     last_board_meetings = list(
-        own_meetings.filter(starts_at__lt=_quarter_bounds(quarter)[1])
-        .order_by("-starts_at")
-        .values_list("pk", flat=True)[:2]
+        own_meetings.filter(starts_at__lt=quarter.bounds()[1]).order_by("-starts_at").values_list("pk", flat=True)[:2]
     )
     decided_goal_ids = set(
         AgendaItem.goals.through.objects.filter(
@@ -625,8 +604,8 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudien
             _("%(name)s: %(value)s %(unit)s mod målet %(target)s %(unit)s")
             % {
                 "name": i["name"],
-                "value": _fmt_number(i["latest"]["value"]) if i["latest"] else "–",
-                "target": _fmt_number(i["target"]["value"]) if i["target"] else "–",
+                "value": format_number(i["latest"]["value"]) if i["latest"] else "–",
+                "target": format_number(i["target"]["value"]) if i["target"] else "–",
                 "unit": i["unit"],
             }
             for i in off
@@ -787,6 +766,8 @@ PIXI_SECTIONS: list[tuple[str, SectionBuilder]] = [
     ("decisions", section_decisions),
     ("questions", section_questions),
 ]
+
+
 FULL_SECTIONS: list[tuple[str, SectionBuilder]] = [
     ("goals", section_goals),
     ("sub_agreements", section_sub_agreements),
@@ -796,13 +777,12 @@ FULL_SECTIONS: list[tuple[str, SectionBuilder]] = [
     ("actions", section_actions),
     ("bodies", section_bodies),
 ]
+
+
 SECTIONS: dict[str, list[tuple[str, SectionBuilder]]] = {
     StatusReport.Kind.PIXI: PIXI_SECTIONS,
     StatusReport.Kind.FULL: FULL_SECTIONS,
 }
-
-
-# --- Snapshot, hash, HTML and PDF ----------------------------------------------------------------
 
 
 def build_report_snapshot(

@@ -1,100 +1,54 @@
-"""Writes in the governance app: one function per use case, validated and atomic."""
+"""Writes for meetings: one function per use case, validated and atomic (meetings, agenda, bilag,
+send-out, minutes, decisions, action items, reminders, calendar tokens).
+"""
 
 import logging
-import os
-import tempfile
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Max, Q
+from django.db import transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from monitoring.models import Goal
-from plans.models import Person, Plan, Role, RoleAssignment
-from plans.services import role_assign
-
-from .models import (
+from common.dispatch import task_named
+from governance.bodies.models import Body
+from governance.meetings.models import (
     CALENDAR_TOKEN_HINT_LENGTH,
     ActionItem,
     AgendaItem,
     Attachment,
-    Body,
     CalendarToken,
     Decision,
     Guest,
     Meeting,
-    Membership,
     Minutes,
     MinutesItem,
     ReminderLog,
     SendOut,
-    StatusReport,
     hash_calendar_token,
-    status_report_upload_to,
 )
-from .periods import Quarter, quarterly_report_due, validate_period
-from .reports import PIXI_MAX_PAGES, build_report_snapshot, render_report_html, render_report_pdf, snapshot_sha256
-from .selectors import (
+from governance.meetings.selectors import (
     agenda_attachments,
-    board_questions,
     meeting_agenda,
     meeting_invitees,
     meeting_member_ids,
-    next_board_meeting,
     overdue_actions,
 )
-from .uploads import check_upload, display_name
+from governance.meetings.uploads import check_upload, display_name
+from plans.models import Role, RoleAssignment
 
 logger = logging.getLogger(__name__)
 
-
-@transaction.atomic
-def membership_create(*, body: Body, person, role: str, organisation, start_date, end_date=None) -> Membership:
-    """Seat ``person`` in ``body``; a person with a login gets the matching access role.
-
-    Board members get ``board_member`` on the plan; steering-group members get
-    ``steering_group_member`` on each delaftale their group owns.
-    """
-    membership = Membership(
-        body=body,
-        person=person,
-        role=role,
-        organisation=organisation,
-        start_date=start_date,
-        end_date=end_date,
-    )
-    membership.full_clean()
-    membership.save()
-    if person.user_id:
-        if body.is_board:
-            role_assign(user=person.user, role=Role.BOARD_MEMBER, plan=body.plan)
-        else:
-            for sub_agreement in body.sub_agreements.all():
-                role_assign(user=person.user, role=Role.STEERING_GROUP_MEMBER, sub_agreement=sub_agreement)
-    return membership
-
-
-@transaction.atomic
-def body_set_sub_agreements(*, body: Body, sub_agreements) -> Body:
-    """Make ``body`` (a steering group) responsible for exactly these delaftaler."""
-    sub_agreements = list(sub_agreements)
-    body.validate_sub_agreements(sub_agreements)
-    body.sub_agreements.set(sub_agreements)
-    return body
-
-
-# --- Meetings and agendas ---------------------------------------------------------------------
+# Celery task names; stable across releases because queued messages and the beat schedule carry them.
+DELIVER_SEND_OUT = "governance.tasks.deliver_send_out"
 
 
 def _check_invited_bodies(meeting: Meeting, invited_bodies) -> list[Body]:
@@ -320,9 +274,6 @@ def attachment_delete(*, attachment: Attachment) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-# --- Send-out ---------------------------------------------------------------------------------
-
-
 @transaction.atomic
 def meeting_request_send_out(*, meeting: Meeting, user, resend: bool = False) -> SendOut | None:
     """Queue the agenda send-out. Returns None (and sends nothing) if it was sent and ``resend`` is off."""
@@ -335,9 +286,7 @@ def meeting_request_send_out(*, meeting: Meeting, user, resend: bool = False) ->
     if already and not resend:
         return None
     send_out = SendOut.objects.create(meeting=meeting, requested_by=user, is_resend=already)
-    from .tasks import deliver_send_out
-
-    transaction.on_commit(lambda: deliver_send_out.delay(send_out.pk))
+    transaction.on_commit(lambda: task_named(DELIVER_SEND_OUT).delay(send_out.pk))
     return send_out
 
 
@@ -447,9 +396,6 @@ def send_out_deliver(*, send_out_id: int) -> SendOut | None:
             meeting.agenda_sent_at = now
         meeting.save(update_fields=["status", "agenda_sent_at"])
     return send_out
-
-
-# --- Minutes, decisions and actions -----------------------------------------------------------
 
 
 @dataclass
@@ -590,9 +536,6 @@ def decision_correct(*, decision: Decision, text: str, reason: str, user) -> Dec
     return new
 
 
-# --- Reminders ---------------------------------------------------------------------------------
-
-
 def send_overdue_action_reminders(*, today: date | None = None) -> dict[str, int]:
     """One e-mail per owner listing all their overdue actions, plus one summary per sekretariatsleder.
 
@@ -644,9 +587,6 @@ def send_overdue_action_reminders(*, today: date | None = None) -> dict[str, int
     return sent
 
 
-# --- Calendar ----------------------------------------------------------------------------------
-
-
 @transaction.atomic
 def calendar_token_create(*, user) -> tuple[CalendarToken, str]:
     """A new feed token and its secret (only its hash is stored: show the secret once, now).
@@ -668,311 +608,3 @@ def calendar_token_revoke(*, token: CalendarToken) -> CalendarToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
-
-
-# --- Status reports (pixi and full) -------------------------------------------------------------
-
-# Errors worth retrying: the database or the disk was briefly unavailable. Anything else fails the report.
-TRANSIENT_REPORT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, ConnectionError)
-
-
-def status_report_request(
-    *,
-    plan: Plan,
-    period: str,
-    kind: str,
-    requested_by=None,
-    via: str = StatusReport.Via.USER,
-    audience: str = StatusReport.Audience.BOARD,
-    audience_body: Body | None = None,
-) -> StatusReport:
-    """Queue the next version of a report for its audience (the board, or one steering group of the
-    plan); while one is queued or running for the same plan, period, kind and audience, that one is
-    returned instead (one job, one version). A bad audience raises ``ValidationError``.
-
-    The Celery task is sent when the transaction commits, so the worker always finds the row.
-    """
-    from .tasks import generate_status_report  # tasks import this module
-
-    validate_period(period)
-    kind = StatusReport.Kind(kind)
-    via = StatusReport.Via(via)
-    audience = StatusReport.Audience(audience)
-    same = {"plan": plan, "period": period, "kind": kind}
-    try:
-        with transaction.atomic():
-            # Lock the plan row: version numbers of one plan are handed out one at a time.
-            Plan.objects.select_for_update().filter(pk=plan.pk).first()
-            existing = (
-                StatusReport.objects.active()
-                .for_audience(audience=audience, audience_body=audience_body)
-                .filter(**same)
-                .first()
-            )
-            if existing:
-                return existing
-            last = (
-                StatusReport.objects.for_audience(audience=audience, audience_body=audience_body)
-                .filter(**same)
-                .aggregate(last=Max("version"))["last"]
-                or 0
-            )
-            report = StatusReport(
-                plan=plan,
-                audience=audience,
-                audience_body=audience_body,
-                period=period,
-                kind=kind,
-                version=last + 1,
-                state=StatusReport.State.QUEUED,
-                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
-                requested_via=via,
-                task_id=str(uuid.uuid4()),
-            )
-            report.full_clean()
-            report.save()
-    except IntegrityError:
-        # Another request won the race for the active slot: hand back its report.
-        existing = (
-            StatusReport.objects.active()
-            .for_audience(audience=audience, audience_body=audience_body)
-            .filter(**same)
-            .first()
-        )
-        if existing is None:
-            raise
-        return existing
-    transaction.on_commit(lambda: _send_generate_job(report=report, task=generate_status_report))
-    return report
-
-
-def _send_generate_job(*, report: StatusReport, task) -> None:
-    """Send the job; if it cannot be sent (broker down) or, in-process, ends in an exception, the
-    report is marked failed instead of staying queued and blocking the next request."""
-    try:
-        task.apply_async(args=[report.pk], task_id=report.task_id)
-    except Exception as exc:  # any broker or in-process error: record it on the report
-        logger.exception("status report %s: job could not run", report.pk)
-        status_report_mark_failed(report_id=report.pk, error=f"{exc.__class__.__name__}: {exc}")
-
-
-def _claim(*, report_id: int, task_id: str | None) -> bool:
-    """Queued → running with a conditional UPDATE; a redelivered message of the same job may re-claim."""
-    claimable = Q(state=StatusReport.State.QUEUED)
-    if task_id:
-        claimable |= Q(state=StatusReport.State.RUNNING, task_id=task_id)
-    return bool(
-        StatusReport.objects.filter(claimable, pk=report_id).update(
-            state=StatusReport.State.RUNNING, started_at=timezone.now(), error=""
-        )
-    )
-
-
-def _write_pdf(*, report: StatusReport, content: bytes) -> str:
-    """Write to a temporary file beside the target and move it into place; returns the storage name."""
-    name = status_report_upload_to(report, "")
-    target = Path(settings.MEDIA_ROOT) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return name
-
-
-def status_report_mark_failed(*, report_id: int, error: str) -> None:
-    """Record a failure on a report that has not finished."""
-    StatusReport.objects.filter(pk=report_id, state__in=StatusReport.ACTIVE_STATES).update(
-        state=StatusReport.State.FAILED, error=error[:5000], finished_at=timezone.now()
-    )
-
-
-def status_report_generate(*, report_id: int, task_id: str | None = None) -> StatusReport | None:
-    """Build the snapshot, render the PDF and store it; ``None`` when there is nothing to do.
-
-    A missing report, or one that is done, failed or being generated by another job, is left alone.
-    Transient errors put the report back in the queue and are re-raised for the task to retry;
-    any other error marks the report failed with the error text.
-    """
-    if not _claim(report_id=report_id, task_id=task_id):
-        logger.info("status report %s: nothing to do (missing or already claimed)", report_id)
-        return None
-    report = StatusReport.objects.select_related("plan", "audience_body").get(pk=report_id)
-    try:
-        snapshot = build_report_snapshot(
-            plan=report.plan,
-            period=report.period,
-            kind=report.kind,
-            audience=report.audience,
-            audience_body=report.audience_body,
-        )
-        content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot))
-        if report.kind == StatusReport.Kind.PIXI and pages > PIXI_MAX_PAGES:
-            content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot, tight=True))
-        name = _write_pdf(report=report, content=content)
-    except TRANSIENT_REPORT_ERRORS as exc:
-        StatusReport.objects.filter(pk=report_id, state=StatusReport.State.RUNNING).update(
-            state=StatusReport.State.QUEUED, error=f"{exc.__class__.__name__}: {exc}"[:5000]
-        )
-        raise
-    except Exception as exc:
-        logger.exception("status report %s failed", report_id)
-        status_report_mark_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}")
-        report.refresh_from_db()
-        return report
-    StatusReport.objects.filter(pk=report_id).update(
-        state=StatusReport.State.DONE,
-        pdf=name,
-        page_count=pages,
-        snapshot=snapshot,
-        snapshot_sha256=snapshot_sha256(snapshot),
-        finished_at=timezone.now(),
-        error="",
-    )
-    report.refresh_from_db()
-    if report.requested_via == StatusReport.Via.BEAT and report.kind == StatusReport.Kind.PIXI:
-        try:
-            status_report_distribute(report=report)
-        except Exception:  # the report itself is done; a mail failure is logged, not fatal
-            logger.exception("status report %s: distribution failed", report_id)
-    return report
-
-
-def status_report_recipients(*, report: StatusReport) -> list[Person]:
-    """The report's audience with an e-mail address, one per person: the plan's board members (current
-    board memberships) for a board report, the group's current members for a steering group's report."""
-    if report.audience == StatusReport.Audience.STEERING_GROUP:
-        audience = Q(body_id=report.audience_body_id)
-    else:
-        audience = Q(body__plan_id=report.plan_id, body__kind=Body.Kind.BOARD)
-    memberships = (
-        Membership.objects.current()
-        .filter(audience)
-        .exclude(person__email="")
-        .select_related("person")
-        .order_by("person__name", "person_id")
-    )
-    people: dict[int, Person] = {}
-    for membership in memberships:
-        people.setdefault(membership.person_id, membership.person)
-    return list(people.values())
-
-
-def status_report_distribute(*, report: StatusReport) -> int:
-    """E-mail the report's audience (board members, or the steering group's members) a link to the
-    report (or the PDF, with REPORTS_ATTACH_PDF). Once per report."""
-    claimed = StatusReport.objects.filter(
-        pk=report.pk, state=StatusReport.State.DONE, distributed_at__isnull=True
-    ).update(distributed_at=timezone.now())
-    if not claimed:
-        return 0
-    report.refresh_from_db()
-    link = settings.PORTAL_BASE_URL + reverse("governance:report-download", args=[report.plan_id, report.pk])
-    archive = settings.PORTAL_BASE_URL + reverse("governance:report-archive", args=[report.plan_id])
-    attach = settings.REPORTS_ATTACH_PDF
-    messages = []
-    with translation.override("da"):
-        subject = _("%(kind)s %(period)s: %(plan)s") % {
-            "kind": report.get_kind_display(),
-            "period": report.quarter.label,
-            "plan": report.plan.name,
-        }
-        for person in status_report_recipients(report=report):
-            body = render_to_string(
-                "governance/reports/email.txt",
-                {"report": report, "person": person, "link": link, "archive": archive, "attached": attach},
-            )
-            message = EmailMessage(subject=subject, body=body, to=[person.email])
-            if attach:
-                message.attach(report.filename, report.pdf.read(), "application/pdf")
-                report.pdf.seek(0)
-            messages.append(message)
-    if report.pdf and attach:
-        report.pdf.close()
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
-
-
-def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusReport]:
-    """From the configured Danish working day after a quarter ends, queue its pixi and full reports
-    for the board of every active plan running in that quarter; plans that already have a done,
-    queued or running board report of that kind for the quarter are skipped, so running this daily
-    is safe. Steering groups' reports are not made by the schedule: the secretariat orders them
-    (archive page or ``generate_reports --audience steering-groups``), see docs/reports.md.
-    """
-    today = today or timezone.localdate()
-    quarter = Quarter.containing(today).previous()
-    if today < quarterly_report_due(quarter, settings.REPORTS_WORKDAY_AFTER_QUARTER):
-        return []
-    plans = Plan.objects.filter(
-        phase=Plan.Phase.ACTIVE, start_date__lte=quarter.end, end_date__gte=quarter.start
-    ).order_by("pk")
-    existing = set(
-        StatusReport.objects.filter(
-            plan__in=plans,
-            audience=StatusReport.Audience.BOARD,
-            period=quarter.code,
-            state__in=[StatusReport.State.DONE, *StatusReport.ACTIVE_STATES],
-        ).values_list("plan_id", "kind")
-    )
-    queued = []
-    for plan in plans:
-        for kind in StatusReport.Kind:
-            if (plan.pk, kind.value) in existing:
-                continue
-            queued.append(status_report_request(plan=plan, period=quarter.code, kind=kind, via=StatusReport.Via.BEAT))
-    return queued
-
-
-# --- Questions for the board → agenda items ------------------------------------------------------
-
-
-@dataclass
-class BoardQuestionResult:
-    item: AgendaItem
-    created: bool
-
-
-@transaction.atomic
-def board_question_add_to_agenda(*, plan: Plan, key: str, user=None) -> BoardQuestionResult:
-    """Put one question of the plan's latest board pixi report on the board's next meeting as an agenda item.
-
-    The item gets the question's kind, title, recommendation (indstilling) and linked goals.
-    Idempotent: a question already on that meeting (same ``key``) returns the existing item.
-    With ``user``, only a report that user may read counts (``plans.access``).
-    """
-    found = board_questions(plan=plan, user=user)
-    question = next((q for q in found.questions if q.get("key") == key), None)
-    if question is None:
-        raise ValidationError(_("Spørgsmålet findes ikke i planens seneste pixi-rapport."))
-    meeting = next_board_meeting(plan=plan)
-    if meeting is None:
-        raise ValidationError(_("Bestyrelsen har intet kommende møde. Opret mødet, og tilføj så punktet."))
-    # Lock the meeting row so two clicks at once make one item (the unique constraint backs this up).
-    meeting = Meeting.objects.select_for_update().select_related("body__plan").get(pk=meeting.pk)
-    existing = meeting.agenda_items.filter(question_key=key).first()
-    if existing is not None:
-        return BoardQuestionResult(item=existing, created=False)
-    report = found.report
-    description = _("Fra pixi-rapporten for %(period)s (version %(version)s). %(why)s") % {
-        "period": report.quarter.label,
-        "version": report.version,
-        "why": question.get("why", ""),
-    }
-    item = agenda_item_save(
-        meeting=meeting,
-        title=question["title"][:200],
-        kind=question["kind"],
-        description=description.strip(),
-        recommendation=question["recommendation"],
-        goals=Goal.objects.filter(plan=plan, pk__in=question.get("goal_ids") or []),
-        question_key=key,
-    )
-    return BoardQuestionResult(item=item, created=True)

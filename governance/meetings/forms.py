@@ -1,29 +1,14 @@
 """Forms for meetings, agenda items, bilag, minutes and the decision register (Danish labels)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import PortalFormMixin
+from governance.bodies.models import Body
+from governance.meetings.models import ActionItem, AgendaItem, Meeting
+from governance.meetings.uploads import ALLOWED_LABEL
 from monitoring.models import Goal
 from plans.models import Intervention, Person, Plan
-
-from .models import ActionItem, AgendaItem, Body, Meeting, StatusReport
-from .periods import Quarter
-from .uploads import ALLOWED_LABEL
-
-
-class PortalFormMixin:
-    """Give widgets the design system's classes (form-input, form-select)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.FileInput):
-                continue
-            single_select = isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple)
-            css = "form-select" if single_select else "form-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -179,73 +164,3 @@ class RegisterFilterForm(PortalFormMixin, forms.Form):
         self.fields["sub_agreement"].queryset = sub_agreements
         self.fields["goal"].queryset = goals if goals is not None else plan_goal_choices(plan=plan)
         self.fields["goal"].label_from_instance = goal_choice_label
-
-
-# --- Status reports (pixi and full) ------------------------------------------------------------
-
-
-def report_period_choices(plan: Plan, today=None) -> list[tuple[str, str]]:
-    """The quarters a report can be made for: from the plan's start up to the current quarter, newest first."""
-    today = today or timezone.localdate()
-    last = min(Quarter.containing(today), Quarter.containing(plan.end_date))
-    quarter, choices = Quarter.containing(plan.start_date), []
-    while quarter <= last:
-        choices.append((quarter.code, quarter.label))
-        quarter = quarter.next()
-    return list(reversed(choices))
-
-
-def default_report_period(plan: Plan, today=None) -> str | None:
-    """The quarter just ended (what the board reads next), if the plan ran in it; else the newest choice."""
-    today = today or timezone.localdate()
-    choices = [code for code, _label in report_period_choices(plan, today)]
-    previous = Quarter.containing(today).previous().code
-    if previous in choices:
-        return previous
-    return choices[0] if choices else None
-
-
-BOARD_AUDIENCE = "board"
-GROUP_AUDIENCE_PREFIX = "group-"
-
-
-class StatusReportRequestForm(forms.Form):
-    """Order a pixi or full report for one of the plan's quarters, for the board or one of its steering groups."""
-
-    kind = forms.ChoiceField(label=_("Rapporttype"), choices=StatusReport.Kind.choices)
-    period = forms.ChoiceField(
-        label=_("Kvartal"), required=False, help_text=_("Uden valg: det seneste afsluttede kvartal.")
-    )
-    audience = forms.ChoiceField(
-        label=_("Rapporten er til"),
-        required=False,
-        help_text=_("En styregruppes rapport indeholder kun gruppens delaftaler, møder og beslutninger."),
-    )
-
-    def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.fields["period"].choices = report_period_choices(plan)
-        self.fields["period"].initial = default_report_period(plan)
-        self.groups = {
-            f"{GROUP_AUDIENCE_PREFIX}{body.pk}": body
-            for body in Body.objects.filter(plan=plan, kind__in=Body.GROUP_KINDS).order_by("name")
-        }
-        self.fields["audience"].choices = [
-            (BOARD_AUDIENCE, _("Bestyrelsen")),
-            *((value, _("Styregruppen %(name)s") % {"name": body.name}) for value, body in self.groups.items()),
-        ]
-        self.fields["audience"].initial = BOARD_AUDIENCE
-
-    def clean_audience(self) -> tuple[str, Body | None]:
-        """(audience, steering group): the board when nothing is chosen."""
-        value = self.cleaned_data.get("audience") or BOARD_AUDIENCE
-        if value == BOARD_AUDIENCE:
-            return StatusReport.Audience.BOARD, None
-        return StatusReport.Audience.STEERING_GROUP, self.groups[value]
-
-    def clean_period(self) -> str:
-        period = self.cleaned_data.get("period") or default_report_period(self.plan)
-        if not period:
-            raise forms.ValidationError(_("Planen har endnu ingen kvartaler at rapportere om."))
-        return period

@@ -1,4 +1,4 @@
-"""Reads in the governance app, always starting from the access rule."""
+"""Reads for meetings, always starting from the access rule (``plans.access``)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,55 +7,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.bodies.models import Body, Membership
+from governance.meetings.models import ActionItem, AgendaItem, Attachment, Decision, Guest, Meeting
 from monitoring.models import Goal
 from plans import access
 from plans.access import Action
-from plans.models import Intervention, Person, Plan, Role, SubAgreement
-from plans.selectors import plan_sub_agreements
-
-from .models import ActionItem, AgendaItem, Attachment, Body, Decision, Guest, Meeting, Membership, StatusReport
-
-
-@dataclass
-class OrganisationChart:
-    """Bestyrelse → sekretariat → styregrupper → delaftaler → indsatser (seed 003, figure 1)."""
-
-    boards: list[Body]
-    groups: list[Body]
-    sub_agreements: list
-    unowned_sub_agreements: list
-
-
-def plan_bodies(*, plan: Plan) -> QuerySet[Body]:
-    members = Membership.objects.current().select_related("person", "organisation")
-    return (
-        Body.objects.filter(plan=plan)
-        .prefetch_related(Prefetch("memberships", queryset=members, to_attr="current_memberships"))
-        .order_by("kind", "name")
-    )
-
-
-def plan_organisation_chart(*, user, plan: Plan) -> OrganisationChart:
-    """The chart for ``plan`` with only the delaftaler the user may see (a fixed number of queries)."""
-    sub_agreements = list(plan_sub_agreements(user=user, plan=plan))
-    visible = {sa.pk: sa for sa in sub_agreements}
-    bodies = list(plan_bodies(plan=plan).prefetch_related("sub_agreements"))
-    boards, groups, owned = [], [], set()
-    for body in bodies:
-        body.current_memberships.sort(key=lambda m: (Membership.ROLE_ORDER.index(m.role), m.person.name))
-        if body.is_board:
-            boards.append(body)
-            continue
-        body.visible_sub_agreements = [visible[sa.pk] for sa in body.sub_agreements.all() if sa.pk in visible]
-        owned.update(sa.pk for sa in body.visible_sub_agreements)
-        groups.append(body)
-    unowned = [sa for sa in sub_agreements if sa.pk not in owned]
-    return OrganisationChart(
-        boards=boards, groups=groups, sub_agreements=sub_agreements, unowned_sub_agreements=unowned
-    )
-
-
-# --- Meetings, agendas, decisions -------------------------------------------------------------
+from plans.models import Intervention, Person, Plan, SubAgreement
 
 
 def get_meeting_or_404(user, meeting_id, action: Action = Action.VIEW) -> Meeting:
@@ -144,21 +101,6 @@ def meeting_invitees(*, meeting: Meeting) -> list[tuple[Person, str]]:
         label = _("Gæst (punkt %(position)s)") % {"position": guest.agenda_item.position}
         seen.setdefault(guest.person_id, (guest.person, label))
     return list(seen.values())
-
-
-def plan_people(*, plan: Plan) -> QuerySet[Person]:
-    """People who can present items or own actions: members of the plan's bodies and secretariat staff."""
-    return (
-        Person.objects.filter(
-            Q(memberships__body__plan=plan)
-            | Q(
-                user__role_assignments__secretariat=plan.secretariat_id,
-                user__role_assignments__role__in=[Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF],
-            )
-        )
-        .distinct()
-        .order_by("name")
-    )
 
 
 @dataclass
@@ -252,62 +194,6 @@ def calendar_meetings(*, user) -> QuerySet[Meeting]:
     return access.visible(user, Meeting).filter(access.invited(user)).select_related("body__plan").order_by("starts_at")
 
 
-# --- Status reports (pixi and full) ------------------------------------------------------------
-
-
-def get_status_report_or_404(user, *, plan: Plan, report_id, **filters) -> StatusReport:
-    """One report of ``plan`` that ``user`` may read; 404 otherwise, whatever the reason."""
-    reports = StatusReport.objects.select_related("audience_body").filter(plan=plan, **filters)
-    return access.get_or_404(user, reports, pk=report_id)
-
-
-def plan_status_reports(*, user, plan: Plan) -> QuerySet[StatusReport]:
-    """Every version of the plan's reports the user may read, newest quarter first (one query)."""
-    return (
-        access.visible(user, StatusReport)
-        .filter(plan=plan)
-        .select_related("requested_by", "audience_body")
-        .defer("snapshot")
-        .order_by("-period", "kind", "audience", "audience_body__name", "-version")
-    )
-
-
-@dataclass
-class BoardQuestions:
-    """The questions for the board from the plan's latest finished board pixi report (none without one)."""
-
-    report: StatusReport | None
-    questions: list[dict]
-
-
-def board_questions(*, plan: Plan, user=None) -> BoardQuestions:
-    """The latest done pixi report for the board of ``plan`` and its "questions for the board" (one query).
-
-    With ``user``, only a report that user may read counts (``plans.access``): a reader who
-    may not see the board's report gets no questions. ``user=None`` is for services whose caller
-    has already been authorised (MANAGE on the plan).
-
-    Each question is a proposed agenda item, a dict from the report's snapshot: ``key`` (stable per
-    plan: ``goal-<id>``, ``overdue-actions``, ``commitment-<party id>``), ``reason``
-    (``off_track_goal`` / ``overdue_actions`` / ``commitment_not_honoured``), ``kind`` and
-    ``kind_label`` (agenda item kind), ``title``, ``why``, ``recommendation`` and ``goal_ids``.
-    ``plan`` must already be resolved through ``plans.access`` by the caller (the dashboard or view).
-    """
-    reports = access.visible(user, StatusReport) if user is not None else StatusReport.objects.all()
-    report = (
-        reports.filter(
-            plan=plan,
-            kind=StatusReport.Kind.PIXI,
-            state=StatusReport.State.DONE,
-            audience=StatusReport.Audience.BOARD,
-        )
-        .order_by("-period", "-version")
-        .first()
-    )
-    questions = list((report.snapshot or {}).get("questions") or []) if report else []
-    return BoardQuestions(report=report, questions=questions)
-
-
 def next_board_meeting(*, plan: Plan, now=None) -> Meeting | None:
     """The plan's board's next meeting that has not started and whose minutes are not approved."""
     return (
@@ -317,16 +203,6 @@ def next_board_meeting(*, plan: Plan, now=None) -> Meeting | None:
         .order_by("starts_at", "pk")
         .first()
     )
-
-
-def board_question_items(*, meeting: Meeting | None) -> dict[str, AgendaItem]:
-    """Agenda items already created from board questions on ``meeting``, by question key (one query)."""
-    if meeting is None:
-        return {}
-    return {item.question_key: item for item in meeting.agenda_items.exclude(question_key="")}
-
-
-# --- Meeting packs for guests ------------------------------------------------------------------
 
 
 def meeting_member_ids(*, meeting: Meeting) -> set[int]:
