@@ -17,6 +17,8 @@ fi
 
 echo "==> ruff"
 .venv/bin/ruff check .
+echo "==> import-linter (apps and governance's sub-domains import only downwards; see pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 echo "==> pip-audit (known vulnerabilities in the locked dependencies)"
 # Queries PyPI's vulnerability data for every pin in the complete lock; fails when one is affected.
 # PIP_AUDIT_STRICT=1 also fails when a package could not be looked up (e.g. behind a PyPI mirror).
