@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from common.workdays import send_out_deadline
+from common.workdays import is_working_day, send_out_deadline
 from governance.bodies.models import Body, Membership
 from governance.bodies.services import body_set_sub_agreements, membership_create
 from governance.meetings.models import ActionItem, AgendaItem, Meeting
@@ -208,8 +208,9 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def _weekday(day: date) -> date:
-    """Bodies meet on weekdays: move a Saturday or Sunday to the Monday after."""
-    while day.weekday() >= 5:
+    """Bodies meet on Danish working days: move a weekend or a holiday (1 January, Easter …) to the
+    next working day."""
+    while not is_working_day(day):
         day += timedelta(days=1)
     return day
 
