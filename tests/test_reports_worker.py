@@ -35,7 +35,7 @@ def test_a_real_worker_makes_the_pixi_and_full_report(celery_worker_process, set
     assert again.pk == pixi.pk, "a second request while one is queued or running makes no second version"
     reports = {r.kind: r for r in _wait_until_finished([pixi.pk, full.pk])}
     assert {kind: r.state for kind, r in reports.items()} == {"pixi": "done", "full": "done"}, [
-        r.error for r in reports.values()
+        r.last_error for r in reports.values()
     ]
     assert StatusReport.objects.filter(plan=plan, period="2026-Q3", kind="pixi").count() == 1
     text = subprocess.run(["pdftotext", reports["pixi"].pdf.path, "-"], capture_output=True, text=True).stdout
