@@ -210,9 +210,10 @@ def claim(
     now: datetime | None = None,
 ) -> bool:
     """queued → running, for the message whose id the row names (or any message when the row names
-    none; any caller, with ``task_id`` None: a command or a test running the work directly). A running row is re-claimed only by the same
-    message coming back: a retry after a passing error, a redelivery after a lost worker, or once
-    the row is past its hard time limit. Returns whether this caller may do the work."""
+    none; any caller, with ``task_id`` None: a command or a test running the work directly).
+    A running row is re-claimed only by the same message coming back: a retry after a passing
+    error, a redelivery after a lost worker, or once the row is past its hard time limit.
+    Returns whether this caller may do the work."""
     now = now or timezone.now()
     mine = (Q(task_id=task_id) | Q(task_id="")) if task_id else Q()
     claimed = model.objects.filter(mine, pk=pk, state=JobState.QUEUED).update(
@@ -376,16 +377,17 @@ class RecoveryReport:
         return f"sent again: {self.resent}, re-run: {self.rerun}, failed: {self.failed}"
 
 
-def recover(*, now: datetime | None = None) -> RecoveryReport:
+def recover(*, now: datetime | None = None, queued_grace: timedelta = QUEUED_GRACE) -> RecoveryReport:
     """Send again the queued jobs no worker took within a minute; re-run the running jobs past their
     hard time limit (a new message id, so a late message of the lost run does nothing) until they have
     had ``MAX_ATTEMPTS`` attempts; then mark them failed with a reason a person can act on.
-    Safe to run at any time and in parallel with workers."""
+    Safe to run at any time and in parallel with workers (a job sent twice runs once: the second
+    message finds it running). ``queued_grace`` 0 sends every queued job at once (after an outage)."""
     now = now or timezone.now()
     result = RecoveryReport()
     for kind in REGISTRY.values():
         model = kind.model
-        for job in model.objects.filter(state=JobState.QUEUED, queued_at__lt=now - QUEUED_GRACE).order_by("pk"):
+        for job in model.objects.filter(state=JobState.QUEUED, queued_at__lte=now - queued_grace).order_by("pk"):
             if not job.task_id:
                 model.objects.filter(pk=job.pk, task_id="").update(task_id=new_task_id())
                 job.refresh_from_db()

@@ -468,8 +468,8 @@ def waiting_jobs_count(*, plan_ids: list[int], now=None) -> int:
     waiting = Q(state=jobs.JobState.QUEUED) & (
         Q(queued_at__lt=cutoff) | Q(last_error__startswith=jobs.BROKER_DOWN_PREFIX)
     )
-    send_outs = SendOut.objects.filter(waiting, meeting__body__plan_id__in=plan_ids).values("pk")
-    reports = StatusReport.objects.filter(waiting, plan_id__in=plan_ids).values("pk")
+    send_outs = SendOut.objects.filter(waiting, meeting__body__plan_id__in=plan_ids).order_by().values("pk")
+    reports = StatusReport.objects.filter(waiting, plan_id__in=plan_ids).order_by().values("pk")
     return send_outs.union(reports, all=True).count()
 
 

@@ -1,6 +1,6 @@
 """Writes in the portal app: personal API tokens and the job system's recovery round."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,7 +34,9 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def jobs_recover(*, now: datetime | None = None, worker: str = "") -> jobs.RecoveryReport:
+def jobs_recover(
+    *, now: datetime | None = None, worker: str = "", queued_grace: timedelta = jobs.QUEUED_GRACE
+) -> jobs.RecoveryReport:
     """One recovery round (``recover_jobs``): stamp the heartbeat, then ``common.jobs.recover``.
 
     The heartbeat is stamped only when a worker runs the round (beat → broker → worker → database), so
@@ -44,4 +46,4 @@ def jobs_recover(*, now: datetime | None = None, worker: str = "") -> jobs.Recov
         Heartbeat.objects.update_or_create(
             name=Heartbeat.RECOVER_JOBS, defaults={"beat_at": timezone.now(), "worker": worker[:200]}
         )
-    return jobs.recover(now=now)
+    return jobs.recover(now=now, queued_grace=queued_grace)

@@ -180,6 +180,8 @@ MEDIA_URL = "/_protected/"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# For django.core.mail.backends.filebased.EmailBackend (e-mails written to files, e.g. in fault tests).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "").strip() or None
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helhedsplan-portal@localhost")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -5,11 +5,12 @@ from celery import shared_task
 from .services import jobs_recover
 
 
-@shared_task(name="portal.tasks.recover_jobs", ignore_result=True)
-def recover_jobs() -> str:
-    """Beat, every 5 minutes: stamp the heartbeat, send again what no worker took, re-run what a lost
-    worker left (``common.jobs.recover``)."""
-    return str(jobs_recover(worker=getattr(recover_jobs.request, "hostname", "") or ""))
+@shared_task(name="portal.tasks.recover_jobs", bind=True, ignore_result=True)
+def recover_jobs(self) -> str:
+    """Beat, every 5 minutes: stamp the heartbeat (on a worker, not in-process), send again what no
+    worker took, re-run what a lost worker left (``common.jobs.recover``)."""
+    worker = "" if self.request.is_eager else (self.request.hostname or "")
+    return str(jobs_recover(worker=worker))
 
 
 @shared_task
