@@ -4,8 +4,6 @@ with a reason and «Prøv igen»), marking failed waits out a short database out
 settings deliver without loss. Runs in-process (no Redis needed); tests/test_jobs_faults.py does the
 same against a real Redis, worker and PostgreSQL."""
 
-import socket
-from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
@@ -20,13 +18,13 @@ from django.utils import timezone
 from common import jobs
 from governance.meetings.models import SendOut
 from governance.reports.models import StatusReport
-from governance.reports.services import status_report_request
 from portal.models import Heartbeat
 from portal.services import jobs_recover
 
 from .conftest import PLAN_A1
 from .factories import StatusReportFactory
 from .governance_helpers import demo_meeting
+from .job_helpers import broker_at, down_broker_url
 
 
 @pytest.fixture(autouse=True)
@@ -39,33 +37,6 @@ def media(settings, tmp_path):
 def commit(django_capture_on_commit_callbacks):
     """Run what waits for the commit (the dispatch), as a request outside a test transaction would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def broker_at(url: str):
-    """Publish to a real broker URL (not in-process) for the duration: the request path as in production."""
-    from portal.celery import app
-
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield app
-    finally:
-        app._pool = None
-        app.amqp._producer_pool = None
-        app.conf.broker_url, app.conf.task_always_eager = saved
-
-
-def down_broker_url() -> str:
-    return f"redis://127.0.0.1:{unused_port()}/0"
 
 
 # --- The request path with the broker down -----------------------------------------------------------
@@ -301,7 +272,7 @@ def test_a_job_kind_needs_a_hard_limit_above_the_soft_one():
     before = dict(jobs.REGISTRY)
     with pytest.raises(ValueError, match="hard time limit"):
         jobs.register(jobs.JobKind(model=SendOut, task_name="x", soft_time_limit=60, time_limit=60))
-    assert jobs.REGISTRY == before
+    assert before == jobs.REGISTRY
 
 
 # --- /healthz and the sekretariatsleder's page ------------------------------------------------------------
