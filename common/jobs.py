@@ -218,7 +218,10 @@ def claim(
     mine = (Q(task_id=task_id) | Q(task_id="")) if task_id else Q()
     claimed = model.objects.filter(mine, pk=pk, state=JobState.QUEUED).update(
         task_id=task_id or F("task_id"),
-        state=JobState.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1
+        state=JobState.RUNNING,
+        started_at=now,
+        finished_at=None,
+        attempts=F("attempts") + 1,
     )
     if claimed or not task_id:
         if claimed:
@@ -445,14 +448,14 @@ except ImportError:  # pragma: no cover - Celery is a hard dependency of the pro
 class JobTask(Task):
     """Base for a job's task (``@shared_task(base=JobTask, bind=True, **kind.task_options())``).
 
-    A passing database error is retried with backoff (10, 20, 40, 80 s: well over a minute, so a short
+    A passing database error is retried with backoff (5, 10, 20, 40 s: over a minute, so a short
     outage is waited out); when the task gives up, the row is marked failed with a reason, which itself
     waits out a database outage of about a minute and otherwise leaves the row to ``recover``.
     """
 
     abstract = True
     autoretry_for = TRANSIENT_ERRORS
-    retry_backoff = 10
+    retry_backoff = 5
     retry_backoff_max = 120
     retry_jitter = False
     max_retries = 4

@@ -199,7 +199,7 @@ def test_a_report_whose_database_connection_is_dropped_completes(on_the_fault_br
         )
         terminated = cursor.fetchall()
     assert terminated, "the worker's connection was found and terminated"
-    # The task's next query fails; it retries after its backoff (10 s) and finishes; recover_jobs
+    # The task's next query fails; it retries after its backoff (5 s) and finishes; recover_jobs
     # would re-run it if the retry were lost too.
     jobs_recover()
     report = _wait(
