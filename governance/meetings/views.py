@@ -134,7 +134,7 @@ def meeting_detail(request, meeting_id: int):
         "deliveries": deliveries,
         "delivery_counts": selectors.delivery_counts(deliveries),
         "only_information": bool(items) and all(item.kind == AgendaItem.Kind.INFORMATION for item in items),
-        "has_pack": any(send_out.state == SendOut.State.DONE and send_out.pack for send_out in send_outs),
+        "has_pack": any(send_out.pack for send_out in send_outs),
         "minutes_versions": list(meeting.minutes.select_related("approved_by")),
         "can_manage": can_manage,
         "send_state": meeting.send_out_state(),
@@ -213,7 +213,9 @@ def meeting_send_retry(request, meeting_id: int):
 @login_required
 def meeting_pack_download(request, meeting_id: int):
     meeting = selectors.get_meeting_or_404(request.user, meeting_id)
-    send_out = meeting.send_outs.filter(state=SendOut.State.DONE).exclude(pack="").order_by("-sent_at").first()
+    # The latest pack built: also one whose send-out reached nobody by e-mail (the invitees without an
+    # address get it another way, so it must be downloadable).
+    send_out = meeting.send_outs.exclude(pack="").order_by("-requested_at", "-pk").first()
     if send_out is None:
         raise Http404("No pack")
     guest_items = access.guest_items(request.user, meeting)

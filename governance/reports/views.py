@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -112,8 +112,10 @@ JOB_SYSTEM_DOWN = gettext_lazy(
 @require_POST
 def report_retry_view(request, plan_id: int, report_id: int):
     """«Prøv igen» on a failed report: the same version is queued again."""
-    plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
+    plan = access.get_plan_or_404(request.user, plan_id)
     report = selectors.get_status_report_or_404(request.user, plan=plan, report_id=report_id)
+    if not access.can(request.user, access.CHANGE, plan):  # seen but not theirs to order: 403, unseen: 404
+        raise PermissionDenied
     try:
         services.status_report_retry(report=report)
     except ValidationError as error:
