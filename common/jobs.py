@@ -279,9 +279,12 @@ def lost_reason(attempts: int) -> str:
 
 def _with_database_retries(update, what: str) -> bool:
     """Run a small UPDATE; while the database is away, try again with backoff, then give up (logged)."""
+    from django.db import connection
+
     for delay in (*MARK_BACKOFF_SECONDS, None):
         try:
-            close_old_connections()
+            if not connection.in_atomic_block:  # inside a transaction the caller owns the connection
+                close_old_connections()
             update()
             return True
         except TRANSIENT_ERRORS as exc:
@@ -289,9 +292,8 @@ def _with_database_retries(update, what: str) -> bool:
                 logger.error("%s: database still unreachable (%s); recover_jobs will find the job", what, exc)
                 return False
             logger.warning("%s: database unreachable (%s); trying again in %s s", what, exc, delay)
-            from django.db import connection
-
-            connection.close()
+            if not connection.in_atomic_block:
+                connection.close()  # a broken connection is reopened on the next try
             time.sleep(delay)
     return False
 
