@@ -343,7 +343,7 @@ def generate_governance(world: dict) -> dict:
         [
             SendOut(
                 meeting=meeting,
-                status=SendOut.Status.SENT,
+                state=SendOut.State.DONE,
                 sent_at=meeting.agenda_sent_at,
                 pack="moedepakker/bench.pdf",
             )

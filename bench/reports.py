@@ -69,7 +69,7 @@ def main() -> None:
             start = time.perf_counter()
             report = status_report_generate(report_id=report.pk)
             end_to_end.append(time.perf_counter() - start)
-            assert report.state == StatusReport.State.DONE, report.error
+            assert report.state == StatusReport.State.DONE, report.last_error
             pages.append(report.page_count)
         total = time.perf_counter() - total_start
         # The same work in parts: data, HTML, and WeasyPrint alone on the same HTML.

@@ -15,6 +15,8 @@ from governance.meetings.models import (
     MinutesItem,
     ReminderLog,
     SendOut,
+    SendOutDelivery,
+    SendOutReminder,
 )
 from governance.reports.models import StatusReport
 
@@ -222,12 +224,37 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("decision",)
 
 
+class SendOutDeliveryInline(admin.TabularInline):
+    model = SendOutDelivery
+    extra = 0
+    fields = ("name", "role", "kind", "email", "status", "attempts", "error", "sent_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SendOut)
-class SendOutAdmin(admin.ModelAdmin):
-    list_display = ("meeting", "status", "is_resend", "requested_at", "sent_at", "recipients_count")
-    list_filter = ("status", "is_resend")
+class SendOutAdmin(SimpleHistoryAdmin):
+    """Send-outs are jobs (common/jobs.py): shown with their delivery log and history, never edited."""
+
+    list_display = ("meeting", "state", "attempts", "is_resend", "requested_at", "sent_at", "recipients_count")
+    list_filter = ("state", "is_resend")
     list_select_related = ("meeting",)
     readonly_fields = [f.name for f in SendOut._meta.fields]
+    inlines = [SendOutDeliveryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SendOutReminder)
+class SendOutReminderAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "kind", "email", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("meeting",)
+    readonly_fields = ("meeting", "kind", "email", "sent_at")
 
     def has_add_permission(self, request):
         return False
@@ -257,7 +284,7 @@ class CalendarTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(admin.ModelAdmin):
+class StatusReportAdmin(SimpleHistoryAdmin):
     """Reports are made by the job, never edited by hand: the admin only shows them."""
 
     list_display = (
@@ -268,6 +295,7 @@ class StatusReportAdmin(admin.ModelAdmin):
         "audience_body",
         "version",
         "state",
+        "attempts",
         "requested_via",
         "created_at",
         "finished_at",

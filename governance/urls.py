@@ -15,6 +15,7 @@ urlpatterns = [
     path("moeder/<id:meeting_id>/rediger/", views.meeting_edit, name="meeting-edit"),
     path("moeder/<id:meeting_id>/dagsorden/", views.meeting_agenda, name="meeting-agenda"),
     path("moeder/<id:meeting_id>/send/", views.meeting_send, name="meeting-send"),
+    path("moeder/<id:meeting_id>/send/igen/", views.meeting_send_retry, name="meeting-send-retry"),
     path("moeder/<id:meeting_id>/moedepakke.pdf", views.meeting_pack_download, name="meeting-pack"),
     path("moeder/<id:meeting_id>/punkter/nyt/", views.agenda_item_create, name="item-create"),
     path("moeder/<id:meeting_id>/referat/", views.minutes_edit, name="minutes-edit"),
@@ -38,6 +39,7 @@ urlpatterns = [
         name="board-question-add",
     ),
     path("planer/<id:plan_id>/rapporter/<id:report_id>/status/", report_views.report_status_view, name="report-status"),
+    path("planer/<id:plan_id>/rapporter/<id:report_id>/igen/", report_views.report_retry_view, name="report-retry"),
     path(
         "planer/<id:plan_id>/rapporter/<id:report_id>/pdf/", report_views.report_download_view, name="report-download"
     ),

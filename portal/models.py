@@ -1,4 +1,5 @@
-"""The portal's own tables: personal API tokens and the Idempotency-Key store of the REST API."""
+"""The portal's own tables: personal API tokens, the Idempotency-Key store of the REST API and the
+job system's heartbeat."""
 
 import hashlib
 import secrets
@@ -107,3 +108,21 @@ class IdempotencyKey(models.Model):
 
     def is_stale(self, now=None) -> bool:
         return self.created <= (now or timezone.now()) - self.RETENTION
+
+
+class Heartbeat(models.Model):
+    """The job system's pulse: beat runs ``recover_jobs`` every 5 minutes on a worker, which stamps its
+    row here. A fresh stamp proves beat, broker, a worker and the database all work (``/healthz``)."""
+
+    RECOVER_JOBS = "recover_jobs"
+
+    name = models.CharField(_("navn"), max_length=50, unique=True)
+    beat_at = models.DateTimeField(_("seneste slag"))
+    worker = models.CharField(_("arbejdsproces"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hjerteslag")
+        verbose_name_plural = _("hjerteslag")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import jobs
 from common.periods import HALF_YEARLY, QUARTERLY, YEARLY
 from governance.bodies.models import Body
 from governance.meetings.models import ActionItem, Decision, Meeting, SendOut
@@ -452,6 +453,24 @@ class SecretariatDashboard:
     missing: list[MissingMeasurement]
     reports: list[StatusReport]
     today: date
+    waiting_jobs: int = 0  # send-outs and reports waiting for a job system that does not answer
+
+    @property
+    def late_meetings(self) -> list[Meeting]:
+        """Upcoming meetings whose agenda should have gone out by now (from the loaded meetings)."""
+        return [meeting for meeting in self.meetings if meeting.send_out_state(self.today) == "late"]
+
+
+def waiting_jobs_count(*, plan_ids: list[int], now=None) -> int:
+    """Send-outs and reports of these plans still queued after the job system had time to take them
+    (twice the grace ``recover_jobs`` allows), or noted as not handed over: one query."""
+    cutoff = (now or timezone.now()) - 2 * jobs.QUEUED_GRACE
+    waiting = Q(state=jobs.JobState.QUEUED) & (
+        Q(queued_at__lt=cutoff) | Q(last_error__startswith=jobs.BROKER_DOWN_PREFIX)
+    )
+    send_outs = SendOut.objects.filter(waiting, meeting__body__plan_id__in=plan_ids).order_by().values("pk")
+    reports = StatusReport.objects.filter(waiting, plan_id__in=plan_ids).order_by().values("pk")
+    return send_outs.union(reports, all=True).count()
 
 
 def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboard:
@@ -501,7 +520,13 @@ def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboa
         .order_by("-created_at", "-pk")[:report_limit]
     )
     return SecretariatDashboard(
-        plans=plans, meetings=meetings, actions=actions, missing=missing, reports=reports, today=today
+        plans=plans,
+        meetings=meetings,
+        actions=actions,
+        missing=missing,
+        reports=reports,
+        today=today,
+        waiting_jobs=waiting_jobs_count(plan_ids=plan_ids),
     )
 
 
@@ -542,7 +567,7 @@ def reading_room(*, user, last_meetings: int = 5) -> ReadingRoom:
     ]
     visible = access.visible(user, Meeting).filter(body__plan_id__in=plan_ids)
     now = timezone.now()
-    packs = SendOut.objects.filter(meeting=OuterRef("pk"), status=SendOut.Status.SENT).exclude(pack="")
+    packs = SendOut.objects.filter(meeting=OuterRef("pk"), state=SendOut.State.DONE).exclude(pack="")
     meetings = list(
         visible.filter(starts_at__gte=now)
         .annotate(has_pack=Exists(packs))

@@ -180,19 +180,41 @@ MEDIA_URL = "/_protected/"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# For django.core.mail.backends.filebased.EmailBackend (e-mails written to files, e.g. in fault tests).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "").strip() or None
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helhedsplan-portal@localhost")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: with REDIS_URL unset tasks run in-process (embedded default); with it set, a real broker.
+# Background work a person waits for is a database row first (common/jobs.py, docs/operations.md):
+# the row is the job's state, so no result backend is needed (CELERY_RESULT_BACKEND only to debug).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Loss-free delivery: a message is acknowledged after its task ran, handed back when the worker
+# process dies, and a worker holds one message at a time.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a job never waits long for a broker that is down (the job stays queued and
+# recover_jobs sends it later): seconds to connect, and no publish retries in the request path.
+JOB_BROKER_CONNECT_TIMEOUT = float(os.environ.get("JOB_BROKER_CONNECT_TIMEOUT", "").strip() or 1)
+CELERY_BROKER_CONNECTION_TIMEOUT = JOB_BROKER_CONNECT_TIMEOUT
+# The broker hands an unacknowledged message to another worker after visibility_timeout seconds:
+# it must be longer than the longest task's hard time limit (15 minutes, the send-out), or a slow
+# task would run twice at once.
+JOB_VISIBILITY_TIMEOUT = env_int("JOB_VISIBILITY_TIMEOUT", 30 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOB_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": JOB_BROKER_CONNECT_TIMEOUT,
+}
+# recover_jobs runs this often (seconds) by beat; /healthz calls the workers dead after 3 missed beats.
+JOB_RECOVER_INTERVAL = env_int("JOB_RECOVER_INTERVAL", 5 * 60)
 CELERY_BEAT_SCHEDULE = {
     # One e-mail per person per day with their overdue action items (governance.tasks).
     "send-overdue-action-reminders": {
@@ -203,6 +225,17 @@ CELERY_BEAT_SCHEDULE = {
     "queue-quarterly-reports": {
         "task": "governance.tasks.queue_quarterly_reports",
         "schedule": crontab(hour=6, minute=15),
+    },
+    # Send again what no worker took, re-run what a lost worker left, stamp the heartbeat.
+    "recover-jobs": {
+        "task": "portal.tasks.recover_jobs",
+        "schedule": JOB_RECOVER_INTERVAL,
+    },
+    # The sekretariatsleder's reminders 3 working days before the send-out deadline and on the day;
+    # hourly in office hours so a missed run catches up (each reminder goes out once).
+    "send-out-deadline-reminders": {
+        "task": "governance.tasks.send_out_deadline_reminders",
+        "schedule": crontab(minute=10, hour="7-16"),
     },
 }
 

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common import jobs
 from governance.bodies.selectors import plan_organisation_chart
 from monitoring.selectors import plan_goal_summary
 from plans import access
@@ -21,7 +23,7 @@ from plans.selectors import plan_commitment_summary, plan_current_agreement, pla
 
 from .celery import app as celery_app
 from .forms import ApiTokenForm
-from .models import ApiToken
+from .models import ApiToken, Heartbeat
 from .services import api_token_create, api_token_revoke
 
 # The page each role lands on after login, most specific role first.
@@ -148,18 +150,54 @@ def _broker_status() -> str:
         return "eager"
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=0, timeout=settings.JOB_BROKER_CONNECT_TIMEOUT)
     except Exception as exc:  # the broker library raises many kinds; all mean "unreachable"
         return f"error: {exc.__class__.__name__}"
     return "ok"
 
 
+def _workers_status(now) -> dict:
+    """The heartbeat ``recover_jobs`` stamps on a worker every JOB_RECOVER_INTERVAL seconds (beat →
+    broker → worker → database): 'ok' while fresh, 'stale' after three missed beats, 'never'."""
+    if celery_app.conf.task_always_eager:
+        return {"status": "eager"}
+    try:
+        beat_at = Heartbeat.objects.filter(name=Heartbeat.RECOVER_JOBS).values_list("beat_at", flat=True).first()
+    except Exception as exc:  # database down: reported by the database check
+        return {"status": f"error: {exc.__class__.__name__}"}
+    if beat_at is None:
+        return {"status": "never"}
+    age = (now - beat_at).total_seconds()
+    fresh = age <= 3 * settings.JOB_RECOVER_INTERVAL
+    return {"status": "ok" if fresh else "stale", "last_beat": beat_at.isoformat(), "age_seconds": round(age)}
+
+
+def _jobs_status(now) -> dict:
+    try:
+        oldest = jobs.oldest_queued_at()
+    except Exception as exc:  # database down: reported by the database check
+        return {"status": f"error: {exc.__class__.__name__}"}
+    age = round((now - oldest).total_seconds()) if oldest else 0
+    late = oldest is not None and age > (settings.JOB_RECOVER_INTERVAL + jobs.QUEUED_GRACE.total_seconds())
+    return {"status": "waiting" if late else "ok", "oldest_queued_age_seconds": age}
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """JSON with database and broker status; 200 when the database answers, 503 otherwise."""
+    """JSON for the operator and the load balancer (docs/operations.md): database, broker, workers (the
+    beat heartbeat) and the oldest queued job's age. 503 only when the database does not answer (the
+    site cannot work); a broken job system is 200 with ``"status": "degraded"``, because pages still
+    work and jobs wait safely in the database."""
+    now = timezone.now()
     database, broker = _database_status(), _broker_status()
-    status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database, "broker": broker}, status=status
-    )
+    workers = _workers_status(now) if database == "ok" else {"status": "unknown"}
+    queue = _jobs_status(now) if database == "ok" else {"status": "unknown"}
+    if database != "ok":
+        overall, status = "error", 503
+    elif broker not in ("ok", "eager") or workers["status"] not in ("ok", "eager") or queue["status"] != "ok":
+        overall, status = "degraded", 200
+    else:
+        overall, status = "ok", 200
+    body = {"status": overall, "database": database, "broker": broker, "workers": workers, "jobs": queue}
+    return JsonResponse(body, status=status)

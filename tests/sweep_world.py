@@ -154,7 +154,7 @@ def _generate_report(plan: Plan, kind: str, **audience) -> StatusReport:
     # Inside the module's transaction on_commit never fires: run the job the task would run.
     status_report_generate(report_id=report.pk, task_id=report.task_id)
     report.refresh_from_db()
-    assert report.state == StatusReport.State.DONE, report.error
+    assert report.state == StatusReport.State.DONE, report.last_error
     return report
 
 

@@ -188,6 +188,7 @@ SWEEP: dict[str, list[Req]] = {
     "governance:meeting-edit": [Req(kind="open_meeting", kwargs=one("meeting_id"), get="manage", post="manage")],
     "governance:meeting-agenda": [Req(kind="meeting", kwargs=one("meeting_id"))],
     "governance:meeting-send": [Req(kind="open_meeting", kwargs=one("meeting_id"), get=None, post="send")],
+    "governance:meeting-send-retry": [Req(kind="open_meeting", kwargs=one("meeting_id"), get=None, post="send")],
     "governance:meeting-pack": [Req(kind="open_meeting", kwargs=one("meeting_id"))],
     "governance:item-create": [Req(kind="open_meeting", kwargs=one("meeting_id"), get="manage", post="manage")],
     "governance:minutes-edit": [Req(kind="open_meeting", kwargs=one("meeting_id"), get="manage", post="manage")],
@@ -207,6 +208,7 @@ SWEEP: dict[str, list[Req]] = {
     "governance:report-request": [Req(kind="plan", kwargs=plan_kw, get=None, post="manage")],
     "governance:board-question-add": [Req(kind="plan", kwargs=plan_kw, get=None, post="manage")],
     "governance:report-status": [Req(kind="report", kwargs=report_kw, cross=True)],
+    "governance:report-retry": [Req(kind="report", kwargs=report_kw, get=None, post="manage", cross=True)],
     "governance:report-download": [Req(kind="report", kwargs=report_kw, cross=True)],
     # API
     "api:schema": [Req(api=True, anonymous=frozenset({200}), roles=STATIC_DOCUMENT_ROLES)],

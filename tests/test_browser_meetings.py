@@ -74,7 +74,7 @@ def test_secretariat_lead_runs_a_meeting(live_server, page, tmp_path, settings_m
     page.get_by_role("button", name="Send dagsorden").click()
     expect(page.get_by_text("Dagsordenen er sat i kø til udsendelse.")).to_be_visible()
     send_out = SendOut.objects.get(meeting=meeting)
-    assert send_out.status == SendOut.Status.SENT and send_out.recipients_count > 0
+    assert send_out.state == SendOut.State.DONE and send_out.recipients_count > 0
     assert len(mail.outbox) == send_out.recipients_count
 
     # Record the decision and an action.

@@ -69,7 +69,7 @@ def grow(demo, count: int, *, per_plan: int = 2) -> list[Plan]:
                     MeasurementFactory(indicator=indicator, period=period, value=Decimal(50 + g * 5))
         for when in (now - timedelta(days=20), now + timedelta(days=5), now + timedelta(days=40)):
             meeting = MeetingFactory(body=board, starts_at=when)
-            SendOut.objects.create(meeting=meeting, status=SendOut.Status.SENT, sent_at=now, pack="moedepakker/x.pdf")
+            SendOut.objects.create(meeting=meeting, state=SendOut.State.DONE, sent_at=now, pack="moedepakker/x.pdf")
             for _i in range(per_plan):
                 decision = DecisionFactory(agenda_item=AgendaItemFactory(meeting=meeting))
                 ActionItemFactory(decision=decision)

@@ -47,7 +47,7 @@ def test_send_agenda_mails_every_invitee_once(demo, login, media, django_capture
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.AGENDA_SENT and meeting.agenda_sent_at is not None
     send_out = SendOut.objects.get(meeting=meeting)
-    assert send_out.status == SendOut.Status.SENT and send_out.recipients_count == len(recipients)
+    assert send_out.state == SendOut.State.DONE and send_out.recipients_count == len(recipients)
     # The pack is kept and can be downloaded by a board member.
     pack = login("demo-bestyrelse").get(reverse("governance:meeting-pack", args=[meeting.pk]))
     assert pack.status_code == 200 and b"".join(pack.streaming_content).startswith(b"%PDF")
@@ -122,14 +122,14 @@ def test_failed_send_out_is_recorded_and_can_be_sent_again(
     response = _send(client, meeting, capture=django_capture_on_commit_callbacks)
     assert response.status_code == 302
     failed = SendOut.objects.get(meeting=meeting)
-    assert failed.status == SendOut.Status.FAILED and "disk full" in failed.error
+    assert failed.state == SendOut.State.FAILED and "disk full" in failed.last_error
     assert mail.outbox == []
     meeting.refresh_from_db()
     assert meeting.agenda_sent_at is None
     monkeypatch.undo()
     _send(client, meeting, capture=django_capture_on_commit_callbacks)
     assert len(mail.outbox) == len(expected_recipients(meeting))
-    assert SendOut.objects.filter(meeting=meeting, status=SendOut.Status.SENT, is_resend=False).count() == 1
+    assert SendOut.objects.filter(meeting=meeting, state=SendOut.State.DONE, is_resend=False).count() == 1
 
 
 def test_pack_and_mail_are_danish_whatever_the_page_language(demo, login, media, django_capture_on_commit_callbacks):

@@ -69,7 +69,7 @@ def generate(capture, **kwargs) -> StatusReport:
     with capture(execute=True):
         report = status_report_request(via="command", **kwargs)
     report.refresh_from_db()
-    assert report.state == "done", report.error
+    assert report.state == "done", report.last_error
     return report
 
 
@@ -517,7 +517,7 @@ def test_a_guest_gets_a_pack_with_only_their_item(demo, login, django_capture_on
     guest_item.guests.create(person=person)
     with django_capture_on_commit_callbacks(execute=True):
         meeting_request_send_out(meeting=meeting, user=demo.user("demo-sekretariatsleder"))
-    assert SendOut.objects.get(meeting=meeting).status == SendOut.Status.SENT
+    assert SendOut.objects.get(meeting=meeting).state == SendOut.State.DONE
     guest_email = person.email or person.user.email
 
     url = reverse("governance:meeting-pack", args=[meeting.pk])

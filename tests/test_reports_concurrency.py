@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_simultaneous_requests_make_one_report(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises the whole database, there is no race to test")
-    monkeypatch.setattr("governance.reports.services._send_generate_job", lambda **kwargs: None)
+    monkeypatch.setattr("governance.reports.services.jobs.dispatch_on_commit", lambda job: None)
     plan = PlanFactory()
     barrier = threading.Barrier(4)
     results, errors = [], []

@@ -21,7 +21,7 @@ def _generate(plan, kind, period="2026-Q3", capture=None) -> StatusReport:
     with capture(execute=True):
         report = status_report_request(plan=plan, period=period, kind=kind, via="command")
     report.refresh_from_db()
-    assert report.state == "done", report.error
+    assert report.state == "done", report.last_error
     return report
 
 

@@ -140,7 +140,7 @@ def test_a_failure_is_recorded_on_the_report(demo, monkeypatch, django_capture_o
         report = _request(demo.plan(PLAN_A1))
     report.refresh_from_db()
     assert report.state == "failed"
-    assert "RuntimeError: skabelonen mangler" in report.error
+    assert "RuntimeError: skabelonen mangler" in report.last_error
     assert report.finished_at and not report.pdf
     # A failed report frees the slot: the next request makes version 2.
     with django_capture_on_commit_callbacks(execute=False):
@@ -168,10 +168,12 @@ def test_transient_errors_are_retried_and_then_recorded(demo, monkeypatch):
     assert len(calls) == 3, "first try plus two retries"
     report.refresh_from_db()
     assert report.state == "failed"
-    assert "OperationalError" in report.error
+    assert "OperationalError" in report.last_error
 
 
-def test_a_transient_error_puts_the_report_back_in_the_queue_for_the_retry(demo, monkeypatch):
+def test_a_transient_error_leaves_the_report_to_the_same_jobs_retry(demo, monkeypatch):
+    """The database blinked: the report stays running for the retry of the same message (the row may
+    not even be writable); another message, or a second delivery that is not a retry, does nothing."""
     attempts = []
     real = report_content.build_report_snapshot
 
@@ -182,12 +184,16 @@ def test_a_transient_error_puts_the_report_back_in_the_queue_for_the_retry(demo,
         return real(**kwargs)
 
     monkeypatch.setattr("governance.reports.services.build_report_snapshot", flaky_once)
-    report = StatusReportFactory(plan=demo.plan(PLAN_A1), state="queued", period="2026-Q3", version=1)
+    report = StatusReportFactory(plan=demo.plan(PLAN_A1), state="queued", period="2026-Q3", version=1, task_id="j-1")
     with pytest.raises(OperationalError):
-        status_report_generate(report_id=report.pk)
+        status_report_generate(report_id=report.pk, task_id="j-1")
     report.refresh_from_db()
-    assert report.state == "queued" and "deadlock" in report.error
-    assert status_report_generate(report_id=report.pk).state == "done"
+    assert report.state == "running" and report.attempts == 1
+    assert status_report_generate(report_id=report.pk, task_id="j-2", retried=True) is None
+    assert status_report_generate(report_id=report.pk, task_id="j-1") is None, "a duplicate, not a retry"
+    assert status_report_generate(report_id=report.pk, task_id="j-1", retried=True).state == "done"
+    report.refresh_from_db()
+    assert report.attempts == 1 and report.last_error == ""
 
 
 def test_in_process_a_job_that_cannot_finish_fails_the_report_instead_of_blocking(
@@ -200,7 +206,7 @@ def test_in_process_a_job_that_cannot_finish_fails_the_report_instead_of_blockin
     with django_capture_on_commit_callbacks(execute=True):
         report = _request(demo.plan(PLAN_A1))
     report.refresh_from_db()
-    assert report.state == "failed" and "database is locked" in report.error
+    assert report.state == "failed" and "database is locked" in report.last_error
 
 
 # --- The snapshot -------------------------------------------------------------------------------------

@@ -85,7 +85,9 @@ def test_the_archive_lists_every_version_with_who_asked(demo, login):
     lead = demo.user("demo-sekretariatsleder")
     done_report(plan, version=1, requested_by=lead, requested_via="user")
     done_report(plan, version=2, requested_via="beat")
-    StatusReportFactory(plan=plan, period="2026-Q2", kind="pixi", version=3, state="failed", error="Fejl: disk fuld")
+    StatusReportFactory(
+        plan=plan, period="2026-Q2", kind="pixi", version=3, state="failed", last_error="Fejl: disk fuld"
+    )
     text = login("demo-bestyrelse").get(archive_url(plan)).text
     assert text.count("Pixi-rapport") >= 3
     assert lead.get_full_name() in text and "Kvartalsplan (automatisk)" in text

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.jobs import Job
 from common.workdays import send_out_deadline
 from governance.bodies.models import Body
 from governance.meetings.uploads import extension_for
@@ -397,13 +398,17 @@ class ActionItem(models.Model):
         return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())
 
 
-class SendOut(models.Model):
-    """One send-out of a meeting's agenda pack; a second send needs ``is_resend``."""
+class SendOut(Job):
+    """One send-out of a meeting's agenda pack (a job); a second send needs ``is_resend``.
 
-    class Status(models.TextChoices):
+    Its deliveries (one row per recipient, made before anything is mailed) are the log of who got
+    the pack and what makes a re-run never mail anyone twice.
+    """
+
+    class State(models.TextChoices):
         QUEUED = "queued", _("I kø")
-        SENDING = "sending", _("Sendes")
-        SENT = "sent", _("Sendt")
+        RUNNING = "running", _("Sendes")
+        DONE = "done", _("Sendt")
         FAILED = "failed", _("Fejlet")
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="send_outs")
@@ -417,19 +422,108 @@ class SendOut(models.Model):
     )
     requested_at = models.DateTimeField(_("bestilt"), default=timezone.now)
     is_resend = models.BooleanField(_("genudsendelse"), default=False)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.QUEUED)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    recipients_count = models.PositiveIntegerField(_("antal modtagere"), default=0)
+    recipients_count = models.PositiveIntegerField(
+        _("antal modtagere"), default=0, help_text=_("Modtagere med e-mail, som mødepakken er sendt til.")
+    )
     pack = models.FileField(_("mødepakke (PDF)"), upload_to="moedepakker/%Y/", blank=True, max_length=300)
-    error = models.TextField(_("fejl"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("udsendelse")
         verbose_name_plural = _("udsendelser")
         ordering = ["meeting", "-requested_at"]
+        indexes = [models.Index(fields=["state", "queued_at"], name="sendout_state_queued")]
 
     def __str__(self) -> str:
-        return f"{self.meeting} – {self.get_status_display()}"
+        return f"{self.meeting} – {self.get_state_display()}"
+
+
+class SendOutDelivery(models.Model):
+    """One recipient of a send-out: who, which address, which pack, and what happened to the e-mail.
+
+    Made for every invitee before anything is mailed (people without an e-mail address too, so the
+    pack's list and the log agree); a row is claimed (``sending``) before its e-mail goes out, so a
+    re-run of the job never mails anyone twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        SENDING = "sending", _("Sendes")
+        SENT = "sent", _("Sendt")
+        BOUNCED = "bounced", _("Afvist af modtagerens mailserver")
+        FAILED = "failed", _("Fejlet")
+        NO_EMAIL = "no_email", _("Ingen e-mail")
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("Medlem")
+        OBSERVER = "observer", _("Observatør")
+        GUEST = "guest", _("Gæst")
+
+    RETRYABLE = (Status.FAILED, Status.BOUNCED)
+
+    send_out = models.ForeignKey(
+        SendOut, verbose_name=_("udsendelse"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    role = models.CharField(_("rolle"), max_length=200, blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+    email = models.EmailField(_("e-mail"), blank=True)
+    items = models.JSONField(
+        _("punkter"), default=list, blank=True, help_text=_("For en gæst: de punkter, gæstens pakke indeholder.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
+    error = models.TextField(_("fejl"), blank=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("modtager af udsendelse")
+        verbose_name_plural = _("modtagere af udsendelse")
+        ordering = ["send_out", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["send_out", "email"], condition=~Q(email=""), name="sendout_delivery_one_per_address"
+            ),
+            models.CheckConstraint(
+                condition=Q(email="", status="no_email") | (~Q(email="") & ~Q(status="no_email")),
+                name="sendout_delivery_no_email_iff_blank",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email or '-'}>: {self.get_status_display()}"
+
+
+class SendOutReminder(models.Model):
+    """A send-out deadline reminder to a sekretariatsleder: once per meeting, kind and address."""
+
+    class Kind(models.TextChoices):
+        SOON = "soon", _("3 arbejdsdage før fristen")
+        DUE = "due", _("På fristens dag")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("møde"), on_delete=models.CASCADE, related_name="send_out_reminders"
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    email = models.EmailField(_("e-mail"))
+    sent_at = models.DateTimeField(_("sendt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("påmindelse om udsendelsesfrist")
+        verbose_name_plural = _("påmindelser om udsendelsesfrist")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind", "email"], name="sendout_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.kind} {self.email}"
 
 
 class ReminderLog(models.Model):

@@ -104,6 +104,108 @@ def meeting_invitees(*, meeting: Meeting) -> list[tuple[Person, str]]:
 
 
 @dataclass
+class Recipient:
+    """One address a send-out mails (or one invitee without an address): what the page lists before
+    sending, what the pack lists and what the delivery log records, so their counts agree."""
+
+    name: str
+    role: str
+    kind: str  # SendOutDelivery.Kind: member, observer or guest
+    email: str
+    person_id: int | None = None
+    items: tuple[int, ...] = ()  # a guest's agenda items (their pack); empty: the whole pack
+
+
+def _email_of(person: Person) -> str:
+    return (person.email or (person.user.email if person.user_id and person.user else "")).strip()
+
+
+def send_out_recipients(*, meeting: Meeting) -> list[Recipient]:
+    """The send-out's recipients: current members (and observers) of the body and invited bodies, then
+    guests who are not members, with the items of their guest pack; one per e-mail address (two people
+    sharing an address get one e-mail: a member's whole pack wins over a guest pack). Invitees without
+    an address are listed with an empty ``email`` (flagged on the page and in the pack)."""
+    on = meeting.meeting_day
+    body_ids = [meeting.body_id, *meeting.invited_bodies.values_list("pk", flat=True)]
+    memberships = sorted(
+        Membership.objects.current(on)
+        .filter(body_id__in=body_ids)
+        .select_related("person__user")
+        .order_by("person__name", "pk"),
+        key=lambda m: Membership.ROLE_ORDER.index(m.role),
+    )
+    people: dict[int, Recipient] = {}
+    for membership in memberships:
+        if membership.person_id in people:
+            continue
+        kind = "observer" if membership.role == Membership.Role.OBSERVER else "member"
+        people[membership.person_id] = Recipient(
+            name=membership.person.name,
+            role=membership.get_role_display(),
+            kind=kind,
+            email=_email_of(membership.person),
+            person_id=membership.person_id,
+        )
+    guests = Guest.objects.filter(agenda_item__meeting=meeting).select_related("person__user", "agenda_item")
+    guest_items: dict[int, list] = {}
+    for guest in guests.order_by("agenda_item__position", "pk"):
+        if guest.person_id not in people:
+            guest_items.setdefault(guest.person_id, []).append(guest)
+    guest_rows = [
+        Recipient(
+            name=invites[0].person.name,
+            role=_("Gæst (punkt %(position)s)")
+            % {"position": ", ".join(str(guest.agenda_item.position) for guest in invites)},
+            kind="guest",
+            email=_email_of(invites[0].person),
+            person_id=person_id,
+            items=tuple(guest.agenda_item_id for guest in invites),
+        )
+        for person_id, invites in guest_items.items()
+    ]
+    by_address: dict[str, Recipient] = {}
+    result: list[Recipient] = []
+    for recipient in [*people.values(), *guest_rows]:
+        key = recipient.email.lower()
+        if key and key in by_address:
+            shared = by_address[key]
+            shared.name = f"{shared.name} / {recipient.name}"
+            continue
+        if key:
+            by_address[key] = recipient
+        result.append(recipient)
+    return result
+
+
+@dataclass
+class DeliveryCounts:
+    total: int = 0  # every recipient row, with or without an address (the pack's list)
+    with_email: int = 0
+    sent: int = 0
+    failed: int = 0  # failed or bounced: «Prøv igen» sends to them
+    pending: int = 0
+    no_email: int = 0
+
+
+def delivery_counts(deliveries) -> DeliveryCounts:
+    """Counts of a send-out's delivery log, from rows already loaded (no query)."""
+    counts = DeliveryCounts()
+    for delivery in deliveries:
+        counts.total += 1
+        if delivery.status == "no_email":
+            counts.no_email += 1
+            continue
+        counts.with_email += 1
+        if delivery.status == "sent":
+            counts.sent += 1
+        elif delivery.status in ("failed", "bounced"):
+            counts.failed += 1
+        else:
+            counts.pending += 1
+    return counts
+
+
+@dataclass
 class RegisterFilters:
     body: int | None = None
     date_from: date | None = None

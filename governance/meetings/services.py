@@ -3,22 +3,24 @@ send-out, minutes, decisions, action items, reminders, calendar tokens).
 """
 
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.dispatch import task_named
+from common import jobs
+from common.workdays import working_days_before
 from governance.bodies.models import Body
 from governance.meetings.models import (
     CALENDAR_TOKEN_HINT_LENGTH,
@@ -33,14 +35,16 @@ from governance.meetings.models import (
     MinutesItem,
     ReminderLog,
     SendOut,
+    SendOutDelivery,
+    SendOutReminder,
     hash_calendar_token,
 )
 from governance.meetings.selectors import (
+    Recipient,
     agenda_attachments,
     meeting_agenda,
-    meeting_invitees,
-    meeting_member_ids,
     overdue_actions,
+    send_out_recipients,
 )
 from governance.meetings.uploads import check_upload, display_name
 from plans.models import Role, RoleAssignment
@@ -84,7 +88,7 @@ def meeting_create(
     invited = _check_invited_bodies(meeting, invited_bodies)
     meeting.save()
     meeting.invited_bodies.set(invited)
-    meeting_sync_follow_up(meeting=meeting)
+    body_sync_follow_up(body_id=meeting.body_id)
     return meeting
 
 
@@ -102,7 +106,15 @@ def meeting_update(*, meeting: Meeting, invited_bodies=None, **fields) -> Meetin
     meeting.save()
     if invited is not None:
         meeting.invited_bodies.set(invited)
+    body_sync_follow_up(body_id=meeting.body_id)  # a moved meeting may change which one follows up
     return meeting
+
+
+def body_sync_follow_up(*, body_id: int) -> None:
+    """Re-derive the follow-up item on each of the body's meetings whose agenda is not sent yet."""
+    with transaction.atomic():
+        for meeting in Meeting.objects.filter(body_id=body_id, status=Meeting.Status.PLANNED).order_by("starts_at"):
+            meeting_sync_follow_up(meeting=meeting)
 
 
 def _next_position(meeting: Meeting) -> int:
@@ -113,11 +125,14 @@ def _next_position(meeting: Meeting) -> int:
 def meeting_sync_follow_up(*, meeting: Meeting) -> AgendaItem | None:
     """Carry the body's open action items from earlier meetings onto this meeting's agenda.
 
-    Runs when a meeting is created and whenever its agenda is opened, until the agenda is sent.
-    Only the body's *next* meeting gets the item: a meeting waits while an earlier meeting of the
-    same body has no approved minutes yet (that one follows the actions up first). Once sent, the
-    item is left as it went out.
+    Runs from the writes that change what it carries (``body_sync_follow_up``): a meeting created or
+    moved, minutes approved, an action item added, changed or moved by a correction. Never from a
+    page view (GET never writes). Only the body's *next* meeting gets the item: a meeting waits while
+    an earlier meeting of the same body has no approved minutes yet (that one follows the actions up
+    first). Once sent, the item is left as it went out. The meeting row is locked, so two writes at
+    once make one item.
     """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PLANNED:
         return meeting.agenda_items.filter(is_follow_up=True).first()
     earlier_pending = (
@@ -276,25 +291,76 @@ def attachment_delete(*, attachment: Attachment) -> None:
 
 @transaction.atomic
 def meeting_request_send_out(*, meeting: Meeting, user, resend: bool = False) -> SendOut | None:
-    """Queue the agenda send-out. Returns None (and sends nothing) if it was sent and ``resend`` is off."""
+    """Queue the agenda send-out (a job, sent to the job system on commit).
+
+    Returns None (and queues nothing) while a send-out is queued or running, or when the agenda was
+    sent and ``resend`` is off. A failed send-out does not count: the agenda can be sent again.
+    With the job system down the send-out stays queued (``dispatch_failed`` on the returned row) and
+    ``recover_jobs`` sends it when the job system is back.
+    """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_minutes_approved:
         raise ValidationError(_("Referatet er godkendt; dagsordenen kan ikke sendes igen."))
     if not meeting.agenda_items.exists():
         raise ValidationError(_("Dagsordenen har ingen punkter."))
-    already = meeting.send_outs.exclude(status=SendOut.Status.FAILED).exists()
+    if meeting.send_outs.filter(state__in=jobs.ACTIVE_STATES).exists():
+        return None
+    already = meeting.send_outs.filter(state=SendOut.State.DONE).exists()
     if already and not resend:
         return None
-    send_out = SendOut.objects.create(meeting=meeting, requested_by=user, is_resend=already)
-    transaction.on_commit(lambda: task_named(DELIVER_SEND_OUT).delay(send_out.pk))
+    send_out = SendOut.objects.create(meeting=meeting, requested_by=user, is_resend=already, task_id=jobs.new_task_id())
+    jobs.dispatch_on_commit(send_out)
     return send_out
 
 
-def meeting_pack_pdf(*, meeting: Meeting, only_items: list[int] | None = None) -> bytes:
-    """The meeting pack: agenda with recommendations and the list of bilag, as PDF (WeasyPrint).
+@transaction.atomic
+def send_out_retry(*, send_out: SendOut) -> SendOut:
+    """«Prøv igen»: send the pack to the recipients it did not reach (failed or bounced, and invitees
+    who have an e-mail address now), with the address as it is now. Recipients who got it are never
+    mailed again. A failed send-out is queued again with fresh attempts."""
+    send_out = SendOut.objects.select_for_update().select_related("meeting").get(pk=send_out.pk)
+    if send_out.meeting.is_minutes_approved:
+        raise ValidationError(_("Referatet er godkendt; dagsordenen kan ikke sendes igen."))
+    if send_out.is_active:
+        raise ValidationError(_("Udsendelsen er allerede i gang."))
+    retry = list(
+        send_out.deliveries.filter(
+            status__in=[*SendOutDelivery.RETRYABLE, SendOutDelivery.Status.NO_EMAIL]
+        ).select_related("person__user")
+    )
+    taken = set(send_out.deliveries.exclude(email="").values_list("email", flat=True))
+    reopened = 0
+    for delivery in retry:
+        email = (_person_email(delivery.person) if delivery.person else delivery.email).strip()
+        if not email:
+            continue
+        if email != delivery.email and email in taken:
+            continue  # the new address already has its own row
+        taken.add(email)
+        delivery.email, delivery.status, delivery.error = email, SendOutDelivery.Status.PENDING, ""
+        delivery.save(update_fields=["email", "status", "error"])
+        reopened += 1
+    if send_out.state == SendOut.State.FAILED:
+        jobs.retry_failed(send_out)
+        return send_out
+    if not reopened:
+        raise ValidationError(_("Der er ingen modtagere at sende til igen. Ret e-mailadresserne først."))
+    send_out.state, send_out.task_id, send_out.queued_at = SendOut.State.QUEUED, jobs.new_task_id(), timezone.now()
+    send_out.attempts, send_out.last_error = 0, ""
+    send_out.save(update_fields=["state", "task_id", "queued_at", "attempts", "last_error"])
+    jobs.dispatch_on_commit(send_out)
+    return send_out
+
+
+def meeting_pack_pdf(
+    *, meeting: Meeting, only_items: list[int] | None = None, recipients: list[Recipient] | None = None
+) -> bytes:
+    """The meeting pack: agenda with recommendations, the list of bilag and the recipients, as PDF.
 
     ``only_items`` makes a guest's pack: only those agenda items and their bilag, without the
     rest of the agenda or the list of invitees (a guest is invited for one item, not the meeting).
+    ``recipients`` is the send-out's list (the same rows as its delivery log); by default the list as
+    it stands now.
     """
     from weasyprint import HTML
 
@@ -302,13 +368,15 @@ def meeting_pack_pdf(*, meeting: Meeting, only_items: list[int] | None = None) -
     guest_pack = only_items is not None
     if guest_pack:
         items = [item for item in items if item.pk in set(only_items)]
+    elif recipients is None:
+        recipients = send_out_recipients(meeting=meeting)
     html = render_to_string(
         "governance/meeting_pack.html",
         {
             "meeting": meeting,
             "items": items,
             "attachments": agenda_attachments(items),
-            "invitees": [] if guest_pack else meeting_invitees(meeting=meeting),
+            "recipients": [] if guest_pack else recipients,
             "guest_pack": guest_pack,
             "for_pdf": True,
         },
@@ -317,84 +385,165 @@ def meeting_pack_pdf(*, meeting: Meeting, only_items: list[int] | None = None) -
 
 
 def _person_email(person) -> str:
-    return person.email or (person.user.email if person.user_id else "")
+    return (person.email or (person.user.email if person.user_id else "")).strip()
 
 
-def _agenda_messages(send_out: SendOut, meeting: Meeting):
-    """Build the pack PDF (kept on the send-out) and one e-mail per invitee address.
+def _pack_filename(meeting: Meeting) -> str:
+    return f"moedepakke-{timezone.localtime(meeting.starts_at):%Y-%m-%d}-{meeting.pk}.pdf"
 
-    Members of the body and of invited bodies get the whole pack; a guest who is not a member gets a
-    pack with only the items they are invited to (``meeting_pack_pdf(only_items=...)``).
-    """
-    pdf = meeting_pack_pdf(meeting=meeting)
+
+UNCERTAIN = "uncertain"
+
+
+def _prepare_deliveries(send_out: SendOut, meeting: Meeting) -> None:
+    """First run: fix the recipient list as delivery rows and build the pack from the same list.
+    A later run (after a lost worker) keeps both; a row a lost run left ``sending`` may have gone
+    out, so it is marked failed with that reason instead of being mailed again."""
+    if send_out.deliveries.exists():
+        send_out.deliveries.filter(status=SendOutDelivery.Status.SENDING).update(
+            status=SendOutDelivery.Status.FAILED,
+            error=_(
+                "Uvist om e-mailen nåede frem: udsendelsen blev afbrudt, mens den blev sendt. Spørg modtageren, "
+                "før du trykker «Prøv igen»."
+            ),
+        )
+        return
+    recipients = send_out_recipients(meeting=meeting)
+    pdf = meeting_pack_pdf(meeting=meeting, recipients=recipients)
+    send_out.pack.save(_pack_filename(meeting), ContentFile(pdf), save=False)
+    rows = [
+        SendOutDelivery(
+            send_out=send_out,
+            person_id=recipient.person_id,
+            name=recipient.name[:200],
+            role=recipient.role[:200],
+            kind=recipient.kind,
+            email=recipient.email,
+            items=list(recipient.items),
+            status=SendOutDelivery.Status.PENDING if recipient.email else SendOutDelivery.Status.NO_EMAIL,
+        )
+        for recipient in recipients
+    ]
+    with transaction.atomic():
+        SendOut.objects.filter(pk=send_out.pk).update(pack=send_out.pack.name)
+        SendOutDelivery.objects.bulk_create(rows)
+
+
+def _mail_deliveries(send_out: SendOut, meeting: Meeting) -> None:
+    """Mail every pending recipient once: claim the row, send, record sent / bounced / failed."""
+    pending = list(send_out.deliveries.filter(status=SendOutDelivery.Status.PENDING).order_by("pk"))
+    if not pending:
+        return
     local = timezone.localtime(meeting.starts_at)
-    filename = f"moedepakke-{local:%Y-%m-%d}-{meeting.pk}.pdf"
-    send_out.pack.save(filename, ContentFile(pdf), save=False)
-    members = meeting_member_ids(meeting=meeting)
-    guest_items: dict[int, list[int]] = defaultdict(list)
-    for guest in Guest.objects.filter(agenda_item__meeting=meeting).order_by("agenda_item__position"):
-        if guest.person_id not in members:
-            guest_items[guest.person_id].append(guest.agenda_item_id)
-    packs: dict[str, bytes] = {}  # e-mail address → the pack it gets
-    guest_packs: dict[tuple[int, ...], bytes] = {}
-    for person, _role in meeting_invitees(meeting=meeting):
-        email = _person_email(person)
-        if not email:
-            continue
-        if person.pk in guest_items:
-            key = tuple(guest_items[person.pk])
-            if key not in guest_packs:
-                guest_packs[key] = meeting_pack_pdf(meeting=meeting, only_items=list(key))
-            packs.setdefault(email, guest_packs[key])
-        else:
-            packs[email] = pdf  # a member's whole pack wins over a guest pack for a shared address
-    recipients = sorted(packs)
+    filename = _pack_filename(meeting)
     url = settings.PORTAL_BASE_URL + reverse("governance:meeting-detail", args=[meeting.pk])
     template = (
         _("Opdateret dagsorden: %(title)s, %(date)s") if send_out.is_resend else _("Dagsorden: %(title)s, %(date)s")
     )
     subject = template % {"title": meeting.title, "date": f"{local:%d.%m.%Y kl. %H.%M}"}
     body = render_to_string("governance/email/agenda.txt", {"meeting": meeting, "url": url, "local": local})
-    messages = []
-    for email in recipients:
-        message = EmailMessage(subject=subject, body=body, to=[email])
-        message.attach(filename, packs[email], "application/pdf")
-        messages.append(message)
-    return messages, recipients
+    with send_out.pack.open("rb") as handle:
+        whole_pack = handle.read()
+    guest_packs: dict[tuple[int, ...], bytes] = {}
+    connection = get_connection()
+    connection.open()  # the mail server is down: nothing claimed yet, the task retries later
+    try:
+        for delivery in pending:
+            items = tuple(delivery.items or ())
+            if items and items not in guest_packs:
+                guest_packs[items] = meeting_pack_pdf(meeting=meeting, only_items=list(items))
+            message = EmailMessage(subject=subject, body=body, to=[delivery.email], connection=connection)
+            message.attach(filename, guest_packs[items] if items else whole_pack, "application/pdf")
+            claimed = SendOutDelivery.objects.filter(pk=delivery.pk, status=SendOutDelivery.Status.PENDING).update(
+                status=SendOutDelivery.Status.SENDING, attempts=F("attempts") + 1
+            )
+            if not claimed:
+                continue
+            try:
+                sent = message.send()
+            except smtplib.SMTPRecipientsRefused as exc:
+                _delivery_done(delivery, SendOutDelivery.Status.BOUNCED, error=_refusal(exc))
+                continue
+            except (smtplib.SMTPServerDisconnected, ConnectionError) as exc:
+                # The connection broke: this e-mail may or may not have gone out (never sent twice),
+                # the rest waits for the task's retry.
+                _delivery_done(delivery, SendOutDelivery.Status.FAILED, error=f"{exc.__class__.__name__}: {exc}")
+                raise
+            except smtplib.SMTPException as exc:
+                _delivery_done(delivery, SendOutDelivery.Status.FAILED, error=f"{exc.__class__.__name__}: {exc}")
+                continue
+            if sent:
+                _delivery_done(delivery, SendOutDelivery.Status.SENT)
+            else:
+                _delivery_done(delivery, SendOutDelivery.Status.FAILED, error=_("Mailserveren tog ikke imod e-mailen."))
+    finally:
+        connection.close()
 
 
-def send_out_deliver(*, send_out_id: int) -> SendOut | None:
-    """Build the pack and e-mail every invitee. Idempotent: only a queued send-out is delivered.
+def _refusal(exc: smtplib.SMTPRecipientsRefused) -> str:
+    reasons = "; ".join(
+        f"{code} {message.decode('utf-8', 'replace') if isinstance(message, bytes) else message}"
+        for code, message in exc.recipients.values()
+    )
+    return _("Modtagerens mailserver afviste adressen (%(reason)s). Ret adressen, og tryk «Prøv igen».") % {
+        "reason": reasons
+    }
 
-    A failure marks the send-out failed (with the error) and returns None; a failed send-out does
-    not count as sent, so "Send dagsorden" works again without the resend flag.
+
+def _delivery_done(delivery: SendOutDelivery, status: str, *, error: str = "") -> None:
+    SendOutDelivery.objects.filter(pk=delivery.pk).update(
+        status=status, error=error[:2000], sent_at=timezone.now() if status == SendOutDelivery.Status.SENT else None
+    )
+
+
+def send_out_deliver(*, send_out_id: int, task_id: str | None = None, retried: bool = False) -> SendOut | None:
+    """The send-out job: fix the recipients, build the pack, e-mail each recipient once.
+
+    Idempotent: only the message the row names may run it (any caller, with ``task_id`` None), and
+    each recipient's row is claimed before its e-mail goes out. A database error that passes is
+    raised for the task to retry; any other error marks the send-out failed with a reason, returns
+    None, and "Send dagsorden" works again. When no e-mail got out the send-out is failed too.
     """
-    claimed = SendOut.objects.filter(pk=send_out_id, status=SendOut.Status.QUEUED).update(status=SendOut.Status.SENDING)
-    if not claimed:
+    if not jobs.claim(SendOut, send_out_id, task_id=task_id, retried=retried):
         return None
     send_out = SendOut.objects.select_related("meeting__body__plan").get(pk=send_out_id)
     meeting = send_out.meeting
     try:
         # The pack and the e-mails are Danish whatever language the requesting page used.
         with translation.override(settings.LANGUAGE_CODE):
-            messages, recipients = _agenda_messages(send_out, meeting)
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    except Exception as exc:  # PDF, storage or SMTP: record it; the secretariat sees it and sends again
+            _prepare_deliveries(send_out, meeting)
+            _mail_deliveries(send_out, meeting)
+    except jobs.TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # PDF, storage or SMTP: record it; the secretariat sees it and tries again
         logger.exception("Send-out %s of meeting %s failed", send_out.pk, meeting.pk)
-        SendOut.objects.filter(pk=send_out.pk).update(status=SendOut.Status.FAILED, error=str(exc)[:2000])
+        jobs.mark_failed(SendOut, send_out.pk, error=jobs.failure_reason(exc), task_id=task_id)
+        return None
+    counts = dict(send_out.deliveries.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    with_email = sum(n for status, n in counts.items() if status != SendOutDelivery.Status.NO_EMAIL)
+    sent = counts.get(SendOutDelivery.Status.SENT, 0)
+    if not sent:
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = (
+                _("Ingen e-mails blev sendt: %(failed)s af %(total)s modtagere fejlede. Se modtagerlisten.")
+                % {"failed": with_email, "total": with_email}
+                if with_email
+                else _("Ingen af de inviterede har en e-mailadresse. Tilføj adresserne, og tryk «Prøv igen».")
+            )
+        jobs.mark_failed(SendOut, send_out.pk, error=reason, task_id=task_id)
         return None
     now = timezone.now()
     with transaction.atomic():
-        send_out.status = SendOut.Status.SENT
-        send_out.sent_at = now
-        send_out.recipients_count = len(recipients)
-        send_out.save()
+        if not jobs.finish(SendOut, send_out.pk, task_id=task_id, recipients_count=with_email):
+            return None
+        SendOut.objects.filter(pk=send_out.pk, sent_at__isnull=True).update(sent_at=now)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status == Meeting.Status.PLANNED:
             meeting.status = Meeting.Status.AGENDA_SENT
         if meeting.agenda_sent_at is None:
             meeting.agenda_sent_at = now
         meeting.save(update_fields=["status", "agenda_sent_at"])
+    send_out.refresh_from_db()
     return send_out
 
 
@@ -449,6 +598,7 @@ def action_item_create(*, decision: Decision, title: str, owner, due_date: date,
     action = ActionItem(decision=decision, title=title, owner=owner, due_date=due_date, note=note)
     action.full_clean()
     action.save()
+    body_sync_follow_up(body_id=decision.agenda_item.meeting.body_id)
     return action
 
 
@@ -460,6 +610,7 @@ def action_item_set_status(*, action: ActionItem, status: str, note: str | None 
         action.note = note
     action.full_clean()
     action.save()
+    body_sync_follow_up(body_id=action.decision.agenda_item.meeting.body_id)
     return action
 
 
@@ -487,6 +638,7 @@ def minutes_approve(*, meeting: Meeting, user) -> Minutes:
         decision.save(update_fields=["locked_at"])
     meeting.status = Meeting.Status.MINUTES_APPROVED
     meeting.save(update_fields=["status"])
+    body_sync_follow_up(body_id=meeting.body_id)  # the next meeting now follows these actions up
     return minutes
 
 
@@ -533,6 +685,7 @@ def decision_correct(*, decision: Decision, text: str, reason: str, user) -> Dec
     )
     minutes.full_clean()
     minutes.save()
+    body_sync_follow_up(body_id=meeting.body_id)  # the actions now hang on the new version
     return new
 
 
@@ -608,3 +761,71 @@ def calendar_token_revoke(*, token: CalendarToken) -> CalendarToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+DEADLINE_REMINDER_WORKING_DAYS = 3
+
+
+def send_out_deadline_reminders(*, today: date | None = None) -> dict[str, int]:
+    """Remind the plan's sekretariatsleder(e) of an agenda not sent yet: from 3 working days before the
+    send-out deadline ("soon") and from the deadline day ("due"; after the day it says the deadline has
+    passed). Each reminder goes out once per meeting, kind and address (a ``SendOutReminder`` row is
+    claimed before the e-mail, and a failed e-mail frees it again), so beat may run this often and a
+    missed run catches up. A send-out that is queued or running counts as on its way."""
+    today = today or timezone.localdate()
+    horizon = timezone.now() + timedelta(days=40)  # deadlines more than 3 working days away need nothing yet
+    meetings = (
+        Meeting.objects.filter(
+            status=Meeting.Status.PLANNED,
+            agenda_sent_at__isnull=True,
+            starts_at__gte=timezone.now(),
+            starts_at__lte=horizon,
+        )
+        .exclude(send_outs__state__in=jobs.ACTIVE_STATES)
+        .select_related("body__plan")
+        .order_by("starts_at", "pk")
+    )
+    due: list[tuple[Meeting, str]] = []
+    for meeting in meetings:
+        deadline = meeting.send_deadline
+        if today >= deadline:
+            due.append((meeting, SendOutReminder.Kind.DUE))
+        elif today >= working_days_before(deadline, DEADLINE_REMINDER_WORKING_DAYS):
+            due.append((meeting, SendOutReminder.Kind.SOON))
+    if not due:
+        return {"soon": 0, "due": 0}
+    secretariat_ids = {meeting.body.plan.secretariat_id for meeting, _kind in due}
+    leads: dict[int, list[str]] = defaultdict(list)
+    for assignment in RoleAssignment.objects.filter(
+        role=Role.SECRETARIAT_LEAD, secretariat_id__in=secretariat_ids, user__is_active=True
+    ).select_related("user"):
+        if assignment.user.email:
+            leads[assignment.secretariat_id].append(assignment.user.email.lower())
+    sent = {"soon": 0, "due": 0}
+    base = settings.PORTAL_BASE_URL
+    with translation.override(settings.LANGUAGE_CODE):
+        for meeting, kind in due:
+            deadline = meeting.send_deadline
+            context = {
+                "meeting": meeting,
+                "deadline": deadline,
+                "kind": kind,
+                "late": today > deadline,
+                "url": base + reverse("governance:meeting-detail", args=[meeting.pk]),
+            }
+            if kind == SendOutReminder.Kind.SOON:
+                subject = _("Påmindelse: send dagsordenen til %(title)s senest %(deadline)s")
+            elif today == deadline:
+                subject = _("Fristen er i dag: send dagsordenen til %(title)s")
+            else:
+                subject = _("Fristen er overskredet: dagsordenen til %(title)s skulle være sendt %(deadline)s")
+            subject = subject % {"title": meeting.title, "deadline": f"{deadline:%d.%m.%Y}"}
+            body = render_to_string("governance/email/send_out_deadline.txt", context)
+            for email in sorted(set(leads.get(meeting.body.plan.secretariat_id, []))):
+                with transaction.atomic():
+                    _row, created = SendOutReminder.objects.get_or_create(meeting=meeting, kind=kind, email=email)
+                    if not created:
+                        continue
+                    EmailMessage(subject=subject, body=body, to=[email]).send()
+                sent[kind] += 1
+    return sent

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.forms import errors_to_form, flash_error
@@ -112,22 +113,28 @@ def meeting_edit(request, meeting_id: int):
 
 @login_required
 def meeting_detail(request, meeting_id: int):
+    """The meeting page. Reads only (GET never writes): the follow-up item is kept up to date by the
+    writes that change it (``services.body_sync_follow_up``)."""
     meeting = selectors.get_meeting_or_404(request.user, meeting_id)
     can_manage = access.can(request.user, access.CHANGE, meeting)
-    if can_manage and meeting.status == meeting.Status.PLANNED:
-        services.meeting_sync_follow_up(meeting=meeting)
     items = selectors.meeting_agenda(meeting=meeting, reader=request.user)
     for item in items:
         item.current_decision = selectors.current_decision(item)
     send_outs = list(meeting.send_outs.select_related("requested_by")[:5])
+    latest = send_outs[0] if send_outs else None
+    deliveries = list(access.restrict(latest.deliveries.all(), request.user, access.CHANGE)) if latest else []
     context = {
         "meeting": meeting,
         "plan": meeting.body.plan,
         "items": items,
         "invitees": selectors.meeting_invitees(meeting=meeting),
+        "recipients": selectors.send_out_recipients(meeting=meeting) if can_manage else [],
         "send_outs": send_outs,
+        "latest_send_out": latest,
+        "deliveries": deliveries,
+        "delivery_counts": selectors.delivery_counts(deliveries),
         "only_information": bool(items) and all(item.kind == AgendaItem.Kind.INFORMATION for item in items),
-        "has_pack": any(send_out.status == SendOut.Status.SENT and send_out.pack for send_out in send_outs),
+        "has_pack": any(send_out.pack for send_out in send_outs),
         "minutes_versions": list(meeting.minutes.select_related("approved_by")),
         "can_manage": can_manage,
         "send_state": meeting.send_out_state(),
@@ -146,10 +153,15 @@ def meeting_agenda(request, meeting_id: int):
         "meeting": meeting,
         "items": items,
         "attachments": selectors.agenda_attachments(items),
-        "invitees": selectors.meeting_invitees(meeting=meeting),
+        "recipients": selectors.send_out_recipients(meeting=meeting),
         "for_pdf": False,
     }
     return render(request, "governance/meeting_pack.html", context)
+
+
+JOB_SYSTEM_DOWN = gettext_lazy(
+    "Jobsystemet svarer ikke lige nu. Udsendelsen er gemt og går automatisk ud, så snart jobsystemet er tilbage."
+)
 
 
 @login_required
@@ -164,18 +176,46 @@ def meeting_send(request, meeting_id: int):
         flash_error(request, error)
     else:
         if send_out is None:
-            messages.warning(
-                request, _("Dagsordenen er allerede sendt. Sæt hak i genudsendelse for at sende den igen.")
-            )
+            if meeting.send_outs.filter(state__in=[SendOut.State.QUEUED, SendOut.State.RUNNING]).exists():
+                messages.info(request, _("Udsendelsen er allerede i kø eller i gang."))
+            else:
+                messages.warning(
+                    request, _("Dagsordenen er allerede sendt. Sæt hak i genudsendelse for at sende den igen.")
+                )
+        elif send_out.dispatch_failed:
+            messages.warning(request, str(JOB_SYSTEM_DOWN))
         else:
             messages.success(request, _("Dagsordenen er sat i kø til udsendelse."))
     return redirect("governance:meeting-detail", meeting.pk)
 
 
 @login_required
+@require_POST
+def meeting_send_retry(request, meeting_id: int):
+    """«Prøv igen»: the latest send-out again, to the recipients it did not reach (never to one it did)."""
+    meeting = selectors.get_meeting_or_404(request.user, meeting_id, access.SEND)
+    send_out = meeting.send_outs.order_by("-requested_at", "-pk").first()
+    if send_out is None:
+        messages.error(request, _("Dagsordenen er ikke sendt endnu."))
+        return redirect("governance:meeting-detail", meeting.pk)
+    try:
+        services.send_out_retry(send_out=send_out)
+    except ValidationError as error:
+        flash_error(request, error)
+    else:
+        if getattr(send_out, "dispatch_failed", False):
+            messages.warning(request, str(JOB_SYSTEM_DOWN))
+        else:
+            messages.success(request, _("Udsendelsen er sat i kø igen til de modtagere, der ikke fik den."))
+    return redirect(f"{_meeting_url(meeting.pk)}#send-heading")
+
+
+@login_required
 def meeting_pack_download(request, meeting_id: int):
     meeting = selectors.get_meeting_or_404(request.user, meeting_id)
-    send_out = meeting.send_outs.filter(status="sent").exclude(pack="").order_by("-sent_at").first()
+    # The latest pack built: also one whose send-out reached nobody by e-mail (the invitees without an
+    # address get it another way, so it must be downloadable).
+    send_out = meeting.send_outs.exclude(pack="").order_by("-requested_at", "-pk").first()
     if send_out is None:
         raise Http404("No pack")
     guest_items = access.guest_items(request.user, meeting)

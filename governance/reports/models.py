@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from common.jobs import Job
 from common.periods import Quarter, validate_period
 from governance.bodies.models import Body
 from plans.models import Plan
@@ -29,14 +31,15 @@ class StatusReportQuerySet(models.QuerySet):
         return self.filter(audience=audience, audience_body=audience_body)
 
 
-class StatusReport(models.Model):
+class StatusReport(Job):
     """A generated pixi or full status report for one plan, quarter and audience: one version, never overwritten.
 
     The audience is the board (the plan's whole picture) or one steering group (only its delaftaler,
     meetings and decisions); who may read which is decided by ``plans.access``.
     Regenerating makes a new version (versions are counted per plan, period, kind and audience).
     The JSON snapshot is the data the PDF was built from, and its
-    SHA-256 shows whether two versions were built from the same data.
+    SHA-256 shows whether two versions were built from the same data. The row is the job that makes
+    the PDF (``common.jobs``): state, attempts, last error and timestamps.
     """
 
     class Kind(models.TextChoices):
@@ -77,7 +80,6 @@ class StatusReport(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     version = models.PositiveIntegerField(_("version"))
     state = models.CharField(_("tilstand"), max_length=10, choices=State.choices, default=State.QUEUED)
-    error = models.TextField(_("fejl"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=status_report_upload_to, max_length=300, blank=True)
     page_count = models.PositiveSmallIntegerField(_("antal sider"), null=True, blank=True)
     snapshot = models.JSONField(_("datagrundlag"), null=True, blank=True)
@@ -91,13 +93,9 @@ class StatusReport(models.Model):
         related_name="status_reports",
     )
     requested_via = models.CharField(_("bestilt via"), max_length=10, choices=Via.choices, default=Via.USER)
-    task_id = models.CharField(
-        _("job-id"), max_length=64, blank=True, help_text=_("Celery-jobbet der danner rapporten.")
-    )
     created_at = models.DateTimeField(_("bestilt"), auto_now_add=True)
-    started_at = models.DateTimeField(_("startet"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
     distributed_at = models.DateTimeField(_("udsendt"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["snapshot"])
 
     objects = StatusReportQuerySet.as_manager()
 
@@ -105,6 +103,7 @@ class StatusReport(models.Model):
         verbose_name = _("statusrapport")
         verbose_name_plural = _("statusrapporter")
         ordering = ["plan", "-period", "kind", "-version"]
+        indexes = [models.Index(fields=["state", "queued_at"], name="statusreport_state_queued")]
         # audience_body is NULL for board reports, and NULLs never collide in a unique index, so
         # each uniqueness rule is stated once per audience.
         constraints = [
@@ -160,10 +159,6 @@ class StatusReport(models.Model):
     @property
     def quarter(self) -> Quarter:
         return Quarter.parse(self.period)
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in self.ACTIVE_STATES
 
     @property
     def filename(self) -> str:

@@ -5,7 +5,6 @@ quarter's reports, and put a question for the board on the next board agenda.
 import logging
 import os
 import tempfile
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,14 +12,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.dispatch import task_named
+from common import jobs
 from common.periods import Quarter, quarterly_report_due, validate_period
 from governance.bodies.models import Body, Membership
 from governance.meetings.models import (
@@ -46,8 +45,8 @@ logger = logging.getLogger(__name__)
 # Celery task name; stable across releases because queued messages carry it.
 GENERATE_STATUS_REPORT = "governance.tasks.generate_status_report"
 
-# Errors worth retrying: the database or the disk was briefly unavailable. Anything else fails the report.
-TRANSIENT_REPORT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, ConnectionError)
+# Errors worth retrying: the database was briefly unavailable. Anything else fails the report.
+TRANSIENT_REPORT_ERRORS: tuple[type[BaseException], ...] = jobs.TRANSIENT_ERRORS
 
 
 def status_report_request(
@@ -99,7 +98,7 @@ def status_report_request(
                 state=StatusReport.State.QUEUED,
                 requested_by=requested_by if getattr(requested_by, "pk", None) else None,
                 requested_via=via,
-                task_id=str(uuid.uuid4()),
+                task_id=jobs.new_task_id(),
             )
             report.full_clean()
             report.save()
@@ -114,30 +113,28 @@ def status_report_request(
         if existing is None:
             raise
         return existing
-    transaction.on_commit(lambda: _send_generate_job(report=report))
+    jobs.dispatch_on_commit(report)
     return report
 
 
-def _send_generate_job(*, report: StatusReport) -> None:
-    """Send the job; if it cannot be sent (broker down) or, in-process, ends in an exception, the
-    report is marked failed instead of staying queued and blocking the next request."""
-    try:
-        task_named(GENERATE_STATUS_REPORT).apply_async(args=[report.pk], task_id=report.task_id)
-    except Exception as exc:  # any broker or in-process error: record it on the report
-        logger.exception("status report %s: job could not run", report.pk)
-        status_report_mark_failed(report_id=report.pk, error=f"{exc.__class__.__name__}: {exc}")
+@transaction.atomic
+def status_report_retry(*, report: StatusReport) -> StatusReport:
+    """«Prøv igen» on a failed report: the same version is queued again (fresh attempts, a new job).
 
-
-def _claim(*, report_id: int, task_id: str | None) -> bool:
-    """Queued → running with a conditional UPDATE; a redelivered message of the same job may re-claim."""
-    claimable = Q(state=StatusReport.State.QUEUED)
-    if task_id:
-        claimable |= Q(state=StatusReport.State.RUNNING, task_id=task_id)
-    return bool(
-        StatusReport.objects.filter(claimable, pk=report_id).update(
-            state=StatusReport.State.RUNNING, started_at=timezone.now(), error=""
-        )
+    Refused while another version of the same report is queued or running (one job at a time)."""
+    report = StatusReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != StatusReport.State.FAILED:
+        raise ValidationError(_("Kun en fejlet rapport kan prøves igen."))
+    busy = (
+        StatusReport.objects.active()
+        .for_audience(audience=report.audience, audience_body=report.audience_body)
+        .filter(plan_id=report.plan_id, period=report.period, kind=report.kind)
+        .exists()
     )
+    if busy:
+        raise ValidationError(_("En anden version af rapporten dannes allerede. Vent, til den er færdig."))
+    jobs.retry_failed(report)
+    return report
 
 
 def _write_pdf(*, report: StatusReport, content: bytes) -> str:
@@ -160,19 +157,19 @@ def _write_pdf(*, report: StatusReport, content: bytes) -> str:
 
 def status_report_mark_failed(*, report_id: int, error: str) -> None:
     """Record a failure on a report that has not finished."""
-    StatusReport.objects.filter(pk=report_id, state__in=StatusReport.ACTIVE_STATES).update(
-        state=StatusReport.State.FAILED, error=error[:5000], finished_at=timezone.now()
-    )
+    jobs.mark_failed(StatusReport, report_id, error=error)
 
 
-def status_report_generate(*, report_id: int, task_id: str | None = None) -> StatusReport | None:
-    """Build the snapshot, render the PDF and store it; ``None`` when there is nothing to do.
+def status_report_generate(*, report_id: int, task_id: str | None = None, retried: bool = False) -> StatusReport | None:
+    """The report job: build the snapshot, render the PDF, store it; ``None`` when there is nothing to do.
 
-    A missing report, or one that is done, failed or being generated by another job, is left alone.
-    Transient errors put the report back in the queue and are re-raised for the task to retry;
-    any other error marks the report failed with the error text.
+    Only the message the row names may run it (any caller, with ``task_id`` None); a missing, done or
+    failed report, or one another message is working on, is left alone. A database error that passes
+    is raised for the task to retry (the row stays running, so the retry takes it up again); any other
+    error marks the report failed with a reason a person can act on. The PDF is written under a name
+    fixed by the version, so a re-run after a lost worker replaces it: one report, one version.
     """
-    if not _claim(report_id=report_id, task_id=task_id):
+    if not jobs.claim(StatusReport, report_id, task_id=task_id, retried=retried):
         logger.info("status report %s: nothing to do (missing or already claimed)", report_id)
         return None
     report = StatusReport.objects.select_related("plan", "audience_body").get(pk=report_id)
@@ -188,26 +185,25 @@ def status_report_generate(*, report_id: int, task_id: str | None = None) -> Sta
         if report.kind == StatusReport.Kind.PIXI and pages > PIXI_MAX_PAGES:
             content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot, tight=True))
         name = _write_pdf(report=report, content=content)
-    except TRANSIENT_REPORT_ERRORS as exc:
-        StatusReport.objects.filter(pk=report_id, state=StatusReport.State.RUNNING).update(
-            state=StatusReport.State.QUEUED, error=f"{exc.__class__.__name__}: {exc}"[:5000]
-        )
+    except TRANSIENT_REPORT_ERRORS:
         raise
     except Exception as exc:
         logger.exception("status report %s failed", report_id)
-        status_report_mark_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}")
+        jobs.mark_failed(StatusReport, report_id, error=jobs.failure_reason(exc), task_id=task_id)
         report.refresh_from_db()
         return report
-    StatusReport.objects.filter(pk=report_id).update(
-        state=StatusReport.State.DONE,
+    finished = jobs.finish(
+        StatusReport,
+        report_id,
+        task_id=task_id,
         pdf=name,
         page_count=pages,
         snapshot=snapshot,
         snapshot_sha256=snapshot_sha256(snapshot),
-        finished_at=timezone.now(),
-        error="",
     )
     report.refresh_from_db()
+    if not finished:
+        return None
     if report.requested_via == StatusReport.Via.BEAT and report.kind == StatusReport.Kind.PIXI:
         try:
             status_report_distribute(report=report)

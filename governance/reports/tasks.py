@@ -1,43 +1,31 @@
-"""Celery tasks for status reports: generate one report version, queue the quarter's reports."""
+"""Celery tasks for status reports: generate one report version (a job, see common/jobs.py), queue the
+quarter's reports."""
 
 from datetime import date
 
-from celery import Task, shared_task
+from celery import shared_task
 
+from common import jobs
+from governance.reports.models import StatusReport
 from governance.reports.services import (
     GENERATE_STATUS_REPORT,
-    TRANSIENT_REPORT_ERRORS,
     status_report_generate,
-    status_report_mark_failed,
     status_reports_queue_quarterly,
 )
 
-
-class StatusReportTask(Task):
-    """Records the failure on the report once the task gives up (retries exhausted or a non-retried error)."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        report_id = args[0] if args else kwargs.get("report_id")
-        if report_id is not None:
-            status_report_mark_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}")
-        super().on_failure(exc, task_id, args, kwargs, einfo)
-
-
-@shared_task(
-    name=GENERATE_STATUS_REPORT,
-    bind=True,
-    base=StatusReportTask,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_REPORT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
+# A full report of a large plan renders in well under a minute; the limits leave room for a busy
+# machine. The broker's visibility_timeout (settings) must stay above the hard limit.
+REPORT_JOB = jobs.register(
+    jobs.JobKind(
+        model=StatusReport, task_name=GENERATE_STATUS_REPORT, soft_time_limit=540, time_limit=600, label="report"
+    )
 )
+
+
+@shared_task(base=jobs.JobTask, bind=True, **REPORT_JOB.task_options())
 def generate_status_report(self, report_id: int) -> str | None:
-    """Generate one queued report. Missing, done or someone else's running report: nothing happens."""
-    report = status_report_generate(report_id=report_id, task_id=self.request.id)
+    """Generate the report this message is for. Missing, done, failed or someone else's: nothing happens."""
+    report = status_report_generate(report_id=report_id, task_id=self.request.id, retried=jobs.is_retry(self.request))
     return report.state if report else None
 
 

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.forms import flash_error
@@ -89,16 +90,41 @@ def report_request_view(request, plan_id: int):
         audience=audience,
         audience_body=audience_body,
     )
-    messages.success(
-        request,
-        _("%(kind)s for %(period)s (version %(version)s) er bestilt. %(audience)s.")
-        % {
-            "kind": report.get_kind_display(),
-            "period": report.quarter.label,
-            "version": report.version,
-            "audience": report.audience_label,
-        },
-    )
+    ordered = _("%(kind)s for %(period)s (version %(version)s) er bestilt. %(audience)s.") % {
+        "kind": report.get_kind_display(),
+        "period": report.quarter.label,
+        "version": report.version,
+        "audience": report.audience_label,
+    }
+    if getattr(report, "dispatch_failed", False):
+        messages.warning(request, f"{ordered} {JOB_SYSTEM_DOWN}")
+    else:
+        messages.success(request, ordered)
+    return redirect("governance:report-archive", plan_id=plan.pk)
+
+
+JOB_SYSTEM_DOWN = gettext_lazy(
+    "Jobsystemet svarer ikke lige nu: rapporten venter i kø og dannes automatisk, så snart jobsystemet er tilbage."
+)
+
+
+@login_required
+@require_POST
+def report_retry_view(request, plan_id: int, report_id: int):
+    """«Prøv igen» on a failed report: the same version is queued again."""
+    plan = access.get_plan_or_404(request.user, plan_id)
+    report = selectors.get_status_report_or_404(request.user, plan=plan, report_id=report_id)
+    if not access.can(request.user, access.CHANGE, plan):  # seen but not theirs to order: 403, unseen: 404
+        raise PermissionDenied
+    try:
+        services.status_report_retry(report=report)
+    except ValidationError as error:
+        flash_error(request, error)
+    else:
+        if getattr(report, "dispatch_failed", False):
+            messages.warning(request, str(JOB_SYSTEM_DOWN))
+        else:
+            messages.success(request, _("Rapporten er sat i kø igen."))
     return redirect("governance:report-archive", plan_id=plan.pk)
 
 
@@ -108,7 +134,8 @@ def report_status_view(request, plan_id: int, report_id: int):
     """The small status fragment htmx polls while a report is queued or running."""
     plan = access.get_plan_or_404(request.user, plan_id)
     report = selectors.get_status_report_or_404(request.user, plan=plan, report_id=report_id)
-    return render(request, "governance/reports/_status.html", {"plan": plan, "report": report})
+    context = {"plan": plan, "report": report, "can_manage": access.can(request.user, access.CHANGE, plan)}
+    return render(request, "governance/reports/_status.html", context)
 
 
 @login_required

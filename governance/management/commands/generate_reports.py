@@ -93,7 +93,7 @@ class Command(BaseCommand):
             )
             if report.state == StatusReport.State.FAILED:
                 failed = True
-                line += f" error={report.error}"
+                line += f" error={report.last_error}"
             self.stdout.write(line)
         if pending:
             raise CommandError(f"{len(pending)} rapport(er) blev ikke færdige inden for {timeout} s")
