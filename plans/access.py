@@ -288,6 +288,8 @@ RULES: dict[str, Rule] = {
     "governance.decision": Rule("meeting", "agenda_item__meeting", MEETINGS),
     "governance.actionitem": Rule("meeting", "decision__agenda_item__meeting", MEETINGS),
     "governance.sendout": Rule("meeting", "meeting", MEETINGS),
+    "governance.attendance": Rule("meeting", "meeting", MEETINGS),
+    "governance.proposalresponse": Rule("meeting", "meeting", MEETINGS),
     "governance.statusreport": Rule("report", "", MANAGED),
     "governance.calendartoken": Rule("owner", "user", OWNED),
     "portal.apitoken": Rule("owner", "user", OWNED),
