@@ -28,7 +28,8 @@ def attendance_answer(
     if meeting.is_minutes_approved or has_started(meeting, now):
         raise ValidationError(_("Mødet er begyndt; svaret kan ikke længere ændres. Kontakt sekretariatet."))
     _check_invitee(meeting, person)
-    attendance, _created = Attendance.objects.select_for_update().get_or_create(meeting=meeting, person=person)
+    attendance = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
+    attendance = attendance or Attendance(meeting=meeting, person=person)
     attendance.answer = answer
     attendance.answer_note = note.strip()[:500]
     attendance.answered_at = now or timezone.now()
