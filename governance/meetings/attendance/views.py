@@ -96,7 +96,6 @@ def respond_by_link(request, token: str):
     }
     response = render(request, "governance/attendance/link.html", context, status=400 if error_messages else 200)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
