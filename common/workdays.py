@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 SEND_OUT_WORKING_DAYS = 10
 
@@ -35,6 +37,22 @@ def is_working_day(day: date) -> bool:
     if (day.month, day.day) in CUSTOMARY_CLOSED_DAYS:
         return False
     return day not in _public_holidays(day.year)
+
+
+@lru_cache(maxsize=64)
+def _named_holidays(year: int, language: str) -> dict[date, str]:
+    return dict(holidays.Denmark(years=year, language=language).items())
+
+
+def holiday_name(day: date) -> str | None:
+    """The name of the Danish public holiday on ``day`` (or of 5 June, 24 or 31 December, on which
+    offices close), in the active language; None on any other day. Weekends are not holidays here."""
+    language = "da" if (get_language() or "da").startswith("da") else "en_US"
+    name = _named_holidays(day.year, language).get(day)
+    if name:
+        return name
+    customary = {(6, 5): _("Grundlovsdag"), (12, 24): _("Juleaftensdag"), (12, 31): _("Nytårsaftensdag")}
+    return customary.get((day.month, day.day))
 
 
 def working_days_before(day: date, count: int) -> date:

@@ -37,7 +37,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "plan", "kind", "meetings_per_year", "escalation_threshold")
+    list_display = ("name", "plan", "kind", "meetings_per_year", "escalation_threshold", "quorum")
     list_filter = ("kind",)
     exclude = ("sub_agreements",)
     inlines = [MembershipInline]

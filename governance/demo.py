@@ -271,6 +271,8 @@ def _meeting(
                     title=action_title,
                     owner=_owner(owner_key, world, body),
                     due_date=timezone.localdate() + timedelta(days=due_offset),
+                    # The demo writes past meetings' minutes today, so some deadlines have passed already.
+                    due_date_reason="Referatet er skrevet efter mødet (demodata)." if due_offset < 0 else "",
                 )
                 if status != ActionItem.Status.OPEN:
                     action_item_set_status(action=action, status=status, note="Udført som aftalt.")

@@ -1,7 +1,9 @@
 from django.urls import path
 
 import plans.converters  # noqa: F401  (registers the <id:...> converter)
+from governance.agenda import views as agenda_views
 from governance.meetings import views
+from governance.meetings.attendance import views as attendance_views
 from governance.reports import views as report_views
 
 app_name = "governance"
@@ -33,14 +35,19 @@ urlpatterns = [
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("planer/<id:plan_id>/rapporter/", report_views.report_archive_view, name="report-archive"),
     path("planer/<id:plan_id>/rapporter/bestil/", report_views.report_request_view, name="report-request"),
-    path(
-        "planer/<id:plan_id>/rapporter/spoergsmaal/tilfoej/",
-        report_views.board_question_add_view,
-        name="board-question-add",
-    ),
     path("planer/<id:plan_id>/rapporter/<id:report_id>/status/", report_views.report_status_view, name="report-status"),
     path("planer/<id:plan_id>/rapporter/<id:report_id>/igen/", report_views.report_retry_view, name="report-retry"),
     path(
         "planer/<id:plan_id>/rapporter/<id:report_id>/pdf/", report_views.report_download_view, name="report-download"
     ),
+    # agenda builder (governance.agenda)
+    path("moeder/<id:meeting_id>/byg-dagsorden/", agenda_views.agenda_builder, name="agenda-builder"),
+    path("moeder/<id:meeting_id>/forslag/accepter/", agenda_views.proposal_accept, name="proposal-accept"),
+    path("moeder/<id:meeting_id>/forslag/afvis/", agenda_views.proposal_dismiss, name="proposal-dismiss"),
+    path("forslag/<id:response_id>/fortryd/", agenda_views.proposal_restore, name="proposal-restore"),
+    path("punkter/<id:item_id>/placer/", agenda_views.item_place, name="item-place"),
+    # attendance (governance.meetings.attendance)
+    path("moeder/<id:meeting_id>/tilmelding/", attendance_views.respond, name="attendance-respond"),
+    path("moeder/<id:meeting_id>/fremmoede/", attendance_views.record, name="attendance-record"),
+    path("svar/<str:token>/", attendance_views.respond_by_link, name="attendance-link"),
 ]

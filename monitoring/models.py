@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -357,6 +358,16 @@ class Measurement(models.Model):
             self.set_period()
         except ValidationError as exc:
             raise ValidationError({"period": exc.messages}) from None
+        if self.period_start > timezone.localdate():
+            # Every path (form, API, import, LBF sync) cleans the row, so the rule holds everywhere.
+            raise ValidationError(
+                {
+                    "period": _(
+                        "Perioden %(period)s er ikke begyndt endnu; der kan ikke registreres målinger for fremtiden."
+                    )
+                    % {"period": self.period}
+                }
+            )
         if self.indicator_id:
             expected = self.indicator.frequency
             kind = parse_period(self.period).kind

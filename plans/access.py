@@ -289,6 +289,8 @@ RULES: dict[str, Rule] = {
     "governance.actionitem": Rule("meeting", "decision__agenda_item__meeting", MEETINGS),
     "governance.sendout": Rule("meeting", "meeting", MEETINGS),
     "governance.sendoutdelivery": Rule("meeting", "send_out__meeting", MEETINGS),
+    "governance.attendance": Rule("meeting", "meeting", MEETINGS),
+    "governance.proposalresponse": Rule("meeting", "meeting", MEETINGS),
     "governance.statusreport": Rule("report", "", MANAGED),
     "governance.calendartoken": Rule("owner", "user", OWNED),
     "portal.apitoken": Rule("owner", "user", OWNED),

@@ -56,11 +56,13 @@ CAN = {
         "export",
         "secretariat",
         "reading_room",
+        "answer",
     },
     "demo-koordinator": {"view", "commit", "export"},
     "demo-boligorg": {"view", "edit", "export"},
-    "demo-bestyrelse": {"view", "export", "reading_room"},
-    "demo-styregruppe": {"view", "edit", "export"},
+    # "answer": deltager / afbud for oneself: the invitees of the role's open meeting (a seat in its body).
+    "demo-bestyrelse": {"view", "export", "reading_room", "answer"},
+    "demo-styregruppe": {"view", "edit", "export", "answer"},
     "demo-koordinator-2": {"view", "commit", "export"},
     "demo-boligorg-2": {"view", "edit", "export"},
 }
@@ -432,6 +434,32 @@ class World:
         inside, outside = self._pick_open_meeting(role)
         first = lambda m: Attachment.objects.filter(agenda_item__meeting=m).order_by("pk").first()  # noqa: E731
         return [a for a in self._children(inside, first) if a], [a for a in self._children(outside, first) if a]
+
+    def _pick_proposal_response(self, role):
+        """A dismissed agenda proposal on the role's open meetings (made here; restoring deletes it)."""
+        from governance.agenda.models import ProposalResponse
+
+        def make(meeting):
+            return ProposalResponse.objects.get_or_create(
+                meeting=meeting,
+                key="sweep",
+                fingerprint="0" * 64,
+                defaults={"source": "sweep", "title": "Afvist forslag", "outcome": "dismissed"},
+            )[0]
+
+        inside, outside = self._pick_open_meeting(role)
+        return self._children(inside, make), self._children(outside, make)
+
+    def answer_token(self, role) -> str | None:
+        """The signed answer link of the first invitee of the role's open meeting (the e-mail's link)."""
+        from governance.meetings.attendance.links import answer_token
+        from governance.meetings.selectors import meeting_invitees
+
+        inside, _outside = self._pick_open_meeting(role)
+        if not inside:
+            return None
+        person, _role = meeting_invitees(meeting=inside[0])[0]
+        return answer_token(meeting=inside[0], person=person)
 
     def _pick_decision(self, role):
         inside, outside = self._pick_done_meeting(role)

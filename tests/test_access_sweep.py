@@ -32,6 +32,9 @@ Decisions where POLICY.md is silent (see also the report of the sweep branch):
   indsatser of delaftaler a steering-group member may not see, even when linked to such an indicator.
 - Creates through the API (POST to a list) with an empty body: 400 or 403 for every logged-in role.
 - The calendar feed's key is the credential: own key 200 (only the role's own meetings), unknown 404.
+  The same for the signed answer link of the agenda e-mail (deltager / afbud): a valid link 200, a forged one 404.
+- Answering deltager / afbud for oneself ("answer") is for the meeting's invitees: plan-wide roles
+  without a seat in the body get 403.
 - The API schema and docs, /healthz, /login/ and /i18n/setlang/ are public (their current answer);
   the schema is swept for three readers only (it is generated per request and holds no data).
 - The Læsesal (board) and Mit sekretariat keep today's role gate; the sekretariatsleder sits on the
@@ -206,9 +209,18 @@ SWEEP: dict[str, list[Req]] = {
     "governance:calendar-feed": [Req(kind="calendar", kwargs=lambda o, p: {"token": o}, anonymous=frozenset({404}))],
     "governance:report-archive": [Req(kind="plan", kwargs=plan_kw)],
     "governance:report-request": [Req(kind="plan", kwargs=plan_kw, get=None, post="manage")],
-    "governance:board-question-add": [Req(kind="plan", kwargs=plan_kw, get=None, post="manage")],
     "governance:report-status": [Req(kind="report", kwargs=report_kw, cross=True)],
     "governance:report-retry": [Req(kind="report", kwargs=report_kw, get=None, post="manage", cross=True)],
+    "governance:agenda-builder": [Req(kind="open_meeting", kwargs=one("meeting_id"), get="manage")],
+    "governance:proposal-accept": [Req(kind="open_meeting", kwargs=one("meeting_id"), get=None, post="manage")],
+    "governance:proposal-dismiss": [Req(kind="open_meeting", kwargs=one("meeting_id"), get=None, post="manage")],
+    "governance:proposal-restore": [Req(kind="proposal_response", kwargs=one("response_id"), get=None, post="manage")],
+    "governance:item-place": [Req(kind="item", kwargs=one("item_id"), get=None, post="manage")],
+    "governance:attendance-respond": [Req(kind="open_meeting", kwargs=one("meeting_id"), get=None, post="answer")],
+    "governance:attendance-record": [Req(kind="open_meeting", kwargs=one("meeting_id"), get="manage", post="manage")],
+    "governance:attendance-link": [
+        Req(kind="answer_link", kwargs=lambda o, p: {"token": o}, anonymous=frozenset({404}))
+    ],
     "governance:report-download": [Req(kind="report", kwargs=report_kw, cross=True)],
     # API
     "api:schema": [Req(api=True, anonymous=frozenset({200}), roles=STATIC_DOCUMENT_ROLES)],
@@ -435,6 +447,9 @@ def _objects(world, req: Req, role: str):
     if req.kind == "calendar":
         own = [("in", world.extras.calendar_keys[role], None)] if role != ANONYMOUS else []
         return [*own, ("out", "x" * 43, None)]
+    if req.kind == "answer_link":  # the signature is the credential: a valid link 200, a forged one 404
+        token = world.answer_token(role) if role != ANONYMOUS else None
+        return [*([("in", token, None)] if token else []), ("out", "x" * 43, None)]
     if role == ANONYMOUS:
         inside, _outside = world.pick(req.kind, "demo-admin")
         return [("in", inside[0], _plan_of(inside[0]))] if inside else []

@@ -50,6 +50,9 @@ def test_secretariat_lead_runs_a_meeting(live_server, page, tmp_path, settings_m
     page.get_by_label("Slutter").fill(f"{day}T17:00")
     page.get_by_label("Sted", exact=False).first.fill("Beboerhuset")
     page.get_by_role("button", name="Gem møde").click()
+    # A new meeting opens in the agenda builder (tests/test_browser_agenda_flow.py uses it); go to the meeting.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Byg dagsorden: Ekstraordinært bestyrelsesmøde")
+    page.get_by_role("link", name="Til mødesiden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ekstraordinært bestyrelsesmøde")
     expect(page.get_by_text("Frist for udsendelse")).to_be_visible()
     meeting = Meeting.objects.get(title="Ekstraordinært bestyrelsesmøde")
@@ -86,12 +89,15 @@ def test_secretariat_lead_runs_a_meeting(live_server, page, tmp_path, settings_m
     form = page.locator(f"form[action$='/beslutninger/{decision.pk}/handlinger/']")
     form.get_by_label("Handling").fill("Justér budgettet")
     form.get_by_label("Ansvarlig").select_option(label="Signe Lauridsen")
-    form.get_by_label("Frist").fill((timezone.localdate() + timedelta(days=90)).isoformat())
+    form.get_by_label("Frist", exact=True).fill((timezone.localdate() + timedelta(days=90)).isoformat())
     form.get_by_role("button", name="Tilføj handlingspunkt").click()
     expect(page.get_by_text("Handlingspunktet er tilføjet.")).to_be_visible()
     assert ActionItem.objects.filter(decision=decision, title="Justér budgettet").exists()
 
-    # Approve the minutes: the decision is locked.
+    # Approve the minutes once the meeting has started (time-travel it into the past): the decision is locked.
+    started = timezone.now() - timedelta(hours=1)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=started, ends_at=started + timedelta(hours=2))
+    page.reload()
     page.get_by_role("button", name="Godkend referat").click()
     expect(page.get_by_text("Referatet er godkendt. Beslutningerne er nu låst.")).to_be_visible()
     meeting.refresh_from_db()

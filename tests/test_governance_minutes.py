@@ -63,6 +63,9 @@ def test_secretariat_lead_records_decision_action_and_approves(demo, login):
         services.minutes_save(
             meeting=meeting, user=None, entries={other.pk: services.MinutesEntry(decision="Godkendt.")}
         )
+    # Minutes are approved once the meeting has started (issue #15): the meeting is held by now.
+    started = timezone.now() - timedelta(hours=1)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=started, ends_at=started + timedelta(hours=2))
     response = client.post(reverse("governance:minutes-approve", args=[meeting.pk]))
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -364,7 +367,8 @@ def test_meeting_create_view_and_bad_input(demo, login):
     assert good.status_code == 302
     meeting = Meeting.objects.get(title="Marts-møde")
     assert meeting.agenda_items.filter(is_follow_up=True).exists()
-    page = client.get(good["Location"])
+    assert good["Location"] == reverse("governance:agenda-builder", args=[meeting.pk])  # the agenda builder
+    page = client.get(reverse("governance:meeting-detail", args=[meeting.pk]))
     assert "Frist for udsendelse" in page.content.decode()
     assert login("demo-bestyrelse").post(url, {"body": board.pk}).status_code == 403
     assert login("demo-koordinator-2").post(url, {"body": board.pk}).status_code == 404

@@ -1,5 +1,5 @@
 """What the pixi and full reports say: goals with status and trend, key indicators, decisions, actions
-and the questions for the board — and the one click that puts a question on the next board agenda."""
+and the questions for the board, which the agenda builder offers for the next board meeting."""
 
 import json
 from datetime import date, timedelta
@@ -10,11 +10,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.agenda.selectors import meeting_proposals
 from governance.bodies.models import Body
 from governance.meetings.models import ActionItem, AgendaItem, Meeting
 from governance.reports.content import build_report_snapshot, snapshot_sha256
 from governance.reports.selectors import board_questions
-from governance.reports.services import board_question_add_to_agenda
 from monitoring.models import Goal, Measurement
 from monitoring.selectors import plan_goal_tree
 from monitoring.status import Status
@@ -272,7 +272,7 @@ def test_a_years_commitments_are_judged_once_the_year_is_over(demo):
     assert unpaid and all("2026" in q["recommendation"] for q in unpaid)
 
 
-# --- One click: a question onto the next board meeting ------------------------------------------------------
+# --- The questions onto the next board meeting, through the agenda builder ---------------------------------
 
 
 def _pixi_with_questions(plan, period=PERIOD, version=1):
@@ -295,92 +295,46 @@ def test_board_questions_come_from_the_latest_done_pixi(demo):
     assert found.report == report and found.questions == report.snapshot["questions"]
 
 
-def test_the_lead_adds_a_question_to_the_next_board_meeting_once(demo, login):
+def test_the_archive_sends_each_question_to_the_agenda_builder_of_the_next_board_meeting(demo, login):
+    """The report's questions go onto an agenda one way only: the agenda builder (governance.agenda)."""
     plan = demo.plan(PLAN_B)
     report = _pixi_with_questions(plan)
     question = next(q for q in report.snapshot["questions"] if q["reason"] == "off_track_goal")
-    client = login("demo-admin")
-    page = client.get(reverse("governance:report-archive", args=[plan.pk]))
-    assert "Spørgsmål til bestyrelsen" in page.text and question["title"] in page.text
-    assert "Tilføj til næste bestyrelsesmøde" in page.text
-    url = reverse("governance:board-question-add", args=[plan.pk])
-    before = AgendaItem.objects.count()
-    for _ in range(2):
-        response = client.post(url, {"key": question["key"]})
-        assert response.status_code == 302
-    assert AgendaItem.objects.count() == before + 1
-    item = AgendaItem.objects.get(question_key=question["key"])
     next_meeting = (
         Meeting.objects.filter(body__plan=plan, body__kind="board", starts_at__gt=timezone.now())
         .order_by("starts_at")
         .first()
     )
-    assert item.meeting == next_meeting
-    assert (item.kind, item.title, item.recommendation) == (
-        question["kind"],
-        question["title"],
-        question["recommendation"],
+    client = login("demo-admin")
+    page = client.get(reverse("governance:report-archive", args=[plan.pk]))
+    assert "Spørgsmål til bestyrelsen" in page.text and question["title"] in page.text
+    builder = reverse("governance:agenda-builder", args=[next_meeting.pk])
+    assert f'href="{builder}#forslag-{question["key"]}"' in page.text
+    assert "board-question-add" not in page.text
+    proposal = next(p for p in meeting_proposals(meeting=next_meeting).open if p.key == question["key"])
+    assert proposal.report == report
+    response = client.post(
+        reverse("governance:proposal-accept", args=[next_meeting.pk]),
+        {"key": proposal.key, "fingerprint": proposal.fingerprint},
     )
+    assert response.status_code == 302
+    item = AgendaItem.objects.get(meeting=next_meeting, question_key=question["key"])
     assert sorted(item.goals.values_list("pk", flat=True)) == question["goal_ids"]
     assert "3. kvartal 2026" in item.description
     page = client.get(reverse("governance:report-archive", args=[plan.pk]))
     assert "På dagsordenen" in page.text
-    detail = client.get(reverse("governance:meeting-detail", args=[next_meeting.pk]))
-    assert question["title"] in detail.text
 
 
-def test_without_an_upcoming_board_meeting_nothing_is_added(demo, login):
+def test_without_an_upcoming_board_meeting_the_archive_says_so(demo, login):
     plan = demo.plan(PLAN_B)
-    report = _pixi_with_questions(plan)
+    _pixi_with_questions(plan)
     Meeting.objects.filter(body__plan=plan, body__kind="board", starts_at__gt=timezone.now()).update(
         starts_at=timezone.now() - timedelta(days=400),
         ends_at=timezone.now() - timedelta(days=400) + timedelta(hours=1),
     )
-    client = login("demo-admin")
-    page = client.get(reverse("governance:report-archive", args=[plan.pk]))
+    page = login("demo-admin").get(reverse("governance:report-archive", args=[plan.pk]))
     assert "Bestyrelsen har intet kommende møde" in page.text
-    assert "Tilføj til næste bestyrelsesmøde" not in page.text
-    before = AgendaItem.objects.count()
-    response = client.post(
-        reverse("governance:board-question-add", args=[plan.pk]),
-        {"key": report.snapshot["questions"][0]["key"]},
-        follow=True,
-    )
-    assert "Bestyrelsen har intet kommende møde" in response.text
-    assert AgendaItem.objects.count() == before
-
-
-def test_an_unknown_question_changes_nothing(demo, login):
-    plan = demo.plan(PLAN_A1)
-    _pixi_with_questions(plan)
-    before = AgendaItem.objects.count()
-    response = login("demo-sekretariatsleder").post(
-        reverse("governance:board-question-add", args=[plan.pk]), {"key": "goal-999999"}, follow=True
-    )
-    assert response.status_code == 200 and "findes ikke" in response.text
-    assert AgendaItem.objects.count() == before
-    with pytest.raises(Exception, match="findes ikke"):
-        board_question_add_to_agenda(plan=plan, key="")
-
-
-@pytest.mark.parametrize(
-    ("username", "plan_name", "status"),
-    [
-        ("demo-bestyrelse", PLAN_A1, 403),
-        ("demo-koordinator", PLAN_A1, 403),
-        ("demo-sekretariatsleder", PLAN_B, 404),
-        ("demo-koordinator-2", PLAN_A1, 404),
-    ],
-)
-def test_only_managers_can_add_questions(demo, login, username, plan_name, status):
-    plan = demo.plan(plan_name)
-    report = _pixi_with_questions(plan)
-    before = AgendaItem.objects.count()
-    response = login(username).post(
-        reverse("governance:board-question-add", args=[plan.pk]), {"key": report.snapshot["questions"][0]["key"]}
-    )
-    assert response.status_code == status
-    assert AgendaItem.objects.count() == before
+    assert "Behandl forslaget" not in page.text
 
 
 def test_readers_see_the_questions_without_buttons(demo, login):
@@ -388,10 +342,4 @@ def test_readers_see_the_questions_without_buttons(demo, login):
     report = _pixi_with_questions(plan)
     page = login("demo-bestyrelse").get(reverse("governance:report-archive", args=[plan.pk]))
     assert page.status_code == 200 and report.snapshot["questions"][0]["title"] in page.text
-    assert "Tilføj til næste bestyrelsesmøde" not in page.text
-
-
-def test_adding_is_post_only(demo, login):
-    plan = demo.plan(PLAN_A1)
-    response = login("demo-sekretariatsleder").get(reverse("governance:board-question-add", args=[plan.pk]))
-    assert response.status_code == 405
+    assert "Behandl forslaget" not in page.text

@@ -39,6 +39,7 @@ class BodySerializer(serializers.ModelSerializer):
             "mandate",
             "escalation_threshold",
             "meetings_per_year",
+            "quorum",
             "sub_agreements",
         ]
         read_only_fields = fields

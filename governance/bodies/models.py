@@ -50,6 +50,15 @@ class Body(models.Model):
         help_text=_("De delaftaler en styregruppe er ansvarlig for."),
     )
     meetings_per_year = models.PositiveSmallIntegerField(_("møder om året"), default=4)
+    quorum = models.PositiveSmallIntegerField(
+        _("beslutningsdygtighed (antal)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Så mange stemmeberettigede medlemmer (formand, næstformand, medlemmer) skal være til stede. "
+            "Tom: et flertal af de stemmeberettigede."
+        ),
+    )
     history = HistoricalRecords(m2m_fields=[sub_agreements])
 
     class Meta:
@@ -71,6 +80,10 @@ class Body(models.Model):
     @property
     def is_board(self) -> bool:
         return self.kind in self.BOARD_KINDS
+
+    def quorum_for(self, voting_members: int) -> int:
+        """How many voting members must be present: the configured number, else a majority."""
+        return self.quorum if self.quorum else voting_members // 2 + 1
 
     def clean(self) -> None:
         if self.kind == self.Kind.BOARD and self.meetings_per_year < 2:
@@ -133,6 +146,8 @@ class Membership(models.Model):
         SECRETARY = "secretary", _("Sekretær")
 
     ROLE_ORDER = [Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.OBSERVER, Role.SECRETARY]
+    # Who counts towards the quorum: observers and the secretary attend without a vote.
+    VOTING_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER)
 
     body = models.ForeignKey(Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")

@@ -1,9 +1,11 @@
 """Forms for meetings, agenda items, bilag, minutes and the decision register (Danish labels)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import PortalFormMixin
+from common.workdays import holiday_name
 from governance.bodies.models import Body
 from governance.meetings.models import ActionItem, AgendaItem, Meeting
 from governance.meetings.uploads import ALLOWED_LABEL
@@ -33,11 +35,41 @@ class MeetingForm(PortalFormMixin, forms.Form):
         label=_("Inviterede organer (fællesmøde)"),
     )
 
+    confirm_holiday = forms.BooleanField(required=False, label=_("Ja, mødet skal holdes på helligdagen"))
+
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         bodies = Body.objects.filter(plan=plan).order_by("kind", "name")
         self.fields["body"].queryset = bodies
         self.fields["invited_bodies"].queryset = bodies
+        if self._posted_holiday() is None:
+            del self.fields["confirm_holiday"]  # asked only when the posted date is a holiday
+
+    def _posted_holiday(self) -> str | None:
+        if not self.is_bound:
+            return None
+        try:
+            starts_at = self.fields["starts_at"].clean(self.data.get(self.add_prefix("starts_at")))
+        except forms.ValidationError:
+            return None
+        return holiday_name(timezone.localtime(starts_at).date()) if starts_at else None
+
+    def clean(self):
+        """A meeting on a Danish public holiday is a warning: saved only once the secretariat confirms it."""
+        data = super().clean()
+        starts_at = data.get("starts_at")
+        name = holiday_name(timezone.localtime(starts_at).date()) if starts_at else None
+        if name and not data.get("confirm_holiday"):
+            self.add_error(
+                "starts_at",
+                _(
+                    "%(date)s er en helligdag (%(holiday)s). Vælg en anden dag, "
+                    "eller bekræft nedenfor, at mødet skal holdes den dag."
+                )
+                % {"date": f"{timezone.localtime(starts_at):%d.%m.%Y}", "holiday": name},
+            )
+        data.pop("confirm_holiday", None)
+        return data
 
 
 class AgendaItemForm(PortalFormMixin, forms.Form):
@@ -123,6 +155,11 @@ class ActionItemForm(PortalFormMixin, forms.Form):
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Ansvarlig"))
     due_date = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_date_reason = forms.CharField(
+        required=False,
+        label=_("Begrundelse, hvis fristen ligger før i dag"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

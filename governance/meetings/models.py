@@ -383,6 +383,11 @@ class ActionItem(models.Model):
     due_date = models.DateField(_("frist"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     note = models.TextField(_("note"), blank=True)
+    due_date_reason = models.TextField(
+        _("begrundelse for frist før oprettelsen"),
+        blank=True,
+        help_text=_("Kræves, når fristen allerede var overskredet, da handlingspunktet blev oprettet."),
+    )
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
     history = HistoricalRecords()
 

@@ -584,18 +584,38 @@ def minutes_save(*, meeting: Meeting, user, entries: dict[int, MinutesEntry]) ->
                     % {"position": item.position}
                 )
             decision.delete()
-    if meeting.status in {Meeting.Status.PLANNED, Meeting.Status.AGENDA_SENT}:
-        meeting.status = Meeting.Status.HELD
+    if meeting.status in {Meeting.Status.PLANNED, Meeting.Status.AGENDA_SENT} and meeting.starts_at <= timezone.now():
+        meeting.status = Meeting.Status.HELD  # a draft written before the meeting does not make it held
         meeting.save(update_fields=["status"])
     return meeting
 
 
 @transaction.atomic
-def action_item_create(*, decision: Decision, title: str, owner, due_date: date, note: str = "") -> ActionItem:
-    """Add an action to a decision in draft minutes."""
+def action_item_create(
+    *, decision: Decision, title: str, owner, due_date: date, note: str = "", due_date_reason: str = ""
+) -> ActionItem:
+    """Add an action to a decision in draft minutes. A due date before today is a warning: allowed
+    only with a reason (e.g. minutes written up after the fact), which is kept on the action."""
     if decision.is_locked or not decision.is_current:
         raise ValidationError(_("Beslutningen er låst; handlingspunkter tilføjes med en rettelse."))
-    action = ActionItem(decision=decision, title=title, owner=owner, due_date=due_date, note=note)
+    if due_date and due_date < timezone.localdate() and not due_date_reason.strip():
+        raise ValidationError(
+            {
+                "due_date_reason": _(
+                    "Fristen %(due)s ligger før i dag, så handlingspunktet er overskredet fra start. "
+                    "Ret fristen, eller skriv en begrundelse, hvis det er med vilje."
+                )
+                % {"due": f"{due_date:%d.%m.%Y}"}
+            }
+        )
+    action = ActionItem(
+        decision=decision,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+        note=note,
+        due_date_reason=due_date_reason.strip() if due_date and due_date < timezone.localdate() else "",
+    )
     action.full_clean()
     action.save()
     body_sync_follow_up(body_id=decision.agenda_item.meeting.body_id)
@@ -620,6 +640,11 @@ def minutes_approve(*, meeting: Meeting, user) -> Minutes:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_minutes_approved:
         raise ValidationError(_("Referatet er allerede godkendt."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(
+            _("Referatet kan først godkendes, når mødet er begyndt (%(start)s).")
+            % {"start": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y kl. %H.%M}"}
+        )
     missing = meeting.agenda_items.filter(kind=AgendaItem.Kind.DECISION, is_follow_up=False).exclude(
         decisions__is_current=True
     )

@@ -77,8 +77,8 @@ def meeting_create(request, plan_id: int):
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, _("Mødet er oprettet."))
-            return redirect("governance:meeting-detail", meeting.pk)
+            messages.success(request, _("Mødet er oprettet. Her er forslagene til dagsordenen."))
+            return redirect("governance:agenda-builder", meeting.pk)
     return render(request, "governance/meeting_form.html", {"plan": plan, "form": form, "meeting": None})
 
 
@@ -412,6 +412,7 @@ def minutes_edit(request, meeting_id: int):
         "error_messages": error_messages,
         "action_form": ActionItemForm(people=people, prefix="action"),
         "has_decisions": any(item.current_decision for item in items),
+        "meeting_started": meeting.starts_at <= timezone.now(),
         "status_choices": ActionItem.Status.choices,
     }
     return render(request, "governance/minutes_form.html", context)

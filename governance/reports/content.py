@@ -463,14 +463,14 @@ def _actions_queryset():
     )
 
 
-def _overdue_actions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[ActionItem]:
-    """Action items of the audience's meetings still open that were due by the quarter's end."""
+def _overdue_actions(*, plan: Plan, quarter: Quarter, audience: ReportAudience, due_by=None) -> list[ActionItem]:
+    """Action items of the audience's meetings still open that were due by the quarter's end (or ``due_by``)."""
     return list(
         audience.meetings(_actions_queryset(), field="decision__agenda_item__meeting__body")
         .filter(
             decision__agenda_item__meeting__body__plan=plan,
             status=ActionItem.Status.OPEN,
-            due_date__lte=quarter.end,
+            due_date__lte=due_by or quarter.end,
         )
         .order_by("due_date", "pk")
     )
@@ -570,9 +570,10 @@ def section_meetings(*, plan: Plan, quarter: Quarter, kind: str, audience: Repor
 QUESTION_TITLE_LENGTH = 200  # AgendaItem.title
 
 
-def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[dict]:
+def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience, before=None) -> list[dict]:
     """Board: off-track goals with no decision about them at the board's last two meetings.
-    Steering group: its own off-track delmål with no decision at the group's last two meetings."""
+    Steering group: its own off-track delmål with no decision at the group's last two meetings.
+    The last two meetings are those before the quarter's end, or before ``before`` (a datetime)."""
     goals = _plan_goals(plan=plan, quarter=quarter, audience=audience)
     by_id = {goal.pk: goal for goal in goals}
     if audience.is_board:
@@ -580,7 +581,9 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudien
     else:
         own_meetings = Meeting.objects.filter(body=audience.body)
     last_board_meetings = list(
-        own_meetings.filter(starts_at__lt=quarter.bounds()[1]).order_by("-starts_at").values_list("pk", flat=True)[:2]
+        own_meetings.filter(starts_at__lt=before or quarter.bounds()[1])
+        .order_by("-starts_at")
+        .values_list("pk", flat=True)[:2]
     )
     decided_goal_ids = set(
         AgendaItem.goals.through.objects.filter(
@@ -647,8 +650,8 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudien
     return questions
 
 
-def _overdue_actions_question(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[dict]:
-    overdue = _overdue_actions(plan=plan, quarter=quarter, audience=audience)
+def _overdue_actions_question(*, plan: Plan, quarter: Quarter, audience: ReportAudience, due_by=None) -> list[dict]:
+    overdue = _overdue_actions(plan=plan, quarter=quarter, audience=audience, due_by=due_by)
     if not overdue:
         return []
     lines = "; ".join(
@@ -747,13 +750,19 @@ def _commitment_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudie
     return questions
 
 
-def section_questions(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+def section_questions(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, before=None, due_by=None
+) -> list[dict]:
     """Questions the audience must decide, each a proposed agenda item (key, kind, title, recommendation, goals):
     off-track goals with no decision about them in the audience's last two meetings, overdue action items,
-    and commitments not honoured in years that have ended, each drawn from the audience's scope only."""
+    and commitments not honoured in years that have ended, each drawn from the audience's scope only.
+
+    A report asks as of the quarter's end. The agenda builder (``governance.agenda``) asks as of now:
+    ``before`` (a datetime: the last two meetings are those starting before it, the new meeting's
+    start) and ``due_by`` (a date: actions due on or before it are overdue)."""
     return [
-        *_off_track_questions(plan=plan, quarter=quarter, audience=audience),
-        *_overdue_actions_question(plan=plan, quarter=quarter, audience=audience),
+        *_off_track_questions(plan=plan, quarter=quarter, audience=audience, before=before),
+        *_overdue_actions_question(plan=plan, quarter=quarter, audience=audience, due_by=due_by),
         *_commitment_questions(plan=plan, quarter=quarter, audience=audience),
     ]
 

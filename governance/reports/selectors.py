@@ -48,14 +48,18 @@ def board_questions(*, plan: Plan, user=None) -> BoardQuestions:
     ``kind_label`` (agenda item kind), ``title``, ``why``, ``recommendation`` and ``goal_ids``.
     ``plan`` must already be resolved through ``plans.access`` by the caller (the dashboard or view).
     """
+    return latest_questions(plan=plan, user=user)
+
+
+def latest_questions(*, plan: Plan, audience_body=None, user=None) -> BoardQuestions:
+    """``board_questions`` for any audience: the board's (``audience_body`` None) or one steering
+    group's latest done pixi report and its questions (one query). The agenda builder asks for the
+    meeting's body."""
     reports = access.visible(user, StatusReport) if user is not None else StatusReport.objects.all()
+    audience = StatusReport.Audience.BOARD if audience_body is None else StatusReport.Audience.STEERING_GROUP
     report = (
-        reports.filter(
-            plan=plan,
-            kind=StatusReport.Kind.PIXI,
-            state=StatusReport.State.DONE,
-            audience=StatusReport.Audience.BOARD,
-        )
+        reports.for_audience(audience=audience, audience_body=audience_body)
+        .filter(plan=plan, kind=StatusReport.Kind.PIXI, state=StatusReport.State.DONE)
         .order_by("-period", "-version")
         .first()
     )

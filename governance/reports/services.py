@@ -5,7 +5,6 @@ quarter's reports, and put a question for the board on the next board agenda.
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,12 +21,6 @@ from django.utils.translation import gettext as _
 from common import jobs
 from common.periods import Quarter, quarterly_report_due, validate_period
 from governance.bodies.models import Body, Membership
-from governance.meetings.models import (
-    AgendaItem,
-    Meeting,
-)
-from governance.meetings.selectors import next_board_meeting
-from governance.meetings.services import agenda_item_save
 from governance.reports.content import (
     PIXI_MAX_PAGES,
     build_report_snapshot,
@@ -36,8 +29,6 @@ from governance.reports.content import (
     snapshot_sha256,
 )
 from governance.reports.models import StatusReport, status_report_upload_to
-from governance.reports.selectors import board_questions
-from monitoring.models import Goal
 from plans.models import Person, Plan
 
 logger = logging.getLogger(__name__)
@@ -297,47 +288,3 @@ def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusR
                 continue
             queued.append(status_report_request(plan=plan, period=quarter.code, kind=kind, via=StatusReport.Via.BEAT))
     return queued
-
-
-@dataclass
-class BoardQuestionResult:
-    item: AgendaItem
-    created: bool
-
-
-@transaction.atomic
-def board_question_add_to_agenda(*, plan: Plan, key: str, user=None) -> BoardQuestionResult:
-    """Put one question of the plan's latest board pixi report on the board's next meeting as an agenda item.
-
-    The item gets the question's kind, title, recommendation (indstilling) and linked goals.
-    Idempotent: a question already on that meeting (same ``key``) returns the existing item.
-    With ``user``, only a report that user may read counts (``plans.access``).
-    """
-    found = board_questions(plan=plan, user=user)
-    question = next((q for q in found.questions if q.get("key") == key), None)
-    if question is None:
-        raise ValidationError(_("Spørgsmålet findes ikke i planens seneste pixi-rapport."))
-    meeting = next_board_meeting(plan=plan)
-    if meeting is None:
-        raise ValidationError(_("Bestyrelsen har intet kommende møde. Opret mødet, og tilføj så punktet."))
-    # Lock the meeting row so two clicks at once make one item (the unique constraint backs this up).
-    meeting = Meeting.objects.select_for_update().select_related("body__plan").get(pk=meeting.pk)
-    existing = meeting.agenda_items.filter(question_key=key).first()
-    if existing is not None:
-        return BoardQuestionResult(item=existing, created=False)
-    report = found.report
-    description = _("Fra pixi-rapporten for %(period)s (version %(version)s). %(why)s") % {
-        "period": report.quarter.label,
-        "version": report.version,
-        "why": question.get("why", ""),
-    }
-    item = agenda_item_save(
-        meeting=meeting,
-        title=question["title"][:200],
-        kind=question["kind"],
-        description=description.strip(),
-        recommendation=question["recommendation"],
-        goals=Goal.objects.filter(plan=plan, pk__in=question.get("goal_ids") or []),
-        question_key=key,
-    )
-    return BoardQuestionResult(item=item, created=True)

@@ -1,11 +1,11 @@
-"""Thin views for the report archive: order, follow, download, and add a question to the agenda."""
+"""Thin views for the report archive: order, follow and download; the board's questions link to the agenda
+builder of the board's next meeting (``governance.agenda``), the one way onto an agenda."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -45,25 +45,6 @@ def _board_questions_context(user, plan) -> dict:
         "questions": [{**question, "item": on_agenda.get(question.get("key"))} for question in found.questions],
         "next_board_meeting": meeting,
     }
-
-
-@login_required
-@require_POST
-def board_question_add_view(request, plan_id: int):
-    """ "Tilføj til næste bestyrelsesmøde": one click puts a pixi question on the board's next agenda."""
-    plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
-    try:
-        result = services.board_question_add_to_agenda(plan=plan, key=request.POST.get("key", ""), user=request.user)
-    except ValidationError as error:
-        flash_error(request, error)
-    else:
-        meeting = result.item.meeting
-        if result.created:
-            message = _("Punktet „%(title)s“ er sat på dagsordenen for %(meeting)s.")
-        else:
-            message = _("Punktet „%(title)s“ står allerede på dagsordenen for %(meeting)s.")
-        messages.success(request, message % {"title": result.item.title, "meeting": meeting})
-    return redirect(reverse("governance:report-archive", args=[plan.pk]) + "#questions-heading")
 
 
 @login_required
