@@ -9,7 +9,7 @@ are always upcoming.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -266,6 +266,7 @@ def generate_monitoring(world: dict) -> dict:
                     period_end=period.end,
                     value=level,
                     status=Measurement.Status.APPROVED,
+                    approved_at=timezone.make_aware(datetime.combine(period.end + timedelta(days=21), time(10))),
                 )
             )
     Measurement.objects.bulk_create(measurements, batch_size=5000)

@@ -8,9 +8,10 @@ and one indicator per plan without data. Measurements run up to ``DEMO_UNTIL``.
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from common.periods import HALF_YEARLY, QUARTERLY, YEARLY, parse_period
@@ -405,6 +406,13 @@ def _scenario_value(spec: IndicatorSpec, plan: Plan, on: date, noise: Decimal) -
     return _round(spec.baseline + needed * (share + noise), spec.unit)
 
 
+def _approved_at(period_end: date) -> datetime:
+    """Demo approvals happen three weeks after the period ends (never in the future): reports for a
+    meeting count what was approved by the meeting's data cut-off."""
+    approved = timezone.make_aware(datetime.combine(period_end + timedelta(days=21), time(10)))
+    return min(approved, timezone.now())
+
+
 def _measurements(world: DemoWorld, plan: Plan, indicator: Indicator, spec: IndicatorSpec) -> None:
     if spec.scenario == "no_data" or spec.source == S.LBF:
         return
@@ -439,6 +447,7 @@ def _measurements(world: DemoWorld, plan: Plan, indicator: Indicator, spec: Indi
                     status=Measurement.Status.APPROVED,
                     entered_by=enterer,
                     approved_by=approver,
+                    approved_at=_approved_at(period.end),
                 )
             )
     # One draft for the next period, waiting for the sekretariatsleder's approval.

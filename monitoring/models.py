@@ -338,6 +338,12 @@ class Measurement(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="measurement_period_ordered"
             ),
+            # A report for a meeting counts what was approved by its data cut-off, so an approved
+            # measurement always knows when it was approved.
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="measurement_approved_has_approved_at",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -346,6 +352,8 @@ class Measurement(models.Model):
 
     def save(self, *args, **kwargs):
         self.set_period()  # the dates always follow the period text
+        if self.status == self.Status.APPROVED and self.approved_at is None:
+            self.approved_at = timezone.now()
         super().save(*args, **kwargs)
 
     def set_period(self) -> None:

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from common.periods import Quarter
 from governance.bodies.models import Body
 from governance.meetings.models import AgendaItem, Meeting
-from governance.reports.content import ReportAudience, section_questions
+from governance.reports.content import ReportAudience, ReportCutoff, section_questions
 from governance.reports.models import StatusReport
 from governance.reports.selectors import BoardQuestions, latest_questions
 from monitoring.models import Goal
@@ -136,8 +136,8 @@ class Situation:
                 quarter=Quarter.containing(self.today),
                 kind=StatusReport.Kind.PIXI,
                 audience=self.audience,
-                before=self.meeting.starts_at,
-                due_by=self.today - timedelta(days=1),
+                # As of yesterday's end: meetings held before today, actions due before today.
+                cutoff=ReportCutoff(day=self.today - timedelta(days=1)),
             )
 
     @cached_property

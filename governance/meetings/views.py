@@ -137,6 +137,8 @@ def meeting_detail(request, meeting_id: int):
         "has_pack": any(send_out.pack for send_out in send_outs),
         "minutes_versions": list(meeting.minutes.select_related("approved_by")),
         "can_manage": can_manage,
+        # The pixi for this meeting is ordered on the report archive's URL (who may: MANAGE on the plan).
+        "can_order_report": access.can(request.user, access.CHANGE, meeting.body.plan),
         "send_state": meeting.send_out_state(),
         "send_form": SendOutForm(),
         "attachment_form": AttachmentForm(),

@@ -29,11 +29,16 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string, select_template
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -50,7 +55,7 @@ from monitoring.status import Status, indicator_assessment, worst
 from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
 from plans.selectors import plan_commitment_summary
 
-SNAPSHOT_SCHEMA = 3  # 3: audience in the header, charts stored as data instead of SVG
+SNAPSHOT_SCHEMA = 4  # 3: audience in the header, charts stored as data; 4: data cut-off and meeting, delmål per goal
 
 
 SectionBuilder = Callable[..., object]
@@ -102,6 +107,61 @@ class ReportAudience:
 BOARD = ReportAudience()
 
 
+@dataclass(frozen=True)
+class ReportCutoff:
+    """Up to when a report counts data.
+
+    A quarterly report (no meeting): ``day`` is the quarter's last day; approved measurements whose period
+    ended by then count, whenever they were approved before the report was built (``approved_before`` None).
+    A report for a meeting: ``day`` is the meeting's data cut-off (default: its send-out deadline); a
+    measurement counts only if its period ended by then **and** it was approved by the end of that day,
+    so a version rebuilt later says the same. Action items, decisions and meetings count up to ``day``.
+    """
+
+    day: date
+    approved_before: datetime | None = None  # exclusive: the start of the day after the cut-off
+    meeting: Meeting | None = None
+
+    @classmethod
+    def for_quarter(cls, quarter: Quarter) -> "ReportCutoff":
+        return cls(day=quarter.end)
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, day: date | None = None) -> "ReportCutoff":
+        day = day or StatusReport.default_data_cutoff(meeting)
+        return cls(day=day, approved_before=_start_of(day + timedelta(days=1)), meeting=meeting)
+
+    @property
+    def end(self) -> datetime:
+        """The first moment after the cut-off day (local time): meetings before it count."""
+        return _start_of(self.day + timedelta(days=1))
+
+    def measurements(self, queryset):
+        queryset = queryset.filter(period_end__lte=self.day)
+        if self.approved_before is not None:
+            queryset = queryset.filter(approved_at__lt=self.approved_before)
+        return queryset
+
+    def header(self) -> dict:
+        meeting = self.meeting
+        return {
+            "as_of": _date(self.day),
+            "rule": "approved_by_cutoff" if self.approved_before else "period_end",
+            "meeting": None
+            if meeting is None
+            else {
+                "id": meeting.pk,
+                "title": meeting.title,
+                "body": meeting.body.name,
+                "date": _date(timezone.localtime(meeting.starts_at).date()),
+            },
+        }
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -110,7 +170,9 @@ def _date(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def section_header(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
+def section_header(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> dict:
     """Plan, kommune, secretariat, areas, the period with its dates, and who the report is for."""
     if audience.is_board:
         audience_label = _("Til bestyrelsen")
@@ -143,6 +205,7 @@ def section_header(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportA
         },
         "kind": kind,
         "kind_label": str(StatusReport.Kind(kind).label),
+        "cutoff": cutoff.header(),
     }
 
 
@@ -194,7 +257,9 @@ def _sub_agreements(*, plan: Plan, audience: ReportAudience) -> list[dict]:
     return result
 
 
-def section_commitments(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
+def section_commitments(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> dict:
     """Commitments of the period's year per party against LBF's 25 % local share, and the plan total.
     A steering group's report counts only the commitments tied to its delaftaler."""
     year = quarter.year
@@ -236,10 +301,12 @@ def section_commitments(*, plan: Plan, quarter: Quarter, kind: str, audience: Re
     }
 
 
-def section_bodies(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+def section_bodies(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> list[dict]:
     """The plan's bodies (a steering group's report: the group itself) and their members as they
     stood at the end of the quarter."""
-    members = Membership.objects.current(on=quarter.end).select_related("person", "organisation")
+    members = Membership.objects.current(on=cutoff.day).select_related("person", "organisation")
     bodies = (
         audience.bodies(Body.objects.filter(plan=plan))
         .prefetch_related(
@@ -295,10 +362,10 @@ def _status_fields(status: Status) -> dict:
     }
 
 
-def _plan_goals(*, plan: Plan, quarter: Quarter, audience: ReportAudience = BOARD) -> list[Goal]:
+def _plan_goals(*, plan: Plan, cutoff: ReportCutoff, audience: ReportAudience = BOARD) -> list[Goal]:
     """The plan's strategic goals and the audience's delmål, with indicators, targets and the approved
-    whole-population measurements whose period ended by the quarter's end (four queries)."""
-    measurements = Measurement.objects.approved().totals().filter(period_end__lte=quarter.end).order_by("period_start")
+    whole-population measurements that count by the cut-off (``ReportCutoff.measurements``; four queries)."""
+    measurements = cutoff.measurements(Measurement.objects.approved().totals()).order_by("period_start")
     indicators = Indicator.objects.order_by("position", "name").prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("due_date")),
         Prefetch("measurements", queryset=measurements, to_attr="report_measurements"),
@@ -394,17 +461,37 @@ def _goal_content(goal: Goal, *, quarter: Quarter, kind: str) -> dict:
     }
 
 
-def section_goals(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
-    """Per strategic goal its derived status at the quarter's end, a trend chart and its indicators
-    (value, target, change since last quarter); the full report also has every measurement.
+def section_goals(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> dict:
+    """Per strategic goal its derived status at the cut-off, a trend chart, its indicators (value, target,
+    change since last quarter) and its delmål with their status; the full report also has every measurement.
     Strategic goals are in every audience's report: steering-group members see them on the plan's
     pages too (``monitoring.selectors.goals_for``)."""
-    goals = _plan_goals(plan=plan, quarter=quarter, audience=audience)
+    goals = _plan_goals(plan=plan, cutoff=cutoff, audience=audience)
     strategic = [g for g in goals if g.level == Goal.Level.STRATEGIC]
-    contents = [_goal_content(goal, quarter=quarter, kind=kind) for goal in strategic]
+    sub_goals = defaultdict(list)
+    for goal in goals:
+        if goal.level == Goal.Level.SUB and goal.contributes_to_id:
+            sub_goals[goal.contributes_to_id].append(goal)
+    contents = []
+    for goal in strategic:
+        content = _goal_content(goal, quarter=quarter, kind=kind)
+        # Delmål under their strategic goal (the audience's delmål only): title, delaftale and status.
+        content["sub_goals"] = [
+            {
+                "id": sub["id"],
+                "title": sub["title"],
+                "sub_agreement": sub_goal.sub_agreement.title if sub_goal.sub_agreement_id else None,
+                **{key: sub[key] for key in ("status", "status_label", "status_symbol", "status_css")},
+            }
+            for sub_goal in sub_goals[goal.pk]
+            for sub in [_goal_content(sub_goal, quarter=quarter, kind=StatusReport.Kind.PIXI)]
+        ]
+        contents.append(content)
     counts = Counter(goal["status"] for goal in contents)
     return {
-        "as_of": _date(quarter.end),
+        "as_of": _date(cutoff.day),
         "goals": contents,
         "summary": [
             {**_status_fields(status), "count": counts.get(status.value, 0)}
@@ -413,13 +500,15 @@ def section_goals(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAu
     }
 
 
-def section_sub_agreements(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+def section_sub_agreements(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> list[dict]:
     """Per delaftale of the audience: progress counts; the full report adds its delmål with indicators
     and interventions."""
     result = _sub_agreements(plan=plan, audience=audience)
     if kind == StatusReport.Kind.FULL:
         by_sub_agreement = defaultdict(list)
-        for goal in _plan_goals(plan=plan, quarter=quarter, audience=audience):
+        for goal in _plan_goals(plan=plan, cutoff=cutoff, audience=audience):
             if goal.level == Goal.Level.SUB:
                 by_sub_agreement[goal.sub_agreement_id].append(_goal_content(goal, quarter=quarter, kind=kind))
         for sa in result:
@@ -438,7 +527,7 @@ def _current_decisions(*, plan: Plan, audience: ReportAudience):
     )
 
 
-def _action_content(action: ActionItem, *, quarter: Quarter) -> dict:
+def _action_content(action: ActionItem, *, cutoff: ReportCutoff) -> dict:
     meeting = action.decision.agenda_item.meeting
     return {
         "id": action.pk,
@@ -447,7 +536,7 @@ def _action_content(action: ActionItem, *, quarter: Quarter) -> dict:
         "due_date": _date(action.due_date),
         "status": action.status,
         "status_label": str(action.get_status_display()),
-        "overdue": action.status == ActionItem.Status.OPEN and action.due_date <= quarter.end,
+        "overdue": action.status == ActionItem.Status.OPEN and action.due_date <= cutoff.day,
         "body": meeting.body.name,
         "meeting_date": _date(timezone.localtime(meeting.starts_at).date()),
         "item": action.decision.agenda_item.title,
@@ -463,23 +552,26 @@ def _actions_queryset():
     )
 
 
-def _overdue_actions(*, plan: Plan, quarter: Quarter, audience: ReportAudience, due_by=None) -> list[ActionItem]:
-    """Action items of the audience's meetings still open that were due by the quarter's end (or ``due_by``)."""
+def _overdue_actions(*, plan: Plan, cutoff: ReportCutoff, audience: ReportAudience) -> list[ActionItem]:
+    """Action items of the audience's meetings (held by the cut-off) still open that were due by the cut-off."""
     return list(
         audience.meetings(_actions_queryset(), field="decision__agenda_item__meeting__body")
         .filter(
             decision__agenda_item__meeting__body__plan=plan,
             status=ActionItem.Status.OPEN,
-            due_date__lte=due_by or quarter.end,
+            due_date__lte=cutoff.day,
+            decision__agenda_item__meeting__starts_at__lt=cutoff.end,
         )
         .order_by("due_date", "pk")
     )
 
 
-def section_decisions(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+def section_decisions(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> list[dict]:
     """The current decisions taken at meetings in the quarter: every body's for the board, the
     group's own for a steering group."""
-    start, end = quarter.bounds()
+    start, end = quarter.bounds()[0], cutoff.end
     decisions = (
         _current_decisions(plan=plan, audience=audience)
         .filter(agenda_item__meeting__starts_at__gte=start, agenda_item__meeting__starts_at__lt=end)
@@ -510,7 +602,7 @@ def section_decisions(*, plan: Plan, quarter: Quarter, kind: str, audience: Repo
                     "owner": action.owner.name,
                     "due_date": _date(action.due_date),
                     "status_label": str(action.get_status_display()),
-                    "overdue": action.status == ActionItem.Status.OPEN and action.due_date <= quarter.end,
+                    "overdue": action.status == ActionItem.Status.OPEN and action.due_date <= cutoff.day,
                 }
                 for action in decision.actions.all()
             ]
@@ -518,13 +610,15 @@ def section_decisions(*, plan: Plan, quarter: Quarter, kind: str, audience: Repo
     return result
 
 
-def section_actions(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> dict:
+def section_actions(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> dict:
     """Pixi: action items overdue at the quarter's end. Full: also every action decided in the quarter.
     A steering group's report has only the actions of its own meetings' decisions."""
-    overdue = _overdue_actions(plan=plan, quarter=quarter, audience=audience)
-    content = {"as_of": _date(quarter.end), "overdue": [_action_content(a, quarter=quarter) for a in overdue]}
+    overdue = _overdue_actions(plan=plan, cutoff=cutoff, audience=audience)
+    content = {"as_of": _date(cutoff.day), "overdue": [_action_content(a, cutoff=cutoff) for a in overdue]}
     if kind == StatusReport.Kind.FULL:
-        start, end = quarter.bounds()
+        start, end = quarter.bounds()[0], cutoff.end
         decided = (
             audience.meetings(_actions_queryset(), field="decision__agenda_item__meeting__body")
             .filter(
@@ -534,14 +628,16 @@ def section_actions(*, plan: Plan, quarter: Quarter, kind: str, audience: Report
             )
             .order_by("due_date", "pk")
         )
-        content["decided"] = [_action_content(a, quarter=quarter) for a in decided]
+        content["decided"] = [_action_content(a, cutoff=cutoff) for a in decided]
     return content
 
 
-def section_meetings(*, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD) -> list[dict]:
+def section_meetings(
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
+) -> list[dict]:
     """Every meeting in the quarter with its items and decisions: the plan's bodies' for the board,
     the group's own for a steering group."""
-    start, end = quarter.bounds()
+    start, end = quarter.bounds()[0], cutoff.end
     meetings = (
         audience.meetings(Meeting.objects.filter(body__plan=plan, starts_at__gte=start, starts_at__lt=end))
         .select_related("body")
@@ -570,20 +666,17 @@ def section_meetings(*, plan: Plan, quarter: Quarter, kind: str, audience: Repor
 QUESTION_TITLE_LENGTH = 200  # AgendaItem.title
 
 
-def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience, before=None) -> list[dict]:
+def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience, cutoff: ReportCutoff) -> list[dict]:
     """Board: off-track goals with no decision about them at the board's last two meetings.
-    Steering group: its own off-track delmål with no decision at the group's last two meetings.
-    The last two meetings are those before the quarter's end, or before ``before`` (a datetime)."""
-    goals = _plan_goals(plan=plan, quarter=quarter, audience=audience)
+    Steering group: its own off-track delmål with no decision at the group's last two meetings."""
+    goals = _plan_goals(plan=plan, cutoff=cutoff, audience=audience)
     by_id = {goal.pk: goal for goal in goals}
     if audience.is_board:
         own_meetings = Meeting.objects.filter(body__plan=plan, body__kind=Body.Kind.BOARD)
     else:
         own_meetings = Meeting.objects.filter(body=audience.body)
     last_board_meetings = list(
-        own_meetings.filter(starts_at__lt=before or quarter.bounds()[1])
-        .order_by("-starts_at")
-        .values_list("pk", flat=True)[:2]
+        own_meetings.filter(starts_at__lt=cutoff.end).order_by("-starts_at").values_list("pk", flat=True)[:2]
     )
     decided_goal_ids = set(
         AgendaItem.goals.through.objects.filter(
@@ -650,8 +743,10 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudien
     return questions
 
 
-def _overdue_actions_question(*, plan: Plan, quarter: Quarter, audience: ReportAudience, due_by=None) -> list[dict]:
-    overdue = _overdue_actions(plan=plan, quarter=quarter, audience=audience, due_by=due_by)
+def _overdue_actions_question(
+    *, plan: Plan, quarter: Quarter, audience: ReportAudience, cutoff: ReportCutoff
+) -> list[dict]:
+    overdue = _overdue_actions(plan=plan, cutoff=cutoff, audience=audience)
     if not overdue:
         return []
     lines = "; ".join(
@@ -686,10 +781,12 @@ def _overdue_actions_question(*, plan: Plan, quarter: Quarter, audience: ReportA
     ]
 
 
-def _commitment_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudience) -> list[dict]:
-    """Parties that delivered less than they committed in years that had ended by the quarter's end
-    (a steering group: commitments tied to its delaftaler only)."""
-    last_year = quarter.year if quarter.number == 4 else quarter.year - 1
+def _commitment_questions(
+    *, plan: Plan, quarter: Quarter, audience: ReportAudience, cutoff: ReportCutoff
+) -> list[dict]:
+    """Co-financing shortfalls: parties that delivered less than they committed in years that had ended
+    by the cut-off (a steering group: commitments tied to its delaftaler only)."""
+    last_year = cutoff.day.year if (cutoff.day.month, cutoff.day.day) == (12, 31) else cutoff.day.year - 1
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
     commitments = audience.sub_agreements(Commitment.objects.filter(plan=plan), field="sub_agreement")
     rows = (
@@ -751,7 +848,7 @@ def _commitment_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudie
 
 
 def section_questions(
-    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, before=None, due_by=None
+    *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
 ) -> list[dict]:
     """Questions the audience must decide, each a proposed agenda item (key, kind, title, recommendation, goals):
     off-track goals with no decision about them in the audience's last two meetings, overdue action items,
@@ -761,10 +858,21 @@ def section_questions(
     ``before`` (a datetime: the last two meetings are those starting before it, the new meeting's
     start) and ``due_by`` (a date: actions due on or before it are overdue)."""
     return [
-        *_off_track_questions(plan=plan, quarter=quarter, audience=audience, before=before),
-        *_overdue_actions_question(plan=plan, quarter=quarter, audience=audience, due_by=due_by),
-        *_commitment_questions(plan=plan, quarter=quarter, audience=audience),
+        question
+        for source in QUESTION_SOURCES
+        for question in source(plan=plan, quarter=quarter, audience=audience, cutoff=cutoff)
     ]
+
+
+# Where the questions for the board come from, in the order they are listed: one function each,
+# ``source(*, plan, quarter, audience, cutoff) -> list[question dict]`` (keys as in ``section_questions``),
+# drawn from the audience's scope and counting only what happened by the cut-off. A new kind of question
+# (e.g. overdue yearly LBF obligations, once monitoring has them) is one function added here.
+QUESTION_SOURCES: list[Callable[..., list[dict]]] = [
+    _off_track_questions,
+    _overdue_actions_question,
+    _commitment_questions,
+]
 
 
 PIXI_SECTIONS: list[tuple[str, SectionBuilder]] = [
@@ -801,10 +909,21 @@ def build_report_snapshot(
     kind: str,
     audience: str = StatusReport.Audience.BOARD,
     audience_body: Body | int | None = None,
+    meeting: Meeting | None = None,
+    data_cutoff: date | None = None,
 ) -> dict:
     """The report's content for its audience as a JSON-serialisable dict: header (recording the
-    audience) plus every section of ``kind``, each built from the audience's scope."""
+    audience and the data cut-off) plus every section of ``kind``, each built from the audience's scope.
+
+    Without ``meeting`` the report is the quarter's (data as of its last day); with ``meeting`` it is
+    made for that meeting and counts what was approved by ``data_cutoff`` (default: the meeting's
+    send-out deadline), see ``ReportCutoff``."""
     quarter = Quarter.parse(period)
+    if meeting is not None:
+        meeting = Meeting.objects.select_related("body").get(pk=meeting.pk)
+        cutoff = ReportCutoff.for_meeting(meeting, data_cutoff)
+    else:
+        cutoff = ReportCutoff.for_quarter(quarter)
     kind = StatusReport.Kind(kind)
     plan = (
         Plan.objects.select_related("municipality", "secretariat")
@@ -815,11 +934,11 @@ def build_report_snapshot(
     with translation.override("da"):
         snapshot = {
             "schema": SNAPSHOT_SCHEMA,
-            "header": section_header(plan=plan, quarter=quarter, kind=kind, audience=scope),
+            "header": section_header(plan=plan, quarter=quarter, kind=kind, audience=scope, cutoff=cutoff),
             "sections": [],
         }
         for name, builder in SECTIONS[kind]:
-            content = builder(plan=plan, quarter=quarter, kind=kind, audience=scope)
+            content = builder(plan=plan, quarter=quarter, kind=kind, audience=scope, cutoff=cutoff)
             if content is None:
                 continue
             snapshot["sections"].append(name)
@@ -835,38 +954,187 @@ def snapshot_sha256(snapshot: dict) -> str:
     return hashlib.sha256(canonical_json(snapshot)).hexdigest()
 
 
-def render_report_html(*, report: StatusReport, snapshot: dict, tight: bool = False) -> str:
-    """The report as an HTML document (``lang="da"``), from the snapshot only.
+# --- The pixi's layout budget ---------------------------------------------------------------------------
 
-    ``tight`` is the pixi's fallback layout when the normal one runs past ``PIXI_MAX_PAGES``:
-    smaller type, fewer decisions listed and the questions without their recommendation text.
+
+@dataclass(frozen=True)
+class PixiBudget:
+    """How much of each section a pixi shows, so that it fits two A4 pages by construction and is laid
+    out once (no render-and-retry). Every row it shows has a bounded height: one-line entries are cut
+    with an ellipsis (``white-space: nowrap``), titles are clamped to a fixed number of lines
+    (``line-clamp``), charts have a fixed size. What is left out is counted on a "+ N flere" line that
+    points to the full status report. The worst case (every section at its budget, every text at its
+    longest) is about 1.8 pages; tests/test_report_pixi_layout.py renders it.
+
+    Rows per section, worst case (8 pt, about 3.4 mm per line):
+    goals: ``goals`` rows of at most 6 lines (title ≤ 3 lines + status beside a fixed 30 × 8 mm chart;
+    ``indicators_per_goal`` + ``sub_goals_per_goal`` one-line entries and one "+ N flere" line);
+    sub_agreements: two lines per row; overdue actions: one line; decisions: two lines; questions: title
+    (one line) and recommendation (≤ 2 lines).
     """
+
+    goals: int = 8
+    indicators_per_goal: int = 2
+    sub_goals_per_goal: int = 3
+    sub_agreements: int = 6
+    overdue_actions: int = 5
+    decisions: int = 5
+    questions: int = 6
+
+
+PIXI_BUDGET = PixiBudget()
+
+_SEVERITY = {status.value: status.severity for status in Status}
+
+
+def _worst_first(items: list[dict], limit: int) -> tuple[list[dict], list[dict]]:
+    """(shown, hidden): the ``limit`` items with the worst status (off track, at risk, on track, no data;
+    ties in their own order), shown in their own order."""
+    if len(items) <= limit:
+        return list(items), []
+    ranked = sorted(range(len(items)), key=lambda i: (-_SEVERITY.get(items[i].get("status"), 0), i))
+    keep = set(ranked[:limit])
+    return [item for i, item in enumerate(items) if i in keep], [item for i, item in enumerate(items) if i not in keep]
+
+
+def _status_counts(items: list[dict]) -> list[dict]:
+    counts = Counter(item.get("status") for item in items)
+    return [
+        {**_status_fields(status), "count": counts[status.value]}
+        for status in (Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA)
+        if counts.get(status.value)
+    ]
+
+
+def _budget_goals(section: dict, budget: PixiBudget) -> dict:
+    goals, hidden = _worst_first(section["goals"], budget.goals)
+    shown = []
+    for goal in goals:
+        indicators, more_indicators = _worst_first(goal["indicators"], budget.indicators_per_goal)
+        sub_goals, more_sub_goals = _worst_first(goal.get("sub_goals") or [], budget.sub_goals_per_goal)
+        shown.append(
+            {
+                **goal,
+                "indicators": indicators,
+                "more_indicators": len(more_indicators),
+                "sub_goals": sub_goals,
+                "more_sub_goals": len(more_sub_goals),
+            }
+        )
+    return {
+        **section,
+        "goals": shown,
+        "summary_counted": [row for row in section["summary"] if row["count"]],
+        "more": len(hidden),
+        "more_summary": _status_counts(hidden),
+    }
+
+
+def _budget_questions(questions: list[dict], limit: int) -> tuple[list[dict], int]:
+    """The first question of each reason, then the rest in order, up to ``limit``; shown in order."""
+    if len(questions) <= limit:
+        return list(questions), 0
+    keep, reasons = [], set()
+    for index, question in enumerate(questions):
+        if question.get("reason") not in reasons:
+            reasons.add(question.get("reason"))
+            keep.append(index)
+    keep = keep[:limit]
+    for index in range(len(questions)):
+        if len(keep) >= limit:
+            break
+        if index not in keep:
+            keep.append(index)
+    return [questions[i] for i in sorted(keep)], len(questions) - len(keep)
+
+
+def pixi_layout(snapshot: dict, budget: PixiBudget = PIXI_BUDGET) -> dict[str, object]:
+    """Each pixi section as the PDF shows it: cut to ``budget``, with ``more`` counting what is left out.
+    The snapshot itself keeps everything (the archive's questions for the board, the full report)."""
+    layout: dict[str, object] = {}
+    for name in snapshot["sections"]:
+        section = snapshot[name]
+        if name == "goals":
+            layout[name] = _budget_goals(section, budget)
+        elif name == "sub_agreements":
+            layout[name] = {
+                "rows": section[: budget.sub_agreements],
+                "more": max(0, len(section) - budget.sub_agreements),
+            }
+        elif name == "actions":
+            overdue = section["overdue"]
+            layout[name] = {
+                **section,
+                "overdue": overdue[: budget.overdue_actions],
+                "more": max(0, len(overdue) - budget.overdue_actions),
+            }
+        elif name == "decisions":  # the newest decisions of the period
+            layout[name] = {"rows": section[-budget.decisions :], "more": max(0, len(section) - budget.decisions)}
+        elif name == "questions":
+            shown, more = _budget_questions(section, budget.questions)
+            layout[name] = {"rows": shown, "more": more, "count": len(section)}
+        else:
+            layout[name] = section
+    return layout
+
+
+# --- HTML and PDF ----------------------------------------------------------------------------------------
+
+REPORT_CSS = Path(__file__).with_name("report.css")
+
+
+def full_report_url(plan_id: int) -> str:
+    """Where the reader finds the full status report (the plan's report archive)."""
+    return settings.PORTAL_BASE_URL + reverse("governance:report-archive", args=[plan_id])
+
+
+def render_report_html(*, report: StatusReport, snapshot: dict) -> str:
+    """The report as an HTML document (``lang="da"``), from the snapshot only. A pixi shows each section
+    within its layout budget (``pixi_layout``); the stylesheet (``report.css``) is applied when the PDF
+    is rendered (``render_report_pdf``), ``standalone_html`` writes it into the document."""
     kind = snapshot["header"]["kind"]
+    shown = pixi_layout(snapshot) if kind == StatusReport.Kind.PIXI else snapshot
+    context = {
+        "header": snapshot["header"],
+        "kind": kind,
+        "full_report_url": full_report_url(snapshot["header"]["plan"]["id"]),
+    }
     with translation.override("da"):
         sections = []
         for name in snapshot["sections"]:
             template = select_template(
                 [f"governance/reports/sections/{name}_{kind}.html", f"governance/reports/sections/{name}.html"]
             )
-            sections.append(
-                mark_safe(  # noqa: S308
-                    template.render(
-                        {"section": snapshot[name], "header": snapshot["header"], "kind": kind, "tight": tight}
-                    )
-                )
-            )
-        return render_to_string(
-            f"governance/reports/{kind}.html",
-            {"report": report, "header": snapshot["header"], "sections": sections, "kind": kind, "tight": tight},
-        )
+            sections.append(mark_safe(template.render({**context, "section": shown[name]})))  # noqa: S308
+        return render_to_string(f"governance/reports/{kind}.html", {**context, "report": report, "sections": sections})
 
 
-PIXI_MAX_PAGES = 2  # "readable in five minutes" (issue 5)
+PIXI_MAX_PAGES = 2  # "readable in five minutes" (issue 5); held by the layout budget, not by re-rendering
+
+
+@lru_cache(maxsize=1)
+def _weasyprint_resources():
+    """The report stylesheet and WeasyPrint's font configuration, loaded once per process (worker)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    return CSS(string=REPORT_CSS.read_text(encoding="utf-8"), font_config=font_config), font_config
 
 
 def render_report_pdf(html: str) -> tuple[bytes, int]:
-    """Tagged PDF (WeasyPrint's PDF/UA-1 variant) and its page count."""
+    """Tagged PDF (WeasyPrint's PDF/UA-1 variant) and its page count, from one layout of ``html`` with the
+    cached stylesheet and fonts."""
     from weasyprint import HTML  # heavy import: only where PDFs are made
 
-    document = HTML(string=html).render()
+    stylesheet, font_config = _weasyprint_resources()
+    document = HTML(string=html).render(stylesheets=[stylesheet], font_config=font_config)
     return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
+
+
+def standalone_html(html: str) -> str:
+    """``html`` with the report stylesheet written into it: the same document for any HTML renderer
+    (the benchmark's bare WeasyPrint baseline, a browser)."""
+    css = REPORT_CSS.read_text(encoding="utf-8")
+    head = html.index("<style>")
+    return f"{html[:head]}<style>\n{css}</style>\n{html[head:]}"

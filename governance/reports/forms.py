@@ -1,12 +1,16 @@
-"""The form for ordering a status report: period, kind and audience."""
+"""The form for ordering a status report: period, kind and audience, or a meeting (and its data cut-off)."""
+
+from datetime import timedelta
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.periods import Quarter
 from governance.bodies.models import Body
+from governance.meetings.models import Meeting
 from governance.reports.models import StatusReport
+from plans import access
 from plans.models import Plan
 
 
@@ -49,10 +53,50 @@ class StatusReportRequestForm(forms.Form):
         required=False,
         help_text=_("En styregruppes rapport indeholder kun gruppens delaftaler, møder og beslutninger."),
     )
+    meeting = forms.ChoiceField(
+        label=_("Til mødet"),
+        required=False,
+        help_text=_(
+            "Valgfrit. En rapport til et møde er til mødets organ og medtager data godkendt senest på "
+            "dataskæringsdatoen; kvartalet bliver det seneste afsluttede kvartal på den dag."
+        ),
+    )
+    data_cutoff = forms.DateField(
+        label=_("Dataskæringsdato"),
+        required=False,
+        help_text=_("Kun for en rapport til et møde. Uden valg: mødets udsendelsesfrist (10 arbejdsdage før)."),
+    )
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    # Meetings one can order a report for: from a month back (a report made just after a meeting) onwards.
+    MEETINGS_FROM_DAYS_AGO = 31
+
+    def __init__(self, *args, plan: Plan, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        meetings = Meeting.objects if user is None else access.visible(user, Meeting)
+        self.meetings = {
+            str(meeting.pk): meeting
+            for meeting in meetings.filter(
+                body__plan=plan, starts_at__gte=timezone.now() - timedelta(days=self.MEETINGS_FROM_DAYS_AGO)
+            )
+            .select_related("body")
+            .order_by("starts_at", "pk")
+        }
+        self.fields["meeting"].choices = [
+            ("", _("Intet møde: kvartalsrapport")),
+            *(
+                (
+                    value,
+                    _("%(date)s: %(title)s (%(body)s)")
+                    % {
+                        "date": formats.date_format(timezone.localtime(m.starts_at).date(), "j. F Y"),
+                        "title": m.title,
+                        "body": m.body.name,
+                    },
+                )
+                for value, m in self.meetings.items()
+            ),
+        ]
         self.fields["period"].choices = report_period_choices(plan)
         self.fields["period"].initial = default_report_period(plan)
         self.groups = {
@@ -71,6 +115,21 @@ class StatusReportRequestForm(forms.Form):
         if value == BOARD_AUDIENCE:
             return StatusReport.Audience.BOARD, None
         return StatusReport.Audience.STEERING_GROUP, self.groups[value]
+
+    def clean_meeting(self) -> Meeting | None:
+        value = self.cleaned_data.get("meeting") or ""
+        return self.meetings[value] if value else None
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, cutoff = cleaned.get("meeting"), cleaned.get("data_cutoff")
+        if cutoff and not meeting:
+            self.add_error("data_cutoff", _("En dataskæringsdato kræver, at du vælger et møde."))
+        elif meeting and cutoff and cutoff > timezone.localtime(meeting.starts_at).date():
+            self.add_error("data_cutoff", _("Dataskæringsdatoen kan ikke ligge efter mødet."))
+        elif meeting and cutoff and cutoff > timezone.localdate():
+            self.add_error("data_cutoff", _("Dataskæringsdatoen kan ikke ligge i fremtiden."))
+        return cleaned
 
     def clean_period(self) -> str:
         period = self.cleaned_data.get("period") or default_report_period(self.plan)

@@ -1,15 +1,20 @@
 """Status reports (pixi and full): one row per version, with its snapshot, hash, PDF and state."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.jobs import Job
 from common.periods import Quarter, validate_period
+from common.workdays import send_out_deadline
 from governance.bodies.models import Body
+from governance.meetings.models import Meeting
 from plans.models import Plan
 
 
@@ -74,6 +79,23 @@ class StatusReport(Job):
         related_name="status_reports",
         help_text=_("Kun for rapporter til en styregruppe: gruppen rapporten er lavet til."),
     )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("møde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_reports",
+        help_text=_("Mødet rapporten er lavet til. Tom: en kvartalsrapport."),
+    )
+    data_cutoff = models.DateField(
+        _("dataskæringsdato"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Rapporten til et møde medtager kun målinger godkendt senest denne dag. Standard: mødets udsendelsesfrist."
+        ),
+    )
     period = models.CharField(
         _("periode"), max_length=7, validators=[validate_period], help_text=_("Kvartal, fx 2026-Q3.")
     )
@@ -129,6 +151,10 @@ class StatusReport(Job):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="status_report_version_from_1"),
             models.CheckConstraint(
+                condition=Q(meeting__isnull=True) | Q(data_cutoff__isnull=False),
+                name="status_report_meeting_has_data_cutoff",
+            ),
+            models.CheckConstraint(
                 condition=Q(audience="board", audience_body__isnull=True)
                 | Q(audience="steering_group", audience_body__isnull=False),
                 name="status_report_audience_body_iff_group",
@@ -148,6 +174,42 @@ class StatusReport(Job):
                 raise ValidationError({"audience_body": _("Vælg den styregruppe, rapporten er til.")})
             if body.is_board or body.plan_id != self.plan_id:
                 raise ValidationError({"audience_body": _("Styregruppen skal være en styregruppe i planen.")})
+        if self.meeting_id is not None:
+            self._clean_meeting()
+
+    def _clean_meeting(self) -> None:
+        meeting = self.meeting
+        if meeting.body.plan_id != self.plan_id:
+            raise ValidationError({"meeting": _("Mødet skal være et møde i planen.")})
+        if meeting.body.kind in Body.BOARD_KINDS:
+            if self.audience != self.Audience.BOARD:
+                raise ValidationError({"meeting": _("En rapport til et bestyrelsesmøde er til bestyrelsen.")})
+        elif self.audience != self.Audience.STEERING_GROUP or self.audience_body_id != meeting.body_id:
+            raise ValidationError({"meeting": _("En rapport til en styregruppes møde er til den styregruppe.")})
+        if self.data_cutoff is None:
+            self.data_cutoff = self.default_data_cutoff(meeting)
+        if self.data_cutoff > timezone.localtime(meeting.starts_at).date():
+            raise ValidationError({"data_cutoff": _("Dataskæringsdatoen kan ikke ligge efter mødet.")})
+        if self.period != self.period_for_cutoff(self.data_cutoff):
+            raise ValidationError(
+                {"period": _("Perioden skal være det seneste kvartal, der er slut på skæringsdatoen.")}
+            )
+
+    @staticmethod
+    def default_data_cutoff(meeting: Meeting) -> date:
+        """A meeting's data cut-off unless chosen: its send-out deadline (10 working days before the
+        meeting), the day the report must be ready to go out with the agenda."""
+        return send_out_deadline(timezone.localtime(meeting.starts_at).date())
+
+    @staticmethod
+    def period_for_cutoff(day: date) -> str:
+        """The quarter a report with this data cut-off reports on: the latest quarter ended by then."""
+        quarter = Quarter.containing(day)
+        return (quarter if day == quarter.end else quarter.previous()).code
+
+    @property
+    def is_for_meeting(self) -> bool:
+        return self.data_cutoff is not None
 
     @property
     def audience_label(self) -> str:

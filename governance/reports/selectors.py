@@ -21,7 +21,7 @@ def plan_status_reports(*, user, plan: Plan) -> QuerySet[StatusReport]:
     return (
         access.visible(user, StatusReport)
         .filter(plan=plan)
-        .select_related("requested_by", "audience_body")
+        .select_related("requested_by", "audience_body", "meeting")
         .defer("snapshot")
         .order_by("-period", "kind", "audience", "audience_body__name", "-version")
     )

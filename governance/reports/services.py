@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from common import jobs
 from common.periods import Quarter, quarterly_report_due, validate_period
 from governance.bodies.models import Body, Membership
+from governance.meetings.models import Meeting
 from governance.reports.content import (
-    PIXI_MAX_PAGES,
     build_report_snapshot,
     render_report_html,
     render_report_pdf,
@@ -49,13 +49,22 @@ def status_report_request(
     via: str = StatusReport.Via.USER,
     audience: str = StatusReport.Audience.BOARD,
     audience_body: Body | None = None,
+    meeting: Meeting | None = None,
+    data_cutoff: date | None = None,
 ) -> StatusReport:
     """Queue the next version of a report for its audience (the board, or one steering group of the
     plan); while one is queued or running for the same plan, period, kind and audience, that one is
     returned instead (one job, one version). A bad audience raises ``ValidationError``.
 
+    With ``meeting`` the report is made for that meeting: its audience is the meeting's body, its data
+    cut-off ``data_cutoff`` (default: the meeting's send-out deadline) and its period the latest quarter
+    ended by the cut-off (``period`` is ignored). While another report of the same period and audience
+    is being made, ordering one for a different meeting raises ``ValidationError`` (try again shortly).
+
     The Celery task is sent when the transaction commits, so the worker always finds the row.
     """
+    if meeting is not None:
+        audience, audience_body, period, data_cutoff = _meeting_report_terms(meeting, data_cutoff)
     validate_period(period)
     kind = StatusReport.Kind(kind)
     via = StatusReport.Via(via)
@@ -72,6 +81,7 @@ def status_report_request(
                 .first()
             )
             if existing:
+                _check_same_meeting(existing, meeting=meeting, data_cutoff=data_cutoff)
                 return existing
             last = (
                 StatusReport.objects.for_audience(audience=audience, audience_body=audience_body)
@@ -90,6 +100,8 @@ def status_report_request(
                 requested_by=requested_by if getattr(requested_by, "pk", None) else None,
                 requested_via=via,
                 task_id=jobs.new_task_id(),
+                meeting=meeting,
+                data_cutoff=data_cutoff,
             )
             report.full_clean()
             report.save()
@@ -103,9 +115,28 @@ def status_report_request(
         )
         if existing is None:
             raise
+        _check_same_meeting(existing, meeting=meeting, data_cutoff=data_cutoff)
         return existing
     jobs.dispatch_on_commit(report)
     return report
+
+
+def _meeting_report_terms(meeting: Meeting, data_cutoff: date | None):
+    """(audience, audience_body, period, data_cutoff) of a report for ``meeting``."""
+    # Default: the send-out deadline, or today when the report is ordered before it (data not yet
+    # approved cannot be counted, and the report says which day its data are from).
+    data_cutoff = data_cutoff or min(StatusReport.default_data_cutoff(meeting), timezone.localdate())
+    if meeting.body.kind in Body.BOARD_KINDS:
+        audience, audience_body = StatusReport.Audience.BOARD, None
+    else:
+        audience, audience_body = StatusReport.Audience.STEERING_GROUP, meeting.body
+    return audience, audience_body, StatusReport.period_for_cutoff(data_cutoff), data_cutoff
+
+
+def _check_same_meeting(existing: StatusReport, *, meeting: Meeting | None, data_cutoff: date | None) -> None:
+    """The report being made is handed back only if it is the one asked for (same meeting and cut-off)."""
+    if existing.meeting_id != getattr(meeting, "pk", None) or existing.data_cutoff != data_cutoff:
+        raise ValidationError(_("En anden rapport for samme kvartal og modtager dannes lige nu. Prøv igen om lidt."))
 
 
 @transaction.atomic
@@ -163,7 +194,7 @@ def status_report_generate(*, report_id: int, task_id: str | None = None, retrie
     if not jobs.claim(StatusReport, report_id, task_id=task_id, retried=retried):
         logger.info("status report %s: nothing to do (missing or already claimed)", report_id)
         return None
-    report = StatusReport.objects.select_related("plan", "audience_body").get(pk=report_id)
+    report = StatusReport.objects.select_related("plan", "audience_body", "meeting").get(pk=report_id)
     try:
         snapshot = build_report_snapshot(
             plan=report.plan,
@@ -171,10 +202,11 @@ def status_report_generate(*, report_id: int, task_id: str | None = None, retrie
             kind=report.kind,
             audience=report.audience,
             audience_body=report.audience_body,
+            meeting=report.meeting,
+            data_cutoff=report.data_cutoff,
         )
+        # One layout: the pixi fits two pages by its layout budget (content.PixiBudget).
         content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot))
-        if report.kind == StatusReport.Kind.PIXI and pages > PIXI_MAX_PAGES:
-            content, pages = render_report_pdf(render_report_html(report=report, snapshot=snapshot, tight=True))
         name = _write_pdf(report=report, content=content)
     except TRANSIENT_REPORT_ERRORS:
         raise
@@ -277,6 +309,8 @@ def status_reports_queue_quarterly(*, today: date | None = None) -> list[StatusR
         StatusReport.objects.filter(
             plan__in=plans,
             audience=StatusReport.Audience.BOARD,
+            meeting__isnull=True,  # a report for a meeting is not the quarterly report
+            data_cutoff__isnull=True,
             period=quarter.code,
             state__in=[StatusReport.State.DONE, *StatusReport.ACTIVE_STATES],
         ).values_list("plan_id", "kind")

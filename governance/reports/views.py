@@ -29,7 +29,7 @@ def report_archive_view(request, plan_id: int):
         "plan": plan,
         "reports": plan_status_reports(user=request.user, plan=plan),
         "can_manage": can_manage,
-        "form": StatusReportRequestForm(plan=plan) if can_manage else None,
+        "form": StatusReportRequestForm(plan=plan, user=request.user) if can_manage else None,
         **_board_questions_context(request.user, plan),
     }
     return render(request, "governance/reports/archive.html", context)
@@ -51,7 +51,7 @@ def _board_questions_context(user, plan) -> dict:
 @require_POST
 def report_request_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id, access.CHANGE)
-    form = StatusReportRequestForm(request.POST, plan=plan)
+    form = StatusReportRequestForm(request.POST, plan=plan, user=request.user)
     if not form.is_valid():
         context = {
             "plan": plan,
@@ -62,15 +62,21 @@ def report_request_view(request, plan_id: int):
         }
         return render(request, "governance/reports/archive.html", context, status=400)
     audience, audience_body = form.cleaned_data["audience"]
-    report = status_report_request(
-        plan=plan,
-        period=form.cleaned_data["period"],
-        kind=form.cleaned_data["kind"],
-        requested_by=request.user,
-        via=StatusReport.Via.USER,
-        audience=audience,
-        audience_body=audience_body,
-    )
+    try:
+        report = status_report_request(
+            plan=plan,
+            period=form.cleaned_data["period"],
+            kind=form.cleaned_data["kind"],
+            requested_by=request.user,
+            via=StatusReport.Via.USER,
+            audience=audience,
+            audience_body=audience_body,
+            meeting=form.cleaned_data["meeting"],
+            data_cutoff=form.cleaned_data["data_cutoff"],
+        )
+    except ValidationError as error:
+        flash_error(request, error)
+        return redirect("governance:report-archive", plan_id=plan.pk)
     ordered = _("%(kind)s for %(period)s (version %(version)s) er bestilt. %(audience)s.") % {
         "kind": report.get_kind_display(),
         "period": report.quarter.label,
