@@ -4,10 +4,12 @@
 - ``governance.meetings.models``: meetings, agendas, bilag, minutes, decisions, action items,
   send-outs, reminders and calendar tokens.
 - ``governance.reports.models``: pixi and full status reports.
+- ``governance.agreements.models``: versions of the samarbejdsaftale and the delaftaler.
 
 Import a model from its sub-package, not from here.
 """
 
+from governance.agreements.models import AgreementVersion, InterventionAdjustment  # noqa: F401
 from governance.bodies.models import Board, Body, Membership, SteeringGroup  # noqa: F401
 from governance.meetings.models import (  # noqa: F401
     ActionItem,

@@ -56,6 +56,7 @@ INTERVENTION_FIELDS = (
     "status",
     "start_date",
     "end_date",
+    "budget",
 )
 COMMITMENT_FIELDS = (
     "party",
