@@ -15,6 +15,15 @@ from .diff import FieldDiff, list_diff, text_diff
 from .models import AgreementVersion, InterventionAdjustment
 
 
+def mark_visible_decisions(user, rows) -> None:
+    """Set ``decision_visible`` on versions or adjustments: the board's decision is linked only for
+    readers who see its meeting (a steering group sees the delaftale, not the board's minutes)."""
+    ids = {row.decision_id for row in rows if row.decision_id}
+    seen = set(access.visible(user, Decision).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for row in rows:
+        row.decision_visible = row.decision if row.decision_id in seen else None
+
+
 def _versions(*, user, plan: Plan, sub_agreement: SubAgreement | None) -> QuerySet[AgreementVersion]:
     return (
         access.visible(user, AgreementVersion)
@@ -55,6 +64,7 @@ class AgreementPage:
 def agreement_page(*, user, plan: Plan, sub_agreement: SubAgreement | None = None) -> AgreementPage:
     """The versions page. Before anything is versioned it shows the agreement as ``plans`` holds it."""
     versions = list(_versions(user=user, plan=plan, sub_agreement=sub_agreement))
+    mark_visible_decisions(user, versions)
     fallback = {}
     if not versions:
         if sub_agreement is not None:
@@ -136,10 +146,12 @@ def sub_agreement_interventions(*, user, sub_agreement: SubAgreement) -> list[In
     adjustments = access.visible(user, InterventionAdjustment).select_related(
         "changed_by", "decision__agenda_item__meeting"
     )
-    return list(
+    interventions = list(
         access.visible(user, Intervention)
         .filter(sub_agreement=sub_agreement)
         .select_related("responsible_partner")
         .prefetch_related("partners", Prefetch("adjustments", queryset=adjustments))
         .order_by("name")
     )
+    mark_visible_decisions(user, [a for i in interventions for a in i.adjustments.all()])
+    return interventions

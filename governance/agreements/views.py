@@ -112,6 +112,7 @@ def _int(value) -> int | None:
 
 def _version_page(request, version, *, approve_form=None, lbf_form=None, status=200):
     user = request.user
+    selectors.mark_visible_decisions(user, [version])
     others = selectors.agreement_page(user=user, plan=version.plan, sub_agreement=version.sub_agreement).versions
     compare_number = _int(request.GET.get("sammenlign"))
     compare_with = next((v for v in others if v.number == compare_number and v.number < version.number), None)
