@@ -258,7 +258,7 @@ INTERVENTIONS: list[dict[str, list[InterventionSpec]]] = [
                 ("sigtet", "hærværkssager"),
             ),
             I(
-                "Tryghedsvandringer med beboere",
+                "Tryghedsvandring med beboere og politi",
                 "Beboere, viceværter og politi går området igennem hvert kvartal og noterer mørke stier, "
                 "hærværk og steder, hvor folk føler sig utrygge.",
                 "housing_org",
