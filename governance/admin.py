@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.agreements.models import AgreementVersion, InterventionAdjustment
 from governance.bodies.models import Board, Membership, SteeringGroup
 from governance.meetings.models import (
     ActionItem,
@@ -310,3 +311,31 @@ class StatusReportAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Versioned agreements (drafted and approved in the portal; read-only here) --------------------
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "plan", "sub_agreement", "number", "status", "origin", "approved_on", "decision")
+    list_filter = ("status", "origin")
+    list_select_related = ("plan", "sub_agreement", "decision")
+    search_fields = ("title", "plan__name")
+
+
+@admin.register(InterventionAdjustment)
+class InterventionAdjustmentAdmin(ReadOnlyAdmin):
+    list_display = ("intervention", "changed_at", "changed_by", "decision")
+    list_select_related = ("intervention", "changed_by", "decision")

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.workdays import is_working_day, send_out_deadline
+from governance.agreements.models import AgreementVersion
+from governance.agreements.services import agreement_adopt, agreement_approve, agreement_draft_save, intervention_adjust
 from governance.bodies.models import Body, Membership
 from governance.bodies.services import body_set_sub_agreements, membership_create
-from governance.meetings.models import ActionItem, AgendaItem, Meeting
+from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
 from governance.meetings.services import (
     MinutesEntry,
     action_item_create,
@@ -386,3 +388,72 @@ def seed_meetings(world: DemoWorld) -> None:
                 lead_user=lead,
             )
         _link_goals(plan)
+    seed_agreements(world)
+
+
+# --- Versioned agreements -------------------------------------------------------------------------
+
+EDUCATION_V2_TEXT = (
+    "Delaftalen om uddannelse og livschancer fastlægger delmål, indsatser og parternes bidrag.\n\n"
+    "Lektiecaféen prioriteres: 150.000 kr. flyttes fra fritidsjobindsatsen til opsøgende arbejde, så "
+    "lektiecaféen når de elever, skolerne henviser. Skolerne og Børne- og Ungdomsforvaltningen melder "
+    "hvert kvartal tilbage om henvisninger og fremmøde."
+)
+AGREEMENT_DRAFT_TEXT_ADDITION = (
+    "\n\nMålet for uddannelse skal måle overgangen til ungdomsuddannelse frem for karaktergennemsnittet, "
+    "som helhedsplanen kun kan påvirke lidt."
+)
+
+
+@transaction.atomic
+def seed_agreements(world: DemoWorld) -> None:
+    """Every agreement under versioning; in the first plan a delaftale changed by the board's
+    decision, an indsats adjusted after it and a draft change of the samarbejdsaftale. Idempotent."""
+    for plan in world.plans:
+        agreement_adopt(plan=plan)
+        for sub_agreement in plan.sub_agreements.all():
+            agreement_adopt(plan=plan, sub_agreement=sub_agreement)
+    plan = world.plans[0]
+    lead = world.users["demo-sekretariatsleder"]
+    decision = (
+        Decision.objects.filter(
+            is_current=True,
+            agenda_item__title="Lektiecaféen når ikke målgruppen",
+            agenda_item__meeting__body__plan=plan,
+        )
+        .select_related("agenda_item__meeting")
+        .first()
+    )
+    education = plan.sub_agreements.filter(thematic_area__name="Uddannelse og livschancer").first()
+    if decision is None or education is None:
+        return
+    if not AgreementVersion.objects.filter(sub_agreement=education, number__gt=1).exists():
+        draft = agreement_draft_save(
+            plan=plan,
+            sub_agreement=education,
+            user=lead,
+            title=education.title,
+            text=EDUCATION_V2_TEXT,
+            reason="Bestyrelsen omprioriterede 150.000 kr. til lektiecaféens opsøgende arbejde, fordi caféen ikke "
+            "nåede målgruppen.",
+            parties=list(education.parties.all()),
+        )
+        agreement_approve(version=draft, decision=decision, user=lead)
+        cafe = education.interventions.filter(name="Lektiecafé for 4.–10. klasse").first()
+        if cafe is not None and not cafe.adjustments.exists():
+            intervention_adjust(
+                intervention=cafe,
+                user=lead,
+                reason="150.000 kr. flyttet fra fritidsjobindsatsen til opsøgende arbejde i lektiecaféen.",
+                decision=decision,
+                budget=(cafe.budget or 0) + 150_000,
+            )
+    current = AgreementVersion.objects.filter(plan=plan, sub_agreement=None).order_by("-number").first()
+    if current is not None and not current.is_draft and current.number == 1:
+        agreement_draft_save(
+            plan=plan,
+            user=lead,
+            title=current.title,
+            text=current.text + AGREEMENT_DRAFT_TEXT_ADDITION,
+            reason="Uddannelsesmålet skal måle overgang til ungdomsuddannelse; forelægges bestyrelsen i vinter.",
+        )

@@ -2,6 +2,7 @@ from django.urls import path
 
 import plans.converters  # noqa: F401  (registers the <id:...> converter)
 from governance.agenda import views as agenda_views
+from governance.agreements import views as agreement_views
 from governance.meetings import views
 from governance.meetings.attendance import views as attendance_views
 from governance.reports import views as report_views
@@ -50,4 +51,18 @@ urlpatterns = [
     path("moeder/<id:meeting_id>/tilmelding/", attendance_views.respond, name="attendance-respond"),
     path("moeder/<id:meeting_id>/fremmoede/", attendance_views.record, name="attendance-record"),
     path("svar/<str:token>/", attendance_views.respond_by_link, name="attendance-link"),
+    # versioned agreements (domain rule 6) and the board's adjustments of indsatser
+    path("planer/<id:plan_id>/samarbejdsaftale/", agreement_views.agreement_detail, name="agreement-detail"),
+    path("planer/<id:plan_id>/samarbejdsaftale/udkast/", agreement_views.agreement_draft, name="agreement-draft"),
+    path("delaftaler/<id:sub_agreement_id>/", agreement_views.sub_agreement_detail, name="sub-agreement-detail"),
+    path("delaftaler/<id:sub_agreement_id>/udkast/", agreement_views.sub_agreement_draft, name="sub-agreement-draft"),
+    path(
+        "delaftaler/<id:sub_agreement_id>/indsatser/",
+        agreement_views.sub_agreement_interventions,
+        name="sub-agreement-interventions",
+    ),
+    path("indsatser/<id:intervention_id>/juster/", agreement_views.intervention_adjust, name="intervention-adjust"),
+    path("aftaleversioner/<id:version_id>/", agreement_views.version_detail, name="agreement-version"),
+    path("aftaleversioner/<id:version_id>/godkend/", agreement_views.version_approve, name="agreement-version-approve"),
+    path("aftaleversioner/<id:version_id>/lbf/", agreement_views.version_lbf_approval, name="agreement-version-lbf"),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from common.periods import HALF_YEARLY, QUARTERLY, YEARLY, parse_period
-from plans.demo import DemoWorld
+from plans.demo import INTERVENTIONS, DemoWorld
 from plans.models import HousingArea, Plan, SubAgreement
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Milestone, Target
@@ -583,11 +583,18 @@ def _goal(plan: Plan, spec: GoalSpec, position: int, level: str, parent: Goal | 
     return goal
 
 
+def _following(interventions, indicator_name: str, results: dict[str, tuple[str, ...]]) -> list:
+    """The indsatser whose results this indicator shows (plans.demo names words of the indicator)."""
+    name = indicator_name.lower()
+    return [i for i in interventions if any(word.lower() in name for word in results.get(i.name, ()))]
+
+
 def seed(world: DemoWorld) -> None:
     """Goals, indicators, targets and measurements for every demo plan, and LBF's area figures."""
     _area_statistics(world)
     lbf_indicators = []
     for index, plan in enumerate(world.plans):
+        results = {spec.name: spec.results for specs in INTERVENTIONS[index].values() for spec in specs}
         for position, spec in enumerate(GOALS[: GOALS_PER_PLAN[index]]):
             strategic = _goal(plan, spec, position, Goal.Level.STRATEGIC, None)
             # The delaftale of the goal's indsatsområde (missing only if the catalogue was wiped).
@@ -596,11 +603,11 @@ def seed(world: DemoWorld) -> None:
             if spec.sub_goal and sub_agreement:
                 pairs.append((_goal(plan, spec.sub_goal, position, Goal.Level.SUB, strategic), spec.sub_goal))
             for goal, goal_spec in pairs:
-                interventions = list(sub_agreement.interventions.order_by("name")[:2]) if sub_agreement else []
+                interventions = list(sub_agreement.interventions.order_by("name")) if sub_agreement else []
                 for number, indicator_spec in enumerate(goal_spec.indicators):
                     indicator, created = _indicator(goal, plan, indicator_spec, number)
                     if created:
-                        indicator.interventions.set(interventions)
+                        indicator.interventions.set(_following(interventions, indicator.name, results))
                     if indicator.is_lbf:
                         lbf_indicators.append(indicator)
                     _measurements(world, plan, indicator, indicator_spec)

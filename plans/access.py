@@ -164,6 +164,16 @@ def _goal_q(to: str, user, roles, action: Action) -> Q:
     return strategic | sub
 
 
+def _agreement_q(to: str, user, roles, action: Action) -> Q:
+    """A version of the samarbejdsaftale follows the plan (like the agreement itself); a version of a
+    delaftale follows its delaftale (a steering group reads only its own delaftaler's versions)."""
+    cooperation = Q(**{_join(to, "sub_agreement__isnull"): True}) & _plan_q(_join(to, "plan"), user, roles, action)
+    sub = Q(**{_join(to, "sub_agreement__isnull"): False}) & _sub_agreement_q(
+        _join(to, "sub_agreement"), user, roles, action
+    )
+    return cooperation | sub
+
+
 def _meeting_q(to: str, user, roles, action: Action, *, as_guest: bool = True) -> Q:
     """Plan-wide roles see every meeting of their plans; a board member the board's meetings; a
     steering-group member the meetings of the body that owns their delaftaler; anyone the meetings
@@ -252,6 +262,7 @@ SCOPES = {
     "sub_agreement": _sub_agreement_q,
     "plan_part": _plan_part_q,
     "goal": _goal_q,
+    "agreement": _agreement_q,
     "meeting": _meeting_q,
     "report": _report_q,
     "area_statistic": _area_statistic_q,
@@ -292,6 +303,11 @@ RULES: dict[str, Rule] = {
     "governance.attendance": Rule("meeting", "meeting", MEETINGS),
     "governance.proposalresponse": Rule("meeting", "meeting", MEETINGS),
     "governance.statusreport": Rule("report", "", MANAGED),
+    # Drafted by the sekretariatsleder; approving records the board's decision (domain rule 6).
+    "governance.agreementversion": Rule("agreement", "", {**MANAGED, APPROVE: LEAD}),
+    "governance.interventionadjustment": Rule(
+        "sub_agreement", "intervention__sub_agreement", {**READ, CHANGE: CONTENT}
+    ),
     "governance.calendartoken": Rule("owner", "user", OWNED),
     "portal.apitoken": Rule("owner", "user", OWNED),
 }

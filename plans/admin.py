@@ -75,8 +75,20 @@ class PlanAdmin(admin.ModelAdmin):
 
 @admin.register(CooperationAgreement)
 class CooperationAgreementAdmin(SimpleHistoryAdmin):
+    """Read-only: versions are drafted and approved in the portal (Samarbejdsaftale on the plan page),
+    which writes the approved version here for målstyring to point at."""
+
     list_display = ("title", "plan", "version", "status", "approved_by_board_on", "approved_by_lbf_on")
     list_filter = ("status",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SubAgreement)

@@ -165,27 +165,335 @@ PLANS = [
     ),
 ]
 
-INTERVENTIONS = {
-    "Uddannelse og livschancer": [
-        ("Lektiecafé for 4.–10. klasse", "partner"),
-        ("Brobygning til ungdomsuddannelse", "department"),
-        ("Forældrenetværk om skolestart", "department"),
-    ],
-    "Beskæftigelse": [
-        ("Jobcafé i boligområdet", "department"),
-        ("Fritidsjobindsats for unge", "housing_org"),
-        ("Virksomhedspraktik med mentor", "department"),
-    ],
-    "Kriminalitetsforebyggelse": [
-        ("Gadeplansteam aften og weekend", "department"),
-        ("Tryghedsvandringer med beboere", "housing_org"),
-    ],
-    "Sammenhængskraft og medborgerskab": [
-        ("Beboerdemokrati og frivillighed", "housing_org"),
-        ("Fællesspisning og kulturaftener", "partner"),
-        ("Foreningsguide for børn", "partner"),
-    ],
-}
+
+@dataclass(frozen=True)
+class InterventionSpec:
+    """One indsats of the demo: who runs it, who helps, what it costs and which indicators show its results.
+
+    ``responsible`` and ``partners`` name kinds of party of the plan: ``department`` (the
+    delaftale's forvaltning), ``department2`` (another forvaltning of the kommune), ``housing_org``
+    or ``partner`` (the delaftale's local partner). ``results`` are words of the names of the
+    indicators (monitoring.demo) that follow the indsats.
+    """
+
+    name: str
+    description: str
+    responsible: str
+    partners: tuple[str, ...]
+    budget: int
+    results: tuple[str, ...]
+
+
+I = InterventionSpec  # noqa: E741  (short name for the table below)
+
+# Per plan (in PLANS' order) and indsatsområde: each plan's own indsatser, as a secretariat writes them.
+INTERVENTIONS: list[dict[str, list[InterventionSpec]]] = [
+    {  # Vestparken og Nørre Enge
+        "Uddannelse og livschancer": [
+            I(
+                "Lektiecafé for 4.–10. klasse",
+                "Frivillige og to studentermedhjælpere giver lektiehjælp tre eftermiddage om ugen i beboerhuset. "
+                "Lærerne på Vestparkens Skole henviser elever, der halter efter i dansk og matematik.",
+                "partner",
+                ("department", "housing_org"),
+                1_450_000,
+                ("lektiecaféen", "trives bedre"),
+            ),
+            I(
+                "Brobygning til ungdomsuddannelse",
+                "En uddannelsesvejleder følger de unge fra 8. klasse, til de er startet på en ungdomsuddannelse, "
+                "med besøg på erhvervsskolerne og samtaler med forældrene hjemme.",
+                "department",
+                ("housing_org",),
+                980_000,
+                ("ungdomsuddannelse",),
+            ),
+            I(
+                "Forældrenetværk om skolestart",
+                "Forældre til kommende 0.-klasseelever mødes seks gange med sundhedsplejen og skolen om sprog, "
+                "rutiner og samarbejdet med skolen.",
+                "department",
+                ("department2",),
+                420_000,
+                ("karaktergennemsnit",),
+            ),
+        ],
+        "Beskæftigelse": [
+            I(
+                "Jobcafé i boligområdet",
+                "Jobcentrets konsulent og frivillige holder åbent to formiddage om ugen: CV, jobsøgning og "
+                "kontakt til lokale virksomheder, uden tidsbestilling.",
+                "department",
+                ("housing_org",),
+                1_120_000,
+                ("jobcaféforløb", "i beskæftigelse"),
+            ),
+            I(
+                "Fritidsjobindsats for unge",
+                "Boligselskabet formidler fritidsjob til 13–17-årige i butikker og driften og følger op med den "
+                "unge og arbejdsgiveren efter en måned.",
+                "housing_org",
+                ("department",),
+                640_000,
+                ("fritidsjob",),
+            ),
+            I(
+                "Virksomhedspraktik med mentor",
+                "Ledige beboere kommer i praktik i 13 uger med en mentor fra virksomheden; målet er løntimer "
+                "eller ordinært job bagefter.",
+                "department",
+                ("department2",),
+                870_000,
+                ("i beskæftigelse",),
+            ),
+        ],
+        "Kriminalitetsforebyggelse": [
+            I(
+                "Gadeplansteam aften og weekend",
+                "To gadeplansmedarbejdere er på gaden torsdag til lørdag aften og kender de unge ved navn; de "
+                "samarbejder med SSP og politiets nærbetjent.",
+                "department",
+                ("housing_org",),
+                1_600_000,
+                ("sigtet", "hærværkssager"),
+            ),
+            I(
+                "Tryghedsvandring med beboere og politi",
+                "Beboere, viceværter og politi går området igennem hvert kvartal og noterer mørke stier, "
+                "hærværk og steder, hvor folk føler sig utrygge.",
+                "housing_org",
+                ("department2",),
+                180_000,
+                ("tryghedsvandringer", "trygge"),
+            ),
+        ],
+        "Sammenhængskraft og medborgerskab": [
+            I(
+                "Beboerdemokrati og frivillighed",
+                "Kurser for nye afdelingsbestyrelsesmedlemmer og en frivilligkoordinator, der hjælper beboere "
+                "i gang med egne aktiviteter.",
+                "housing_org",
+                ("partner",),
+                520_000,
+                ("afdelingsmøder", "frivillige"),
+            ),
+            I(
+                "Fællesspisning og kulturaftener",
+                "Fællesspisning hver anden fredag og fire kulturaftener om året, lavet af beboerne med "
+                "støtte fra foreningen.",
+                "partner",
+                ("housing_org",),
+                310_000,
+                ("frivillige",),
+            ),
+            I(
+                "Foreningsguide for børn",
+                "En foreningsguide følger børn de første gange i en forening og hjælper forældrene med "
+                "kontingent, udstyr og kørsel.",
+                "partner",
+                ("department2",),
+                460_000,
+                ("forening",),
+            ),
+        ],
+    },
+    {  # Søndermarken
+        "Uddannelse og livschancer": [
+            I(
+                "Læseklub på Søndermarkens bibliotek",
+                "Bibliotekarer og frivillige læser med børn i 2.–5. klasse to gange om ugen; forældre inviteres "
+                "med den sidste torsdag i måneden.",
+                "partner",
+                ("department",),
+                360_000,
+                ("lektiecaféen", "trives bedre"),
+            ),
+            I(
+                "Mentorordning for unge på erhvervsuddannelse",
+                "Unge på erhvervsskolerne får en voksen mentor fra området det første år, så færre falder fra "
+                "i grundforløbet.",
+                "department",
+                ("housing_org",),
+                750_000,
+                ("ungdomsuddannelse",),
+            ),
+            I(
+                "Sommerskole i dansk og matematik",
+                "Tre ugers sommerskole for elever i 6.–9. klasse med lærere fra skolen og ældre elever som hjælpere.",
+                "department",
+                ("partner",),
+                540_000,
+                ("karaktergennemsnit",),
+            ),
+        ],
+        "Beskæftigelse": [
+            I(
+                "Jobformidler med kontor i Søndermarken",
+                "En jobformidler fra jobcentret har fast kontor i beboerhuset og matcher ledige beboere med "
+                "virksomhedernes ledige stillinger.",
+                "department",
+                ("housing_org",),
+                920_000,
+                ("jobcaféforløb", "i beskæftigelse"),
+            ),
+            I(
+                "Ungejob i boligselskabernes drift",
+                "Unge fra 14 år arbejder i driften om eftermiddagen sammen med en ejendomsfunktionær og får en "
+                "anbefaling med sig.",
+                "housing_org",
+                ("department",),
+                410_000,
+                ("fritidsjob",),
+            ),
+            I(
+                "Danskundervisning for jobparate kvinder",
+                "Arbejdspladsdansk og praktik i lokale butikker og institutioner for kvinder, der står uden for "
+                "arbejdsmarkedet.",
+                "department",
+                ("department2",),
+                560_000,
+                ("i beskæftigelse",),
+            ),
+        ],
+        "Kriminalitetsforebyggelse": [
+            I(
+                "SSP-medarbejder på fast gadeplan",
+                "En SSP-medarbejder er i området fire aftener om ugen og tager kontakt til de yngste, før de "
+                "bliver en del af en gruppe.",
+                "department",
+                ("housing_org",),
+                820_000,
+                ("sigtet", "hærværkssager"),
+            ),
+            I(
+                "Lys og trygge stier i Søndermarken",
+                "Boligselskaberne sætter ny belysning op og beskærer beplantning langs stierne ud fra beboernes "
+                "tryghedsvandringer.",
+                "housing_org",
+                ("department2",),
+                1_250_000,
+                ("trygge", "tryghedsvandringer"),
+            ),
+        ],
+        "Sammenhængskraft og medborgerskab": [
+            I(
+                "Beboerhusets åbne værksted",
+                "Et værksted med værktøj og symaskiner, drevet af frivillige beboere, åbent tre aftener om ugen.",
+                "partner",
+                ("housing_org",),
+                240_000,
+                (),
+            ),
+            I(
+                "Velkomst til nye beboere",
+                "Frivillige beboere byder nye lejere velkommen med et besøg og en invitation til områdets "
+                "fællesskaber.",
+                "housing_org",
+                ("partner",),
+                150_000,
+                (),
+            ),
+        ],
+    },
+    {  # Åbæk Øst
+        "Uddannelse og livschancer": [
+            I(
+                "Lektieklub i Åhave-huset",
+                "Lektieklub mandag til torsdag for 3.–9. klasse med frivillige fra gymnasiet og en fast "
+                "koordinator fra frivilligcentret.",
+                "partner",
+                ("department",),
+                690_000,
+                ("lektiecaféen", "trives bedre"),
+            ),
+            I(
+                "Fremmødeteam for skoletrætte elever",
+                "En familiekonsulent og skolens AKT-lærer tager hjem til elever med højt fravær inden for "
+                "den første uge og lægger en plan med familien.",
+                "department",
+                ("department2",),
+                1_050_000,
+                ("fravær", "ungdomsuddannelse"),
+            ),
+            I(
+                "Familieklub før skolestart",
+                "Familier med børn, der skal starte i skole, mødes hver anden uge året før skolestart med "
+                "sundhedsplejerske og børnehaveklasseleder.",
+                "department",
+                ("housing_org",),
+                380_000,
+                ("familier", "skolestart", "forældrenetværket"),
+            ),
+        ],
+        "Beskæftigelse": [
+            I(
+                "Åbæk Jobværksted",
+                "Jobværkstedet hjælper ledige med ansøgninger og samtaletræning og har faste aftaler med ti "
+                "virksomheder i Åbæk om praktik.",
+                "department",
+                ("housing_org",),
+                1_180_000,
+                ("jobcaféforløb", "i beskæftigelse"),
+            ),
+            I(
+                "Fritidsjobformidling for 13–17-årige",
+                "Boligforeningen og jobcentret formidler fritidsjob og holder et kursus i at gå til jobsamtale.",
+                "housing_org",
+                ("department",),
+                330_000,
+                ("fritidsjob",),
+            ),
+        ],
+        "Kriminalitetsforebyggelse": [
+            I(
+                "Nattevandrere og gadeplansarbejde",
+                "Nattevandrere fra frivilligcentret og kommunens gadeplansmedarbejdere dækker fredag og lørdag "
+                "aften på skift.",
+                "partner",
+                ("department",),
+                540_000,
+                ("sigtet", "trygge"),
+            ),
+            I(
+                "Hærværksindsats med viceværterne",
+                "Viceværterne registrerer og udbedrer hærværk inden for et døgn og mødes hver måned med "
+                "gadeplansteamet om mønstrene.",
+                "housing_org",
+                ("department",),
+                290_000,
+                ("hærværkssager", "tryghedsvandringer"),
+            ),
+        ],
+        "Sammenhængskraft og medborgerskab": [
+            I(
+                "Fællesspisning i Åbæk Øst",
+                "Fællesspisning hver onsdag i festsalen, hvor beboerne skiftes til at lave mad for 60–80 gæster.",
+                "partner",
+                ("housing_org",),
+                260_000,
+                ("frivillige",),
+            ),
+            I(
+                "Foreningsbro for børn",
+                "Kommunens fritidsvejleder hjælper børn ind i idrætsforeninger og spejdere og betaler "
+                "kontingent det første halve år.",
+                "department",
+                ("partner",),
+                430_000,
+                ("forening",),
+            ),
+            I(
+                "Kursus for afdelingsbestyrelser",
+                "Et kursusforløb om budget, husorden og beboermøder for nye og erfarne medlemmer af "
+                "afdelingsbestyrelserne.",
+                "housing_org",
+                (),
+                120_000,
+                ("afdelingsmøder",),
+            ),
+        ],
+    },
+]
 
 DEMO_USERS = {
     # username: (first name, last name)
@@ -293,18 +601,24 @@ def _sub_agreements(world: DemoWorld, plan: Plan, index: int) -> None:
         missing_parties = {department, housing_org, partner} - set(sub_agreement.parties.all())
         if missing_parties:
             sub_agreement.parties.add(*missing_parties)
-        for name, responsible_kind in INTERVENTIONS[area.name]:
-            responsible = {"department": department, "housing_org": housing_org, "partner": partner}[responsible_kind]
-            Intervention.objects.get_or_create(
+        other_department = municipality_departments[(position + 1) % len(municipality_departments)]
+        kinds = {"department": department, "department2": other_department, "housing_org": housing_org}
+        kinds["partner"] = partner
+        for spec in INTERVENTIONS[index - 1].get(area.name, []):
+            intervention, created = Intervention.objects.get_or_create(
                 sub_agreement=sub_agreement,
-                name=name,
+                name=spec.name,
                 defaults={
-                    "responsible_partner": responsible,
+                    "description": spec.description,
+                    "responsible_partner": kinds[spec.responsible],
                     "status": Intervention.Status.RUNNING,
                     "start_date": plan.start_date,
                     "end_date": plan.end_date,
+                    "budget": Decimal(spec.budget),
                 },
             )
+            if created and spec.partners:
+                intervention.partners.set([kinds[kind] for kind in spec.partners])
 
 
 def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:

@@ -435,17 +435,37 @@ class Intervention(models.Model):
         on_delete=models.PROTECT,
         related_name="interventions",
     )
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("samarbejdspartnere"),
+        related_name="partner_interventions",
+        blank=True,
+        help_text=_("De øvrige parter, der bidrager til indsatsen (ud over den ansvarlige partner)."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     start_date = models.DateField(_("startdato"), null=True, blank=True)
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
-    history = HistoricalRecords()
+    budget = models.DecimalField(
+        _("budget for perioden (kr.)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Indsatsens samlede budget i helhedsplanens periode, alle finansieringskilder."),
+    )
+    history = HistoricalRecords(m2m_fields=[partners])
 
     class Meta:
         verbose_name = _("indsats")
         verbose_name_plural = _("indsatser")
         ordering = ["sub_agreement", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["sub_agreement", "name"], name="intervention_unique_name_per_sub_agreement")
+            models.UniqueConstraint(
+                fields=["sub_agreement", "name"], name="intervention_unique_name_per_sub_agreement"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="intervention_budget_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -456,6 +476,13 @@ class Intervention(models.Model):
             raise ValidationError({"end_date": _("Slutdatoen kan ikke ligge før startdatoen.")})
         if self.sub_agreement_id and self.responsible_partner_id:
             self.sub_agreement.plan.check_party(self.responsible_partner_id, "responsible_partner")
+        if self.budget is not None and self.budget < 0:
+            raise ValidationError({"budget": _("Budgettet kan ikke være negativt.")})
+
+    def validate_partners(self, partners) -> None:
+        """Samarbejdspartnere must be parties of the indsats' plan (``Plan.parties``), like the responsible partner."""
+        for partner in partners:
+            self.sub_agreement.plan.check_party(partner.pk, "partners")
 
 
 class Commitment(models.Model):

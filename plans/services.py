@@ -7,7 +7,6 @@ from simple_history.utils import bulk_create_with_history
 
 from .models import (
     Commitment,
-    CooperationAgreement,
     Intervention,
     Organisation,
     Plan,
@@ -28,24 +27,6 @@ def role_assign(*, user, role, **scope) -> RoleAssignment:
     return assignment
 
 
-@transaction.atomic
-def cooperation_agreement_new_version(*, agreement: CooperationAgreement, change_reason: str) -> CooperationAgreement:
-    """Start a new draft version of an approved samarbejdsaftale (domain rule 6)."""
-    if agreement.status == CooperationAgreement.Status.DRAFT:
-        raise ValidationError(_("Udkastet kan redigeres direkte; en ny version kræver en godkendt aftale."))
-    latest = agreement.plan.cooperation_agreements.order_by("-version").first()
-    new = CooperationAgreement(
-        plan=agreement.plan,
-        version=latest.version + 1,
-        title=agreement.title,
-        vision=agreement.vision,
-        change_reason=change_reason,
-    )
-    new.full_clean()
-    new.save()
-    return new
-
-
 # --- Interventions and commitments (used by the REST API; views may use them too) ---------------
 
 INTERVENTION_FIELDS = (
@@ -56,6 +37,7 @@ INTERVENTION_FIELDS = (
     "status",
     "start_date",
     "end_date",
+    "budget",
 )
 COMMITMENT_FIELDS = (
     "party",

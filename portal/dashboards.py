@@ -13,13 +13,14 @@ from monitoring.status import Status
 from plans import access
 from plans.models import Plan, ThematicArea
 
+from .filters import ProjectBankFilter
 from .selectors import (
     FORMS,
     area_barometer,
+    attach_results,
     cofinancing_overview,
-    intervention_search,
     portfolio_overview,
-    project_bank_choices,
+    project_bank_interventions,
     reading_room,
     secretariat_dashboard,
 )
@@ -91,24 +92,20 @@ def _cofinancing_xlsx(overview, year):
     )
 
 
+PROJECT_BANK_PAGE_SIZE = 25
+
+
 @login_required
 def project_bank_view(request):
-    text = request.GET.get("q", "").strip()[:200]
-    thematic_area_id = _int_or_none(request.GET.get("thematic_area"))
-    partner_id = _int_or_none(request.GET.get("partner"))
-    goal_id = _int_or_none(request.GET.get("goal"))
-    interventions = intervention_search(
-        user=request.user, text=text, thematic_area_id=thematic_area_id, partner_id=partner_id, goal_id=goal_id
-    )
-    page = Paginator(interventions, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "q": text,
-        "thematic_area_id": thematic_area_id,
-        "partner_id": partner_id,
-        "goal_id": goal_id,
-        **project_bank_choices(user=request.user),
-    }
+    """Projektbank: every indsats the reader may see with its delaftale, goals, indicators' latest
+    status, partners and budget; filtered by theme, goal, kommune, partner and text; paginated."""
+    interventions = project_bank_interventions(user=request.user)
+    filterset = ProjectBankFilter(request.GET or None, queryset=interventions, user=request.user)
+    page = Paginator(filterset.qs, PROJECT_BANK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = attach_results(user=request.user, interventions=list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "filter": filterset, "query": query.urlencode()}
     template = "portal/_project_bank_results.html" if request.headers.get("HX-Request") else "portal/project_bank.html"
     return render(request, template, context)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,6 @@ from plans.models import (
     Plan,
     Role,
     SubAgreement,
-    ThematicArea,
     local_share,
     meets_local_share,
 )
@@ -125,45 +124,70 @@ def cofinancing_overview(*, user, year: int | None = None) -> CofinancingOvervie
     return CofinancingOverview(lines=list(lines.values()), totals=ordered_totals, years=years)
 
 
-def intervention_search(
-    *,
-    user,
-    text: str = "",
-    thematic_area_id: int | None = None,
-    partner_id: int | None = None,
-    goal_id: int | None = None,
-) -> QuerySet[Intervention]:
-    """Projektbank: interventions across every delaftale the user may see (seed 000)."""
-    interventions = access.visible(user, Intervention).select_related(
-        "sub_agreement__plan__municipality", "sub_agreement__thematic_area", "responsible_partner"
+def project_bank_interventions(*, user) -> QuerySet[Intervention]:
+    """Projektbank: interventions across every delaftale the user may see (seed 000), in a stable order
+    (filtered by ``portal.filters.ProjectBankFilter``)."""
+    return (
+        access.visible(user, Intervention)
+        .select_related("sub_agreement__plan__municipality", "sub_agreement__thematic_area", "responsible_partner")
+        .prefetch_related("partners")
+        .order_by("sub_agreement__thematic_area__position", "name", "pk")
     )
-    if text:
-        interventions = interventions.filter(
-            Q(name__icontains=text) | Q(description__icontains=text) | Q(sub_agreement__title__icontains=text)
-        )
-    if thematic_area_id:
-        interventions = interventions.filter(sub_agreement__thematic_area_id=thematic_area_id)
-    if partner_id:
-        interventions = interventions.filter(responsible_partner_id=partner_id)
-    if goal_id:
-        followed = Indicator.interventions.through.objects.filter(
-            indicator__goal__in=access.visible(user, Goal).filter(pk=goal_id).values("pk")
-        )
-        interventions = interventions.filter(pk__in=followed.values("intervention"))
-    return interventions.order_by("sub_agreement__thematic_area__position", "name", "pk")
 
 
-def project_bank_choices(*, user) -> dict:
-    """Filter choices for the projektbank: thematic areas and the partners responsible for visible interventions."""
-    visible = access.visible(user, Intervention)
-    partners = Organisation.objects.filter(pk__in=visible.values("responsible_partner")).order_by("name")
-    goals = (
-        access.visible(user, Goal)
-        .filter(pk__in=Indicator.objects.filter(interventions__in=visible.values("pk")).values("goal"))
-        .select_related("plan")
-        .order_by("plan__name", "level", "position", "title")
+@dataclass
+class InterventionResult:
+    """One indicator that follows an indsats: its goal, latest approved value and derived status."""
+
+    indicator: Indicator
+    goal: Goal
+    status: Status
+    latest_value: Decimal | None
+    latest_period: str | None
+
+
+def attach_results(*, user, interventions: list[Intervention]) -> list[Intervention]:
+    """Give each indsats ``results``: the indicators (of goals the user may see) that follow it, each
+    with its latest approved whole-population value and status. Three queries whatever the page size."""
+    ids = [intervention.pk for intervention in interventions]
+    latest = approved_totals().filter(indicator=OuterRef("pk")).order_by("-period_end", "period_start")
+    links = (
+        Indicator.interventions.through.objects.filter(
+            intervention_id__in=ids, indicator__goal__in=access.visible(user, Goal).values("pk")
+        )
+        .select_related("indicator__goal")
+        .annotate(
+            latest_end=Subquery(latest.values("period_end")[:1]),
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period=Subquery(latest.values("period")[:1]),
+        )
+        .order_by("indicator__goal__level", "indicator__goal__position", "indicator__position", "indicator__pk")
     )
-    return {"thematic_areas": ThematicArea.objects.all(), "partners": partners, "goals": goals}
+    links = list(links)
+    targets: dict[int, list[Point]] = defaultdict(list)
+    for indicator_id, due_date, value in Target.objects.filter(
+        indicator_id__in={link.indicator_id for link in links}
+    ).values_list("indicator_id", "due_date", "value"):
+        targets[indicator_id].append(Point(due_date, value))
+    by_intervention: dict[int, list[InterventionResult]] = defaultdict(list)
+    for link in links:
+        indicator = link.indicator
+        measured = [Point(link.latest_end, link.latest_value)] if link.latest_end else []
+        assessment = assess(
+            baseline=Point(indicator.baseline_date, indicator.baseline_value),
+            sign=indicator.sign,
+            targets=targets[indicator.pk],
+            measurements=measured,
+            on_track_threshold=indicator.on_track_threshold,
+            at_risk_threshold=indicator.at_risk_threshold,
+        )
+        by_intervention[link.intervention_id].append(
+            InterventionResult(indicator, indicator.goal, assessment.status, link.latest_value, link.latest_period)
+        )
+    for intervention in interventions:
+        intervention.results = by_intervention[intervention.pk]
+        intervention.goals = list({r.goal.pk: r.goal for r in intervention.results}.values())
+    return interventions
 
 
 @dataclass
@@ -545,10 +569,32 @@ class ReadingRoom:
     plans: list[ReadingRoomPlan]
     meetings: list[Meeting]
     decisions: list[Decision]
+    my_actions: list[ActionItem] = field(default_factory=list)
+    today: date | None = None
+
+    @property
+    def next_meeting(self) -> Meeting | None:
+        """The member's next meeting (the first upcoming one they may see)."""
+        return self.meetings[0] if self.meetings else None
+
+    @property
+    def latest_pixi(self) -> StatusReport | None:
+        """The newest pixi report among the member's plans."""
+        pixis = [row.pixi for row in self.plans if row.pixi]
+        return max(pixis, key=lambda report: (report.period, report.created_at), default=None)
+
+    @property
+    def open_actions(self) -> list[ActionItem]:
+        return [action for action in self.my_actions if action.status == ActionItem.Status.OPEN]
+
+    @property
+    def closed_actions(self) -> list[ActionItem]:
+        return [action for action in self.my_actions if action.status != ActionItem.Status.OPEN]
 
 
-def reading_room(*, user, last_meetings: int = 5) -> ReadingRoom:
-    """'Læsesal': the board member's plans with their latest reports, meeting packs and recent decisions."""
+def reading_room(*, user, last_meetings: int = 5, own_actions: int = 40) -> ReadingRoom:
+    """'Læsesal': the board member's plans with their latest reports, the next meeting and its pack,
+    recent decisions and the action items the member owns (their follow-up), in a fixed number of queries."""
     plans = list(
         plans_for_roles(user, {Role.BOARD_MEMBER})
         .filter(pk__in=access.visible(user, Plan).values("pk"))
@@ -580,4 +626,12 @@ def reading_room(*, user, last_meetings: int = 5) -> ReadingRoom:
         .select_related("agenda_item__meeting__body__plan")
         .order_by("-agenda_item__meeting__starts_at", "agenda_item__position")
     )
-    return ReadingRoom(plans=rows, meetings=meetings, decisions=decisions)
+    # Made personal: the action items from decisions that the member owns, open ones first.
+    my_actions = list(
+        ActionItem.objects.filter(owner__user_id=user.pk, decision__agenda_item__meeting__in=visible.values("pk"))
+        .select_related("decision__agenda_item__meeting__body__plan")
+        .order_by(Case(When(status=ActionItem.Status.OPEN, then=0), default=1), "due_date", "pk")[:own_actions]
+    )
+    return ReadingRoom(
+        plans=rows, meetings=meetings, decisions=decisions, my_actions=my_actions, today=timezone.localdate()
+    )

@@ -313,6 +313,16 @@ class World:
     def _pick_intervention(self, role):
         return self._split(role, Intervention.objects.all(), "sub_agreement__plan", "sub_agreement")
 
+    def _pick_agreement_version(self, role):
+        """Versions of a delaftale (the styregruppe: its own inside, another delaftale's outside) and
+        of the samarbejdsaftale (every role on the plan reads them), inside and outside the scope."""
+        from governance.agreements.models import AgreementVersion
+
+        versions = AgreementVersion.objects.all()
+        inside, outside = self._split(role, versions.filter(sub_agreement__isnull=False), "plan", "sub_agreement")
+        cooperation_in, cooperation_out = self._split(role, versions.filter(sub_agreement__isnull=True), "plan", None)
+        return [*inside, *cooperation_in], [*outside, *cooperation_out]
+
     def _strategic_of_hidden_area(self):
         """An A1 strategic goal whose indsatsområde is a delaftale the styregruppe may not see."""
         hidden = SubAgreement.objects.filter(plan=self.plans["A1"]).exclude(pk__in=self.group_sub_agreements)

@@ -222,6 +222,23 @@ SWEEP: dict[str, list[Req]] = {
         Req(kind="answer_link", kwargs=lambda o, p: {"token": o}, anonymous=frozenset({404}))
     ],
     "governance:report-download": [Req(kind="report", kwargs=report_kw, cross=True)],
+    "governance:agreement-detail": [Req(kind="plan", kwargs=plan_kw)],
+    "governance:agreement-draft": [Req(kind="plan", kwargs=plan_kw, get="manage", post="manage")],
+    "governance:sub-agreement-detail": [Req(kind="sub_agreement", kwargs=one("sub_agreement_id"))],
+    "governance:sub-agreement-draft": [
+        Req(kind="sub_agreement", kwargs=one("sub_agreement_id"), get="manage", post="manage")
+    ],
+    "governance:sub-agreement-interventions": [Req(kind="sub_agreement", kwargs=one("sub_agreement_id"))],
+    "governance:intervention-adjust": [
+        Req(kind="intervention", kwargs=one("intervention_id"), get="edit", post="edit")
+    ],
+    "governance:agreement-version": [Req(kind="agreement_version", kwargs=one("version_id"))],
+    "governance:agreement-version-approve": [
+        Req(kind="agreement_version", kwargs=one("version_id"), get=None, post="manage")
+    ],
+    "governance:agreement-version-lbf": [
+        Req(kind="agreement_version", kwargs=one("version_id"), get=None, post="manage")
+    ],
     # API
     "api:schema": [Req(api=True, anonymous=frozenset({200}), roles=STATIC_DOCUMENT_ROLES)],
     "api:docs": [Req(api=True, anonymous=frozenset({200}), roles=STATIC_DOCUMENT_ROLES)],

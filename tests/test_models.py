@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from governance.bodies.models import Body, Membership
 from governance.bodies.services import body_set_sub_agreements, membership_create
 from plans.models import Commitment, CooperationAgreement, Organisation, Plan, Role, RoleAssignment
-from plans.services import cooperation_agreement_new_version, role_assign
+from plans.services import role_assign
 
 from .factories import (
     BodyFactory,
@@ -77,24 +77,6 @@ def test_cooperation_agreement_follows_draft_board_lbf():
     agreement.status = CooperationAgreement.Status.DRAFT
     with pytest.raises(ValidationError):  # an approved agreement is never silently re-opened
         agreement.full_clean()
-
-
-def test_new_agreement_version_needs_a_reason_and_keeps_history():
-    plan = PlanFactory()
-    agreement = CooperationAgreement.objects.create(
-        plan=plan,
-        version=1,
-        title="Aftale",
-        status=CooperationAgreement.Status.APPROVED_BY_BOARD,
-        approved_by_board_on=date(2023, 1, 1),
-    )
-    with pytest.raises(ValidationError):
-        cooperation_agreement_new_version(agreement=agreement, change_reason=" ")
-    assert plan.cooperation_agreements.count() == 1
-    new = cooperation_agreement_new_version(agreement=agreement, change_reason="Nye mål efter midtvejsevaluering")
-    assert new.version == 2
-    assert new.status == CooperationAgreement.Status.DRAFT
-    assert new.history.count() == 1
 
 
 def test_commitment_year_must_be_inside_the_plan_period():
