@@ -13,10 +13,9 @@ from monitoring.status import Status
 from plans import access
 from plans.models import Plan, ThematicArea
 
+from .cofinancing_selectors import FORMS, cofinancing_overview
 from .selectors import (
-    FORMS,
     area_barometer,
-    cofinancing_overview,
     intervention_search,
     portfolio_overview,
     project_bank_choices,
@@ -47,18 +46,27 @@ def cofinancing_view(request):
 
 
 def _cofinancing_xlsx(overview, year):
+    """The page's three tables as sheets: per forvaltning, per forvaltning × year, per plan × year."""
     form_labels = [str(form.label) for form in FORMS]
     totals = (
         [
             t.municipality_name,
             t.party_name,
             t.plan_count,
+            t.plans_in_municipality,
             *(t.by_form[f.value] for f in FORMS),
             t.total,
             t.hours,
             t.delivered,
+            t.shortfall,
         ]
         for t in overview.totals
+    )
+    per_year = (
+        [t.municipality_name, t.party_name, y, t.by_year[y].committed, t.by_year[y].delivered, t.by_year[y].shortfall]
+        for t in overview.totals
+        for y in overview.shown_years
+        if y in t.by_year
     )
     lines = (
         [
@@ -70,6 +78,7 @@ def _cofinancing_xlsx(overview, year):
             line.total,
             line.hours,
             line.delivered,
+            line.shortfall,
         ]
         for line in overview.lines
     )
@@ -79,12 +88,37 @@ def _cofinancing_xlsx(overview, year):
         sheets=[
             (
                 "Pr. forvaltning",
-                ["Kommune", "Forvaltning", "Antal planer", *form_labels, "I alt (kr.)", "Timer", "Leveret (kr.)"],
+                [
+                    "Kommune",
+                    "Forvaltning",
+                    "Antal planer",
+                    "Planer i kommunen",
+                    *form_labels,
+                    "I alt (kr.)",
+                    "Timer",
+                    "Leveret (kr.)",
+                    "Mangler (kr.)",
+                ],
                 totals,
             ),
             (
+                "Pr. forvaltning og år",
+                ["Kommune", "Forvaltning", "År", "Tilsagn (kr.)", "Leveret (kr.)", "Mangler (kr.)"],
+                per_year,
+            ),
+            (
                 "Pr. plan og år",
-                ["Kommune", "Forvaltning", "Helhedsplan", "År", *form_labels, "I alt (kr.)", "Timer", "Leveret (kr.)"],
+                [
+                    "Kommune",
+                    "Forvaltning",
+                    "Helhedsplan",
+                    "År",
+                    *form_labels,
+                    "I alt (kr.)",
+                    "Timer",
+                    "Leveret (kr.)",
+                    "Mangler (kr.)",
+                ],
                 lines,
             ),
         ],

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 import plans.converters  # noqa: F401  (registers the <id:...> converter)
 
-from . import dashboards, views
+from . import cofinancing, dashboards, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,15 @@ urlpatterns = [
     path("planer/<id:plan_id>/maal/", include("monitoring.urls")),
     path("overblik/", dashboards.overview_view, name="overview"),
     path("medfinansiering/", dashboards.cofinancing_view, name="cofinancing"),
+    path("planer/<id:plan_id>/medfinansiering/", cofinancing.plan_cofinancing_view, name="plan-cofinancing"),
+    path("planer/<id:plan_id>/medfinansiering/ny/", cofinancing.commitment_create_view, name="commitment-create"),
+    path("medfinansiering/<id:commitment_id>/", cofinancing.commitment_detail_view, name="commitment-detail"),
+    path("medfinansiering/<id:commitment_id>/ret/", cofinancing.commitment_edit_view, name="commitment-edit"),
+    path("medfinansiering/<id:commitment_id>/levering/", cofinancing.delivery_add_view, name="delivery-add"),
+    path(
+        "medfinansiering/<id:commitment_id>/bekraeft/", cofinancing.commitment_confirm_view, name="commitment-confirm"
+    ),
+    path("medfinansiering/leveringer/<id:delivery_id>/slet/", cofinancing.delivery_delete_view, name="delivery-delete"),
     path("projektbank/", dashboards.project_bank_view, name="project-bank"),
     path("bybarometer/", dashboards.area_barometer_view, name="area-barometer"),
     path("mit-sekretariat/", dashboards.secretariat_dashboard_view, name="my-secretariat"),

@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from governance.models import ActionItem, AgendaItem, Attachment, Body, Decision, Meeting, Membership, StatusReport
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement
 from plans.demo import DEMO_USERS
-from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
+from plans.models import Commitment, CommitmentDelivery, Intervention, Organisation, Plan, SubAgreement
 
 PLAN_A1 = "Helhedsplan Vestparken og Nørre Enge"
 PLAN_A2 = "Helhedsplan Søndermarken"
@@ -39,8 +39,21 @@ AABAEK = {"demo-koordinator-2", "demo-boligorg-2"}
 
 # What each role may do inside its VIEW scope (POLICY.md's role table). Actions:
 # view, manage (meetings, agendas, minutes, decisions, goals/targets, reports), send (agenda),
-# approve (measurements), edit (measurements and interventions), commit (commitments), export.
-ALL_ACTIONS = {"view", "manage", "send", "approve", "edit", "commit", "export", "secretariat", "reading_room"}
+# approve (measurements), edit (measurements and interventions), commit (change the kommune's commitments
+# and record their deliveries: kept by the kommune, issue #14), propose (record a commitment on a plan:
+# the payers, and the sekretariatsleder as a proposal), export.
+ALL_ACTIONS = {
+    "view",
+    "manage",
+    "send",
+    "approve",
+    "edit",
+    "commit",
+    "propose",
+    "export",
+    "secretariat",
+    "reading_room",
+}
 CAN = {
     "demo-admin": ALL_ACTIONS,
     # The sekretariatsleder sits on the board as its secretary, so the Læsesal is theirs too.
@@ -50,17 +63,17 @@ CAN = {
         "send",
         "approve",
         "edit",
-        "commit",
+        "propose",
         "export",
         "secretariat",
         "reading_room",
     },
-    "demo-koordinator": {"view", "commit", "export"},
-    "demo-boligorg": {"view", "edit", "export"},
+    "demo-koordinator": {"view", "commit", "propose", "export"},
+    "demo-boligorg": {"view", "edit", "propose", "export"},
     "demo-bestyrelse": {"view", "export", "reading_room"},
     "demo-styregruppe": {"view", "edit", "export"},
-    "demo-koordinator-2": {"view", "commit", "export"},
-    "demo-boligorg-2": {"view", "edit", "export"},
+    "demo-koordinator-2": {"view", "commit", "propose", "export"},
+    "demo-boligorg-2": {"view", "edit", "propose", "export"},
 }
 
 
@@ -200,7 +213,7 @@ class Extras:
 
 
 def make_extras() -> Extras:
-    from plans.services import commitment_create
+    from plans.services import commitment_create, commitment_delivery_add
     from portal.services import api_token_create
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERS)}
@@ -226,6 +239,9 @@ def make_extras() -> Extras:
             form=Commitment.Form.STAFF_IN_ACTIVITIES,
             amount=10000,
             hours=10,
+        )
+        commitment_delivery_add(
+            commitment=extras.commitments[sub_agreement.title], date=a1.start_date, amount=2500, note="Første rate"
         )
     for username, user in users.items():
         extras.calendar_keys[username] = calendar_feed_key(user)
@@ -368,6 +384,12 @@ class World:
         return self._split(
             role, Commitment.objects.filter(party__kind=Organisation.Kind.DEPARTMENT, sub_agreement=None), "plan", None
         )
+
+    def _pick_delivery(self, role):
+        deliveries = CommitmentDelivery.objects.filter(commitment__party__kind=Organisation.Kind.DEPARTMENT)
+        if role == "demo-styregruppe":
+            return self._split(role, deliveries, "commitment__plan", "commitment__sub_agreement")
+        return self._split(role, deliveries.filter(commitment__sub_agreement=None), "commitment__plan", None)
 
     def _pick_area_statistic(self, role):
         stats = AreaStatistic.objects.filter(scope=AreaStatistic.Scope.AREA).order_by("pk")
