@@ -51,6 +51,9 @@ SECRETARIAT_KEPT_PARTIES = ("funder", "partner")
 SECRETARIAT_ROLES = frozenset({Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF})
 # Roles that see every meeting and report of a plan they reach; board and steering-group members see less.
 PLAN_WIDE_ROLES = ALL_ROLES - {Role.BOARD_MEMBER, Role.STEERING_GROUP_MEMBER}
+# The plan's yearly LBF obligations and its målopfyldelsesskema cover the whole plan (every goal):
+# read by plan-wide roles and the board, not by a steering group that sees only its delaftaler.
+LBF_YEAR_READERS = ALL_ROLES - {Role.STEERING_GROUP_MEMBER}
 
 
 # --- who the user is -----------------------------------------------------------------------------
@@ -283,6 +286,12 @@ RULES: dict[str, Rule] = {
     "monitoring.target": Rule("goal", "indicator__goal", MANAGED),
     "monitoring.measurement": Rule("goal", "indicator__goal", {**READ, CHANGE: CONTENT, APPROVE: LEAD}),
     "monitoring.areastatistic": Rule("area_statistic", "", READ),
+    "monitoring.obligation": Rule("plan", "plan", {VIEW: LBF_YEAR_READERS, EXPORT: LBF_YEAR_READERS, CHANGE: LEAD}),
+    "monitoring.obligationdeadline": Rule("plan", "plan", {VIEW: LBF_YEAR_READERS, CHANGE: LEAD}),
+    "monitoring.obligationreminder": Rule("plan", "obligation__plan", {VIEW: LEAD}),
+    "monitoring.goalattainmentreport": Rule(
+        "plan", "plan", {VIEW: LBF_YEAR_READERS, EXPORT: LBF_YEAR_READERS, CHANGE: LEAD}
+    ),
     "governance.body": Rule("plan", "plan", MANAGED),
     "governance.membership": Rule("plan", "body__plan", MANAGED),
     "governance.meeting": Rule("meeting", "", MEETINGS),

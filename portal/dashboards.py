@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.charts import multi_series_chart_svg
+from monitoring.obligations import overdue_obligations
 from monitoring.status import Status
 from plans import access
 from plans.models import Plan, ThematicArea
@@ -177,6 +178,7 @@ def overview_view(request):
         "goal_status": goal_status,
         "statuses": list(Status),
         "sort": sort,
+        "overdue_obligations": overdue_obligations(user=request.user),
     }
     return render(request, "portal/overview.html", context)
 
@@ -261,7 +263,11 @@ def secretariat_dashboard_view(request):
     """Sekretariatsleder and staff: 'Mit sekretariat'. Other roles have no secretariat (403)."""
     if not access.may_open(request.user, "my-secretariat"):
         raise PermissionDenied
-    return render(request, "portal/my_secretariat.html", {"dashboard": secretariat_dashboard(user=request.user)})
+    context = {
+        "dashboard": secretariat_dashboard(user=request.user),
+        "overdue_obligations": overdue_obligations(user=request.user),
+    }
+    return render(request, "portal/my_secretariat.html", context)
 
 
 @login_required

@@ -11,6 +11,7 @@ urlpatterns = [
     path("planer/", views.plan_list_view, name="plan-list"),
     path("planer/<id:plan_id>/", views.plan_detail_view, name="plan-detail"),
     path("planer/<id:plan_id>/maal/", include("monitoring.urls")),
+    path("planer/<id:plan_id>/aarshjul/", include("monitoring.lbf_urls")),
     path("overblik/", dashboards.overview_view, name="overview"),
     path("medfinansiering/", dashboards.cofinancing_view, name="cofinancing"),
     path("planer/<id:plan_id>/medfinansiering/", cofinancing.plan_cofinancing_view, name="plan-cofinancing"),

@@ -8,14 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.selectors import plan_organisation_chart
+from monitoring.models import Obligation
 from monitoring.selectors import plan_goal_summary
 from plans import access
+from plans.composition import Party, Seat, board_composition_warnings
 from plans.models import Commitment
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
@@ -50,15 +53,43 @@ def plan_list_view(request):
 @login_required
 def plan_detail_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id, queryset=plan_list(user=request.user))
+    chart = plan_organisation_chart(user=request.user, plan=plan)
     context = {
         "plan": plan,
-        "chart": plan_organisation_chart(user=request.user, plan=plan),
+        "chart": chart,
+        "composition_warnings": _board_composition(plan, chart),
+        "can_see_lbf_year": access.can_create(request.user, access.VIEW, Obligation, plan=plan),
         "agreement": plan_current_agreement(plan=plan),
         "commitments": plan_commitment_summary(plan=plan, commitments=access.visible(request.user, Commitment)),
         "goal_summary": plan_goal_summary(user=request.user, plan=plan),
         "can_manage": access.can(request.user, access.CHANGE, plan),
     }
     return render(request, "portal/plan_detail.html", context)
+
+
+def _board_composition(plan, chart):
+    """The board rule (``plans.composition``) over the board's current seats the chart has loaded."""
+    board = next((body for body in chart.boards if body.kind == "board"), None)
+    seats = None
+    if board is not None:
+        seats = [
+            Seat(
+                person=m.person.name,
+                role=m.role,
+                organisation_id=m.organisation_id,
+                organisation_parent_id=m.organisation.parent_id,
+                leadership_level=m.person.leadership_level,
+                start_date=m.start_date,
+                end_date=m.end_date,
+            )
+            for m in board.current_memberships
+        ]
+    return board_composition_warnings(
+        kommune=Party(plan.municipality_id, plan.municipality.name),
+        housing_orgs=[Party(org.pk, org.name) for org in plan.housing_organisations.all()],
+        seats=seats,
+        on=timezone.localdate(),
+    )
 
 
 @never_cache

@@ -50,6 +50,7 @@ ALL_ACTIONS = {
     "edit",
     "commit",
     "propose",
+    "lbf",
     "export",
     "secretariat",
     "reading_room",
@@ -64,16 +65,17 @@ CAN = {
         "approve",
         "edit",
         "propose",
+        "lbf",
         "export",
         "secretariat",
         "reading_room",
     },
-    "demo-koordinator": {"view", "commit", "propose", "export"},
-    "demo-boligorg": {"view", "edit", "propose", "export"},
-    "demo-bestyrelse": {"view", "export", "reading_room"},
+    "demo-koordinator": {"view", "commit", "propose", "lbf", "export"},
+    "demo-boligorg": {"view", "edit", "propose", "lbf", "export"},
+    "demo-bestyrelse": {"view", "export", "lbf", "reading_room"},
     "demo-styregruppe": {"view", "edit", "export"},
-    "demo-koordinator-2": {"view", "commit", "propose", "export"},
-    "demo-boligorg-2": {"view", "edit", "propose", "export"},
+    "demo-koordinator-2": {"view", "commit", "propose", "lbf", "export"},
+    "demo-boligorg-2": {"view", "edit", "propose", "lbf", "export"},
 }
 
 
@@ -243,6 +245,21 @@ def make_extras() -> Extras:
         commitment_delivery_add(
             commitment=extras.commitments[sub_agreement.title], date=a1.start_date, amount=2500, note="Første rate"
         )
+    for plan in (a1, b):  # a submitted obligation with its file (stored in the sweep's media folder)
+        from monitoring.models import Obligation
+        from monitoring.obligations import obligation_update
+        from plans.files import check_document
+
+        obligation = Obligation.objects.filter(plan=plan, state=Obligation.State.SUBMITTED).order_by("pk").first()
+        upload = SimpleUploadedFile(f"Selvevaluering for {plan.name}.pdf", TINY_PDF, "application/pdf")
+        obligation_update(
+            obligation=obligation,
+            state=obligation.state,
+            responsible=obligation.responsible,
+            submitted_on=obligation.submitted_on,
+            upload=upload,
+            checked_file=check_document(upload),
+        )
     for username, user in users.items():
         extras.calendar_keys[username] = calendar_feed_key(user)
         token, key = api_token_create(user=user, name="sweep")
@@ -384,6 +401,16 @@ class World:
         return self._split(
             role, Commitment.objects.filter(party__kind=Organisation.Kind.DEPARTMENT, sub_agreement=None), "plan", None
         )
+
+    def _pick_obligation(self, role):
+        from monitoring.models import Obligation
+
+        return self._split(role, Obligation.objects.all(), "plan", None)
+
+    def _pick_obligation_file(self, role):
+        from monitoring.models import Obligation
+
+        return self._split(role, Obligation.objects.exclude(file=""), "plan", None)
 
     def _pick_delivery(self, role):
         deliveries = CommitmentDelivery.objects.filter(commitment__party__kind=Organisation.Kind.DEPARTMENT)

@@ -66,14 +66,14 @@ pytestmark = pytest.mark.django_db
 
 def _plan_of(obj):
     from governance.models import StatusReport
-    from monitoring.models import Goal, Indicator, Measurement, Target
+    from monitoring.models import Goal, Indicator, Measurement, Obligation, Target
     from plans.models import Plan
 
     if isinstance(obj, Missing):
         return obj.plan
     if isinstance(obj, Plan):
         return obj
-    if isinstance(obj, (Goal, StatusReport)):
+    if isinstance(obj, (Goal, StatusReport, Obligation)):
         return obj.plan
     if isinstance(obj, Indicator):
         return obj.goal.plan
@@ -124,6 +124,14 @@ def measurement_kw(o, p):
 
 def report_kw(o, p):
     return {"plan_id": p.pk, "report_id": o.pk}
+
+
+def obligation_kw(o, p):
+    return {"plan_id": p.pk, "obligation_id": o.pk}
+
+
+def year_kw(o, p):
+    return {"plan_id": o.pk, "year": 2025}
 
 
 def one(name):
@@ -189,6 +197,15 @@ SWEEP: dict[str, list[Req]] = {
     "monitoring:import-upload": [Req(kind="plan", kwargs=plan_kw, get="edit", post="edit")],
     "monitoring:import-confirm": [Req(kind="plan", kwargs=plan_kw, get=None, post="edit")],
     "monitoring:plan-export": [Req(kind="plan", kwargs=plan_kw, get="export")],
+    # the LBF year (issue #14): the whole plan's obligations and målopfyldelsesskema, not a steering group's
+    "lbf:obligations": [Req(kind="plan", kwargs=plan_kw, get="lbf", post="manage")],
+    "lbf:deadlines": [Req(kind="plan", kwargs=plan_kw, get="manage", post="manage")],
+    "lbf:obligation-edit": [Req(kind="obligation", kwargs=obligation_kw, get="manage", post="manage", cross=True)],
+    "lbf:obligation-file": [Req(kind="obligation_file", kwargs=obligation_kw, get="lbf", cross=True)],
+    "lbf:goal-attainment": [Req(kind="plan", kwargs=year_kw, get="lbf", post="manage")],
+    "lbf:goal-attainment-submit": [Req(kind="plan", kwargs=year_kw, get=None, post="manage")],
+    "lbf:goal-attainment-xlsx": [Req(kind="plan", kwargs=year_kw, get="lbf")],
+    "lbf:goal-attainment-pdf": [Req(kind="plan", kwargs=year_kw, get="lbf")],
     # governance
     "governance:upcoming-meetings": [Req()],
     "governance:meeting-list": [Req(kind="plan", kwargs=plan_kw)],

@@ -8,6 +8,7 @@ from django.utils import timezone
 import governance.demo
 import monitoring.demo
 import plans.demo
+import portal.demo
 from governance.models import Body, StatusReport
 from governance.periods import Quarter
 from governance.services import status_report_request
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             governance.demo.seed(world)
             monitoring.demo.seed(world)
             governance.demo.seed_meetings(world)
+            monitoring.demo.seed_obligations(world)
+            portal.demo.seed_board_leadership(world)
         if with_reports:
             period = Quarter.containing(timezone.localdate()).previous().code
             for plan in world.plans:
