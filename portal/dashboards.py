@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.charts import multi_series_chart_svg
+from monitoring.lbf_codes import describe
 from monitoring.obligations import overdue_obligations
 from monitoring.status import Status
 from plans import access
 from plans.models import Plan, ThematicArea
 
+from .area_statistics_import import may_import_area_statistics
 from .cofinancing_selectors import FORMS, cofinancing_overview
 from .selectors import (
     area_barometer,
@@ -249,13 +251,22 @@ def area_barometer_view(request):
         code=request.GET.get("code", "")[:60],
     )
     chart = None
+    info = describe(barometer.code) if barometer.code else None
     if barometer.code:
-        title = _("%(code)s i %(municipality)s over tid") % {
-            "code": barometer.code,
+        title = _("%(label)s i %(municipality)s over tid") % {
+            "label": info.display,
             "municipality": barometer.municipality.name,
         }
         chart = multi_series_chart_svg(barometer.series, title=title, ident="bybarometer")
-    return render(request, "portal/area_barometer.html", {"barometer": barometer, "chart": chart})
+    context = {
+        "barometer": barometer,
+        "chart": chart,
+        "info": info,
+        "code_choices": [(code, describe(code).display) for code in barometer.codes],
+        "latest": barometer.rows[-1] if barometer.rows else None,
+        "may_import": may_import_area_statistics(request.user),
+    }
+    return render(request, "portal/area_barometer.html", context)
 
 
 @login_required

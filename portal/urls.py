@@ -4,7 +4,7 @@ from django.urls import include, path
 
 import plans.converters  # noqa: F401  (registers the <id:...> converter)
 
-from . import cofinancing, dashboards, views
+from . import area_statistics_import, cofinancing, dashboards, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +25,12 @@ urlpatterns = [
     path("medfinansiering/leveringer/<id:delivery_id>/slet/", cofinancing.delivery_delete_view, name="delivery-delete"),
     path("projektbank/", dashboards.project_bank_view, name="project-bank"),
     path("bybarometer/", dashboards.area_barometer_view, name="area-barometer"),
+    path("bybarometer/import/", area_statistics_import.area_statistics_import_view, name="area-statistics-import"),
+    path(
+        "bybarometer/import/gem/",
+        area_statistics_import.area_statistics_import_confirm_view,
+        name="area-statistics-import-confirm",
+    ),
     path("mit-sekretariat/", dashboards.secretariat_dashboard_view, name="my-secretariat"),
     path("laesesal/", dashboards.reading_room_view, name="reading-room"),
     path("", include("governance.urls")),

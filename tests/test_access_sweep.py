@@ -173,6 +173,8 @@ SWEEP: dict[str, list[Req]] = {
     "delivery-delete": [Req(kind="delivery", kwargs=one("delivery_id"), get=None, post="commit")],
     "project-bank": [Req()],
     "area-barometer": [Req()],
+    "area-statistics-import": [Req(get="import_statistics", post="import_statistics")],
+    "area-statistics-import-confirm": [Req(get=None, post="import_statistics")],
     "my-secretariat": [Req(get="secretariat")],
     "reading-room": [Req(get="reading_room")],
     "login": [Req(anonymous=frozenset({200}), ok_get=frozenset({302}))],
