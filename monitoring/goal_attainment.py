@@ -79,7 +79,7 @@ def attainment_rows(*, plan: Plan, year: int, comments: dict | None = None) -> l
                 ),
             )
         )
-        .order_by("-level", "position", "title")  # "strategic" before "sub"
+        .order_by("level", "position", "title")  # "strategic" sorts before "sub"
     )
     rows = []
     for goal in goals:
