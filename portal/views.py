@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.selectors import plan_organisation_chart
-from monitoring.models import Obligation
 from monitoring.selectors import plan_goal_summary
 from plans import access
 from plans.composition import Party, Seat, board_composition_warnings
@@ -26,6 +25,7 @@ from .celery import app as celery_app
 from .forms import ApiTokenForm
 from .models import ApiToken
 from .services import api_token_create, api_token_revoke
+from .signals import SESSION_ROLES_KEY
 
 # The page each role lands on after login, most specific role first.
 LANDING_PAGES = [
@@ -58,13 +58,22 @@ def plan_detail_view(request, plan_id: int):
         "plan": plan,
         "chart": chart,
         "composition_warnings": _board_composition(plan, chart),
-        "can_see_lbf_year": access.can_create(request.user, access.VIEW, Obligation, plan=plan),
+        "can_see_lbf_year": _may_read_lbf_year(request),
         "agreement": plan_current_agreement(plan=plan),
         "commitments": plan_commitment_summary(plan=plan, commitments=access.visible(request.user, Commitment)),
         "goal_summary": plan_goal_summary(user=request.user, plan=plan),
         "can_manage": access.can(request.user, access.CHANGE, plan),
     }
     return render(request, "portal/plan_detail.html", context)
+
+
+def _may_read_lbf_year(request) -> bool:
+    """Offer the årshjul link unless the user is only a steering-group member (from the roles remembered
+    at login: no query; the årshjul page itself asks ``plans.access``)."""
+    roles = request.session.get(SESSION_ROLES_KEY)
+    if request.user.is_superuser or roles is None:
+        return True
+    return bool({str(role) for role in access.LBF_YEAR_READERS} & set(roles))
 
 
 def _board_composition(plan, chart):
