@@ -197,6 +197,18 @@ def overdue_obligations(*, user, plan_ids=None, today: date | None = None, limit
     return list(rows[:limit])
 
 
+def plan_overdue_obligations(*, plan: Plan, on: date | None = None) -> list[Obligation]:
+    """One plan's obligations past their deadline on ``on`` and not submitted (unscoped: for what is
+    made for the plan's board, e.g. proposing them for the next board agenda or the pixi's questions)."""
+    on = on or timezone.localdate()
+    return list(
+        plan.obligations.filter(due_date__lt=on)
+        .exclude(state=Obligation.State.SUBMITTED)
+        .select_related("responsible")
+        .order_by("due_date", "kind", "sequence")
+    )
+
+
 def _recipient(obligation: Obligation) -> str:
     person = obligation.responsible
     if person is not None:

@@ -189,6 +189,15 @@ def test_demo_has_obligations_in_every_state_and_one_overdue(demo):
     assert [(o.plan.name, o.kind) for o in overdue] == [(PLAN_A1, "accounts")]
 
 
+def test_plan_overdue_obligations_for_the_board(demo):
+    from monitoring.obligations import plan_overdue_obligations
+
+    plan = demo.plan(PLAN_A1)
+    overdue = plan_overdue_obligations(plan=plan)
+    assert [(o.kind, o.year) for o in overdue] == [("accounts", timezone.localdate().year - 1)]
+    assert plan_overdue_obligations(plan=plan, on=overdue[0].due_date) == []
+
+
 @pytest.mark.parametrize("username", ["demo-sekretariatsleder", "demo-koordinator"])
 def test_overdue_obligation_on_the_dashboards(demo, login, username):
     url = reverse("my-secretariat" if username == "demo-sekretariatsleder" else "overview")
