@@ -74,10 +74,17 @@ def _resolve_scope(code: str, areas: dict, municipalities: dict) -> dict | None:
     return {"scope": AreaStatistic.Scope.AREA, "area": area, "municipality": None}
 
 
-def validate_area_statistic_rows(rows: list[ImportRow]) -> ImportPreview:
-    areas = {area.code: area for area in HousingArea.objects.all()}
+def validate_area_statistic_rows(rows: list[ImportRow], *, areas=None, municipalities=None) -> ImportPreview:
+    """Check every row; ``areas``/``municipalities`` (querysets) narrow the codes a row may name (an
+    importer's scope: other codes are "unknown", as if they did not exist)."""
+    areas = {area.code: area for area in (HousingArea.objects.all() if areas is None else areas)}
     municipalities = {
-        org.code: org for org in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).exclude(code="")
+        org.code: org
+        for org in (
+            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+            if municipalities is None
+            else municipalities
+        ).exclude(code="")
     }
     seen: dict[tuple, int] = {}
     for row in rows:
@@ -122,9 +129,9 @@ def validate_area_statistic_rows(rows: list[ImportRow]) -> ImportPreview:
 
 
 @transaction.atomic
-def area_statistics_import(*, rows: list[ImportRow]) -> AreaStatisticsResult:
+def area_statistics_import(*, rows: list[ImportRow], areas=None, municipalities=None) -> AreaStatisticsResult:
     """Save the figures (new or changed) and refresh the LBF indicators; nothing if any row is bad."""
-    preview = validate_area_statistic_rows(rows)
+    preview = validate_area_statistic_rows(rows, areas=areas, municipalities=municipalities)
     if not preview.is_valid:
         raise ValidationError(_("Filen har fejl; intet er gemt."))
     created = updated = unchanged = 0

@@ -612,3 +612,29 @@ def seed(world: DemoWorld) -> None:
                         lbf_indicators.append(indicator)
                     _measurements(world, plan, indicator, indicator_spec)
     lbf_measurements_sync(indicators=lbf_indicators)
+
+
+# --- The LBF year (issue #14): obligations in every state, one of them overdue --------------------
+
+# The one overdue obligation: (plan, kind, year offset from this year). Everything else due before
+# today is submitted; this year's selvevaluering is in progress in every plan; the rest has not started.
+OVERDUE = ("Helhedsplan Vestparken og Nørre Enge", "accounts", -1)
+
+
+def seed_obligations(world: DemoWorld) -> None:
+    from .models import Obligation
+    from .obligations import obligations_generate
+
+    today = date.today()
+    for plan in world.plans:
+        obligations_generate(plan=plan)
+        for obligation in Obligation.objects.filter(plan=plan, state=Obligation.State.NOT_STARTED):
+            overdue = (plan.name, obligation.kind, obligation.year - today.year) == OVERDUE
+            if obligation.due_date < today and not overdue:
+                obligation.state = Obligation.State.SUBMITTED
+                obligation.submitted_on = min(obligation.due_date, today) - timedelta(days=3)
+            elif overdue or (obligation.kind == "self_evaluation" and obligation.year == today.year):
+                obligation.state = Obligation.State.IN_PROGRESS
+            else:
+                continue
+            obligation.save(update_fields=["state", "submitted_on"])

@@ -466,3 +466,192 @@ class AreaStatistic(models.Model):
             raise ValidationError({"area": _("Vælg et boligområde.")})
         if self.scope == self.Scope.MUNICIPALITY and not self.municipality_id:
             raise ValidationError({"municipality": _("Vælg en kommune.")})
+
+
+# --- The LBF year: yearly obligations and the målopfyldelsesskema (issue #14, item 2) -------------
+
+
+class ObligationKind(models.TextChoices):
+    """LBF's yearly obligations of a helhedsplan (seed 001; docs/lbf-year.md has the defaults and sources)."""
+
+    SELF_EVALUATION = "self_evaluation", _("Selvevaluering")
+    GOAL_ATTAINMENT = "goal_attainment", _("Målopfyldelsesskema")
+    ACCOUNTS = "accounts", _("Reguleringskontoopgørelse (regnskab)")
+    MIDTERM_EVALUATION = "midterm_evaluation", _("Midtvejsevaluering")
+    DATA_UPDATE = "data_update", _("Opdatering af LBF's boligsociale data")
+
+
+class ObligationDeadline(models.Model):
+    """A plan's own deadline for one kind of obligation, overriding the portal's default (LBF's rules
+    change; the secretariat enters the date LBF has given it, with the source)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="obligation_deadlines"
+    )
+    kind = models.CharField(_("forpligtelse"), max_length=30, choices=ObligationKind.choices)
+    sequence = models.PositiveSmallIntegerField(
+        _("nummer i året"), default=1, help_text=_("1 eller 2 for de to årlige dataopdateringer, ellers 1.")
+    )
+    month = models.PositiveSmallIntegerField(_("måned"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    day = models.PositiveSmallIntegerField(_("dag"), validators=[MinValueValidator(1), MaxValueValidator(31)])
+    years_after = models.PositiveSmallIntegerField(
+        _("år efter"),
+        default=1,
+        validators=[MaxValueValidator(2)],
+        help_text=_("0: fristen ligger i det år, forpligtelsen gælder; 1: i året efter."),
+    )
+    source = models.CharField(_("kilde"), max_length=255, help_text=_("Fx LBF's brev af 1. februar 2026."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("frist for forpligtelse")
+        verbose_name_plural = _("frister for forpligtelser")
+        ordering = ["plan", "kind", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "sequence"], name="obligation_deadline_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.get_kind_display()} {self.day}/{self.month} (+{self.years_after})"
+
+    def clean(self) -> None:
+        import calendar
+
+        if self.month and self.day and self.day > calendar.monthrange(2024, self.month)[1]:
+            raise ValidationError({"day": _("Måneden har ikke så mange dage.")})
+
+
+class Obligation(models.Model):
+    """One yearly obligation of a plan towards LBF: what, for which year, due when, who is
+    responsible, and its state. Generated from the plan's period (``monitoring.obligations``)."""
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", _("Ikke påbegyndt")
+        IN_PROGRESS = "in_progress", _("I gang")
+        SUBMITTED = "submitted", _("Indsendt")
+
+    Kind = ObligationKind
+
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="obligations")
+    kind = models.CharField(_("forpligtelse"), max_length=30, choices=ObligationKind.choices)
+    year = models.PositiveSmallIntegerField(_("år"), help_text=_("Det år forpligtelsen gælder."))
+    sequence = models.PositiveSmallIntegerField(_("nummer i året"), default=1)
+    due_date = models.DateField(_("frist"))
+    responsible = models.ForeignKey(
+        "plans.Person",
+        verbose_name=_("ansvarlig"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="obligations",
+    )
+    state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.NOT_STARTED)
+    submitted_on = models.DateField(_("indsendt den"), null=True, blank=True)
+    file = models.FileField(_("fil"), upload_to="obligations/%Y/", blank=True)
+    file_name = models.CharField(_("filnavn"), max_length=255, blank=True)
+    file_content_type = models.CharField(_("filtype"), max_length=120, blank=True)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("forpligtelse over for LBF")
+        verbose_name_plural = _("forpligtelser over for LBF")
+        ordering = ["plan", "due_date", "kind", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "year", "sequence"], name="obligation_unique_per_year"),
+            models.CheckConstraint(
+                condition=~Q(state="submitted") | Q(submitted_on__isnull=False), name="obligation_submitted_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.sequence})" if self.kind == ObligationKind.DATA_UPDATE else ""
+        return f"{self.get_kind_display()} {self.year}{suffix}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == self.State.SUBMITTED
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_submitted and self.due_date < today
+
+    def clean(self) -> None:
+        if self.state == self.State.SUBMITTED and not self.submitted_on:
+            raise ValidationError({"submitted_on": _("Angiv hvornår forpligtelsen blev indsendt.")})
+        if self.state != self.State.SUBMITTED and self.submitted_on:
+            raise ValidationError({"submitted_on": _("Kun en indsendt forpligtelse har en indsendelsesdato.")})
+
+
+class ObligationReminder(models.Model):
+    """A reminder e-mail sent about an obligation, so each stage (30 and 7 days before) goes out once per recipient."""
+
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=_("forpligtelse"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    email = models.EmailField(_("e-mail"))
+    days_before = models.PositiveSmallIntegerField(_("dage før fristen"))
+    sent_at = models.DateTimeField(_("sendt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("påmindelse om forpligtelse")
+        verbose_name_plural = _("påmindelser om forpligtelser")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "email", "days_before"], name="obligation_reminder_once_per_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} → {self.email} ({self.days_before} dage)"
+
+
+class GoalAttainmentReport(models.Model):
+    """The målopfyldelsesskema of a plan for a year. Until it is submitted its figures are read
+    live from the approved measurements (``monitoring.goal_attainment``); only the board's comments
+    are stored. Submitting freezes the rows (``snapshot``), the PDF and its SHA-256."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        SUBMITTED = "submitted", _("Indsendt")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="goal_attainment_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    comments = models.JSONField(_("bestyrelsens kommentarer"), default=dict, blank=True)
+    note = models.TextField(_("samlet kommentar"), blank=True)
+    state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.DRAFT)
+    submitted_on = models.DateField(_("indsendt den"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("indsendt af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("frosne rækker"), null=True, blank=True, editable=False)
+    pdf = models.FileField(_("PDF"), upload_to="goal-attainment/%Y/", blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256 af PDF"), max_length=64, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    class Meta:
+        verbose_name = _("målopfyldelsesskema")
+        verbose_name_plural = _("målopfyldelsesskemaer")
+        ordering = ["plan", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="goal_attainment_unique_per_year"),
+            models.CheckConstraint(
+                condition=Q(state="draft") | (Q(submitted_on__isnull=False) & ~Q(sha256="")),
+                name="goal_attainment_submitted_is_frozen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {_('målopfyldelsesskema')} {self.year}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == self.State.SUBMITTED

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Plan, Role, RoleAssignment, SubAgreement
@@ -42,11 +42,18 @@ ALL_ROLES = frozenset(Role)
 LEAD = frozenset({Role.SECRETARIAT_LEAD})
 # Interventions, measurements and drafts (domain.md "Roles and what they may do").
 CONTENT = frozenset({Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF, Role.STEERING_GROUP_MEMBER, Role.HOUSING_ORG_STAFF})
-# The kommune's co-financing (the koordinator only for the kommune's own commitments, see _commitment_change).
-COMMIT = frozenset({Role.SECRETARIAT_LEAD, Role.MUNICIPAL_COORDINATOR})
+# Co-financing is kept by those who pay (_commitment_change): the koordinator the kommune's and its
+# forvaltningers, a boligorganisation's staff their own; the sekretariatsleder proposes (and keeps LBF's
+# and local partners' commitments, which have nobody else in the portal).
+COMMIT = frozenset({Role.SECRETARIAT_LEAD, Role.MUNICIPAL_COORDINATOR, Role.HOUSING_ORG_STAFF})
+# Parties whose commitments the secretariat keeps: no role in the portal speaks for them.
+SECRETARIAT_KEPT_PARTIES = ("funder", "partner")
 SECRETARIAT_ROLES = frozenset({Role.SECRETARIAT_LEAD, Role.SECRETARIAT_STAFF})
 # Roles that see every meeting and report of a plan they reach; board and steering-group members see less.
 PLAN_WIDE_ROLES = ALL_ROLES - {Role.BOARD_MEMBER, Role.STEERING_GROUP_MEMBER}
+# The plan's yearly LBF obligations and its målopfyldelsesskema cover the whole plan (every goal):
+# read by plan-wide roles and the board, not by a steering group that sees only its delaftaler.
+LBF_YEAR_READERS = ALL_ROLES - {Role.STEERING_GROUP_MEMBER}
 
 
 # --- who the user is -----------------------------------------------------------------------------
@@ -283,12 +290,19 @@ RULES: dict[str, Rule] = {
     "plans.subagreement": Rule("sub_agreement", "", MANAGED),
     "plans.intervention": Rule("sub_agreement", "sub_agreement", {**READ, CHANGE: CONTENT}),
     "plans.commitment": Rule("plan_part", "", {**READ, CHANGE: COMMIT}),
+    "plans.commitmentdelivery": Rule("plan_part", "commitment", {**READ, CHANGE: COMMIT}),
     "monitoring.goal": Rule("goal", "", MANAGED),
     "monitoring.milestone": Rule("goal", "goal", MANAGED),
     "monitoring.indicator": Rule("goal", "goal", MANAGED),
     "monitoring.target": Rule("goal", "indicator__goal", MANAGED),
     "monitoring.measurement": Rule("goal", "indicator__goal", {**READ, CHANGE: CONTENT, APPROVE: LEAD}),
     "monitoring.areastatistic": Rule("area_statistic", "", READ),
+    "monitoring.obligation": Rule("plan", "plan", {VIEW: LBF_YEAR_READERS, EXPORT: LBF_YEAR_READERS, CHANGE: LEAD}),
+    "monitoring.obligationdeadline": Rule("plan", "plan", {VIEW: LBF_YEAR_READERS, CHANGE: LEAD}),
+    "monitoring.obligationreminder": Rule("plan", "obligation__plan", {VIEW: LEAD}),
+    "monitoring.goalattainmentreport": Rule(
+        "plan", "plan", {VIEW: LBF_YEAR_READERS, EXPORT: LBF_YEAR_READERS, CHANGE: LEAD}
+    ),
     "governance.body": Rule("plan", "plan", MANAGED),
     "governance.membership": Rule("plan", "body__plan", MANAGED),
     "governance.meeting": Rule("meeting", "", MEETINGS),
@@ -336,18 +350,33 @@ def _condition(model, user, action: Action) -> Q | None:
     condition = SCOPES[rule.scope](rule.to, user, roles, action)
     if model._meta.label_lower == "plans.commitment" and action == CHANGE:
         condition &= _commitment_change(user)
+    if model._meta.label_lower == "plans.commitmentdelivery" and action == CHANGE:
+        condition &= _commitment_change(user, "commitment", proposals=False)
     return condition
 
 
-def _commitment_change(user) -> Q:
-    """A sekretariatsleder changes every commitment of the plan; a kommunal koordinator only the
-    kommune's own and its forvaltningers (seed 002/004)."""
-    lead_plans = _plans(user, LEAD)
+def _owned_parties(user, to: str = "") -> Q:
+    """Commitments (at ``to``) of the parties the user speaks for: a kommunal koordinator for the kommune
+    and its forvaltninger, a boligorganisation's staff for their organisation (seed 002/004)."""
+    coordinated = _assignments(user, {Role.MUNICIPAL_COORDINATOR}).values("organisation")
+    housing = _assignments(user, {Role.HOUSING_ORG_STAFF}).values("organisation")
     return (
-        Q(plan__in=lead_plans.values("pk"))
-        | Q(party_id=F("plan__municipality_id"))
-        | Q(party__parent_id=F("plan__municipality_id"))
+        Q(**{_join(to, "party__in"): coordinated})
+        | Q(**{_join(to, "party__parent__in"): coordinated})
+        | Q(**{_join(to, "party__in"): housing})
     )
+
+
+def _commitment_change(user, to: str = "", *, proposals: bool = True) -> Q:
+    """Who changes a commitment (at ``to``): the party that pays (``_owned_parties``); the
+    sekretariatsleder the commitments of parties nobody else keeps (LBF, local partners) and, with
+    ``proposals``, the proposals it made that the party has not yet confirmed."""
+    lead_plans = _plans(user, LEAD).values("pk")
+    kept = Q(**{_join(to, "plan__in"): lead_plans, _join(to, "party__kind__in"): SECRETARIAT_KEPT_PARTIES})
+    condition = _owned_parties(user, to) | kept
+    if proposals:
+        condition |= Q(**{_join(to, "plan__in"): lead_plans, _join(to, "status"): "proposed"})
+    return condition
 
 
 # --- the public surface --------------------------------------------------------------------------
@@ -431,14 +460,59 @@ def guest_items(user, meeting) -> list[int] | None:
 
 
 def may_commit(user, plan: Plan, party) -> bool:
-    """May ``user`` record a commitment of ``party`` on ``plan`` (before the row exists)?"""
+    """May ``user`` record a commitment of ``party`` on ``plan`` (before the row exists)? The
+    sekretariatsleder may record any party's (for a party that keeps its own, as a proposal:
+    ``owns_commitment``)."""
     if _anonymous(user):
         return False
     if _is_admin(user) or _plans(user, LEAD).filter(pk=plan.pk).exists():
         return True
-    if not _plans(user, {Role.MUNICIPAL_COORDINATOR}).filter(pk=plan.pk).exists():
+    return owns_commitment(user, plan, party)
+
+
+def owns_commitment(user, plan: Plan, party) -> bool:
+    """Does ``user`` keep ``party``'s commitments on ``plan``, so what they record is confirmed at once
+    (and they may confirm a proposal)? The party's own roles; the sekretariatsleder for LBF and local
+    partners; admins for everyone."""
+    if _anonymous(user):
         return False
-    return plan.municipality_id in (party.pk, party.parent_id)
+    if _is_admin(user):
+        return True
+    if party.kind in SECRETARIAT_KEPT_PARTIES:
+        return _plans(user, LEAD).filter(pk=plan.pk).exists()
+    if not _plans(user, {Role.MUNICIPAL_COORDINATOR, Role.HOUSING_ORG_STAFF}).filter(pk=plan.pk).exists():
+        return False
+    owned = _assignments(user, {Role.MUNICIPAL_COORDINATOR, Role.HOUSING_ORG_STAFF})
+    if party.kind == "housing_org":
+        return owned.filter(role=Role.HOUSING_ORG_STAFF, organisation=party).exists()
+    return owned.filter(role=Role.MUNICIPAL_COORDINATOR, organisation_id__in=[party.pk, party.parent_id]).exists()
+
+
+def deliverable_commitments(user) -> QuerySet:
+    """The commitments ``user`` may record deliveries against: those of the parties they keep
+    (``_owned_parties``; the sekretariatsleder LBF's and local partners'). The rule of
+    ``plans.commitmentdelivery`` for a row not made yet."""
+    commitment = apps.get_model("plans", "Commitment")
+    if _anonymous(user):
+        return commitment.objects.none()
+    if _is_admin(user):
+        return commitment.objects.all()
+    roles = RULES["plans.commitmentdelivery"].roles[CHANGE]
+    return commitment.objects.filter(_plan_part_q("", user, roles, CHANGE) & _commitment_change(user, proposals=False))
+
+
+def commitment_parties_for(user, plan: Plan):
+    """The parties of ``plan`` ``user`` may record commitments for (``may_commit``), ordered by name."""
+    parties = plan.parties(include_funders=True)
+    if _anonymous(user):
+        return parties.none()
+    if _is_admin(user) or _plans(user, LEAD).filter(pk=plan.pk).exists():
+        return parties.order_by("name")
+    if not _plans(user, {Role.MUNICIPAL_COORDINATOR, Role.HOUSING_ORG_STAFF}).filter(pk=plan.pk).exists():
+        return parties.none()
+    coordinated = _assignments(user, {Role.MUNICIPAL_COORDINATOR}).values("organisation")
+    housing = _assignments(user, {Role.HOUSING_ORG_STAFF}).values("organisation")
+    return parties.filter(Q(pk__in=coordinated) | Q(parent__in=coordinated) | Q(pk__in=housing)).order_by("name")
 
 
 def plans_for(user, action: Action = VIEW) -> QuerySet[Plan]:

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Commitment,
+    CommitmentDelivery,
     CooperationAgreement,
     HousingArea,
     HousingDepartment,
@@ -15,6 +16,7 @@ from .models import (
     SubAgreement,
     ThematicArea,
 )
+from .services import commitment_recompute_delivered
 
 
 @admin.register(Organisation)
@@ -51,7 +53,8 @@ class ThematicAreaAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ("name", "title", "organisation", "email", "user")
+    list_display = ("name", "title", "leadership_level", "organisation", "email", "user")
+    list_filter = ("leadership_level",)
     search_fields = ("name", "email")
     list_select_related = ("organisation", "user")
 
@@ -131,14 +134,39 @@ class InterventionAdmin(PartyChoicesMixin, SimpleHistoryAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(PartyChoicesMixin, SimpleHistoryAdmin):
-    list_display = ("party", "plan", "year", "form", "amount", "hours", "delivered_amount")
-    list_filter = ("form", "year")
+    list_display = ("party", "plan", "year", "form", "status", "amount", "hours", "delivered_amount")
+    list_filter = ("form", "year", "status")
+    readonly_fields = ("delivered_amount", "delivered_hours")
     list_select_related = ("party", "plan")
     party_field = "party"
     include_funders = True
 
     def plan_of(self, obj: Commitment) -> Plan:
         return obj.plan
+
+
+@admin.register(CommitmentDelivery)
+class CommitmentDeliveryAdmin(SimpleHistoryAdmin):
+    """Deliveries; saving or deleting one here updates its commitment's delivered sums like the pages do."""
+
+    list_display = ("commitment", "date", "amount", "hours", "recorded_by")
+    list_select_related = ("commitment__party", "commitment__plan", "recorded_by")
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        commitment_recompute_delivered(commitment=obj.commitment)
+
+    def delete_model(self, request, obj):
+        commitment = obj.commitment
+        super().delete_model(request, obj)
+        commitment_recompute_delivered(commitment=commitment)
+
+    def delete_queryset(self, request, queryset):
+        commitments = list(Commitment.objects.filter(pk__in=queryset.values("commitment")))
+        super().delete_queryset(request, queryset)
+        for commitment in commitments:
+            commitment_recompute_delivered(commitment=commitment)
 
 
 @admin.register(RoleAssignment)

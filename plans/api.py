@@ -5,9 +5,12 @@ Who may do what (the same rule as the web pages, from ``plans.access``):
 - Interventions: created and changed by users with ``Action.CHANGE`` on the delaftale's indsatser
   (sekretariat, the styregruppe owning it, boligorganisation staff of plans their organisation
   is party to). ``POST`` takes one object or a list (bulk, all-or-nothing).
-- Commitments: created and changed by users with ``Action.CHANGE`` on commitments; a kommunal
-  koordinator only for the plan's own kommune and its forvaltninger, the sekretariatsleder for
-  any party (``plans.access.may_commit``).
+- Commitments are kept by those who pay: a kommunal koordinator creates and changes the kommune's
+  and its forvaltningers, a boligorganisation's staff their organisation's. A sekretariatsleder may
+  create one for any party; for a kommune or boligorganisation it is a *proposal* (``status``) the
+  party confirms on the plan's co-financing page (``plans.access.may_commit`` / ``owns_commitment``).
+- Deliveries (``commitment-deliveries``) are recorded by the same owners against confirmed commitments;
+  ``delivered_amount``/``delivered_hours`` of a commitment are their sums (read-only).
 - A visible object the user may not change answers 403; nothing is ever deleted through the API.
 """
 
@@ -31,9 +34,19 @@ from .api_support import (
     validation_error_detail,
 )
 from .converters import DATABASE_ID_REGEX
-from .models import Commitment, FundingPeriod, Intervention, Organisation, Plan, SubAgreement, not_a_party_message
+from .models import (
+    Commitment,
+    CommitmentDelivery,
+    FundingPeriod,
+    Intervention,
+    Organisation,
+    Plan,
+    SubAgreement,
+    not_a_party_message,
+)
 from .services import (
     commitment_create,
+    commitment_delivery_add,
     commitment_update,
     intervention_create,
     intervention_create_many,
@@ -278,13 +291,17 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "form",
             "amount",
             "hours",
+            "fte",
+            "hourly_rate",
             "delivered_amount",
             "delivered_hours",
+            "status",
             "note",
             "is_local",
         ]
+        read_only_fields = ["delivered_amount", "delivered_hours", "status"]
         validators = []
-        extra_kwargs = {name: {"min_value": 0} for name in ("amount", "hours", "delivered_amount", "delivered_hours")}
+        extra_kwargs = {name: {"min_value": 0} for name in ("amount", "hours", "fte", "hourly_rate")}
 
     def validate(self, attrs: dict) -> dict:
         instance = self.instance
@@ -327,13 +344,70 @@ class CommitmentViewSet(
             raise PermissionDenied(_("Du har ikke adgang til at ændre denne medfinansiering."))
 
     def perform_create(self, serializer):
+        data = serializer.validated_data
+        user = self.request.user
+        owner = access.owns_commitment(user, data["plan"], data["party"])
         try:
-            serializer.instance = commitment_create(**serializer.validated_data)
+            serializer.instance = commitment_create(**data, proposed_by=None if owner else user)
         except DjangoValidationError as exc:
             raise ValidationError(validation_error_detail(exc)) from exc
 
     def update_instance(self, instance: Commitment, data: dict) -> Commitment:
         return commitment_update(commitment=instance, **data)
+
+
+class CommitmentDeliveryFilter(filters.FilterSet):
+    commitment = IntegerFilter(field_name="commitment_id", help_text="Medfinansieringens id.")
+    plan = IntegerFilter(field_name="commitment__plan_id", help_text="Helhedsplanens id.")
+
+    class Meta:
+        model = CommitmentDelivery
+        fields = ["commitment", "plan"]
+
+
+class CommitmentDeliverySerializer(serializers.ModelSerializer):
+    commitment = ScopedPrimaryKeyRelatedField(scope=lambda user: access.visible(user, Commitment).order_by("pk"))
+
+    class Meta:
+        model = CommitmentDelivery
+        fields = ["id", "commitment", "date", "amount", "hours", "note", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+        extra_kwargs = {"amount": {"min_value": 0, "required": False}, "hours": {"min_value": 0}}
+
+    def validate_commitment(self, commitment: Commitment) -> Commitment:
+        user = self.context["request"].user
+        if not access.deliverable_commitments(user).filter(pk=commitment.pk).exists():
+            raise PermissionDenied(_("Du har ikke adgang til at registrere leveringer på denne medfinansiering."))
+        return commitment
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Leveringer", description="Leveringer på medfinansiering i de planer brugeren kan se."),
+    create=extend_schema(
+        summary="Registrér en levering",
+        description="Den part, der betaler, registrerer hvad der er leveret (dato, beløb, evt. timer og note).",
+    ),
+)
+class CommitmentDeliveryViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ScopedViewSet,
+):
+    """Leveringer: read in scope; recorded by the paying party (the commitment's owners)."""
+
+    serializer_class = CommitmentDeliverySerializer
+    filterset_class = CommitmentDeliveryFilter
+
+    def get_queryset(self):
+        return access.visible(self.request.user, CommitmentDelivery).order_by("commitment_id", "date", "pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = commitment_delivery_add(recorded_by=self.request.user, **data)
+        except DjangoValidationError as exc:
+            raise ValidationError(validation_error_detail(exc)) from exc
 
 
 # The resources this app adds to /api/v1/ (composed by portal/api.py): (path, viewset, basename).
@@ -342,4 +416,5 @@ ROUTES = [
     ("sub-agreements", SubAgreementViewSet, "sub-agreement"),
     ("interventions", InterventionViewSet, "intervention"),
     ("commitments", CommitmentViewSet, "commitment"),
+    ("commitment-deliveries", CommitmentDeliveryViewSet, "commitment-delivery"),
 ]

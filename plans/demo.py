@@ -27,7 +27,7 @@ from .models import (
     SubAgreement,
     ThematicArea,
 )
-from .services import role_assign
+from .services import commitment_create, commitment_delivery_add, role_assign
 
 Kind = Organisation.Kind
 
@@ -621,8 +621,14 @@ def _sub_agreements(world: DemoWorld, plan: Plan, index: int) -> None:
                 intervention.partners.set([kinds[kind] for kind in spec.partners])
 
 
+# The one commitment the demo shows as not honoured: (plan, forvaltning index, year offset from this year).
+SHORTFALL = ("Helhedsplan Vestparken og Nørre Enge", 1, -1)
+
+
 def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
-    """LBF's grant plus local commitments sized so the plan's local share is ``spec.local_share``."""
+    """LBF's grant plus local commitments sized so the plan's local share is ``spec.local_share``,
+    with deliveries: past years in full (except ``SHORTFALL``: the Børne- og Ungdomsforvaltningen's
+    outposted service fell short by a fifth), this year quarter by quarter up to the last quarter ended."""
     lbf = Decimal(spec.lbf_per_year)
     local_total = (lbf * spec.local_share / (1 - spec.local_share)).quantize(Decimal("1000"))
     departments = world.departments[plan.municipality.name]
@@ -633,23 +639,22 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
         (departments[2 % len(departments)], Commitment.Form.MEETING_HOURS, Decimal("0.05"), 120),
         (housing_org, Commitment.Form.CASH, Decimal("0.35"), None),
     ]
-    this_year = date.today().year
+    if plan.name == "Helhedsplan Søndermarken":  # a fourth forvaltning pays for the leisure activities
+        local_parts.append((departments[4], Commitment.Form.STAFF_IN_ACTIVITIES, Decimal("0.05"), 300))
+    today = date.today()
     for year in plan.years:
-        Commitment.objects.get_or_create(
+        grant, _ = Commitment.objects.get_or_create(
             party=world.funder,
             plan=plan,
             year=year,
             form=Commitment.Form.CASH,
             sub_agreement=None,
-            defaults={"amount": lbf, "delivered_amount": lbf if year < this_year else None},
+            defaults={"amount": lbf},
         )
-        for party, form, part, hours in local_parts:
+        _deliveries(grant, today)
+        for index, (party, form, part, hours) in enumerate(local_parts):
             amount = (local_total * part).quantize(Decimal("1000"))
-            # Past years are delivered; the kommune's outposted service fell a little short one year.
-            delivered = amount if year < this_year else None
-            if delivered is not None and form == Commitment.Form.OUTPOSTED_SERVICE and year == this_year - 1:
-                delivered = (amount * Decimal("0.8")).quantize(Decimal("1000"))
-            Commitment.objects.get_or_create(
+            commitment, _ = Commitment.objects.get_or_create(
                 party=party,
                 plan=plan,
                 year=year,
@@ -658,10 +663,33 @@ def _commitments(world: DemoWorld, plan: Plan, spec: PlanSpec) -> None:
                 defaults={
                     "amount": amount,
                     "hours": hours,
-                    "delivered_amount": delivered,
-                    "delivered_hours": hours if year < this_year and hours else None,
+                    "hourly_rate": (amount / hours).quantize(Decimal("1")) if hours else None,
                 },
             )
+            short = (plan.name, index, year - today.year) == SHORTFALL
+            _deliveries(commitment, today, share=Decimal("0.8") if short else Decimal("1"))
+
+
+def _deliveries(commitment: Commitment, today: date, share: Decimal = Decimal("1")) -> None:
+    """Deliveries for a commitment without any: a past year in one payment (``share`` of it), this
+    year one quarter at a time for the quarters that have ended."""
+    if commitment.deliveries.exists() or commitment.year > today.year:
+        return
+    if commitment.year < today.year:
+        payments = [(date(commitment.year, 12, 15), share)]
+    else:
+        quarter_ends = [date(today.year, month, 1) - timedelta(days=1) for month in (4, 7, 10)]
+        payments = [(day, Decimal("0.25")) for day in quarter_ends if day <= today]
+    for day, part in payments:
+        if day < commitment.plan.start_date:
+            continue
+        commitment_delivery_add(
+            commitment=commitment,
+            date=day,
+            amount=(commitment.amount * part).quantize(Decimal("1")),
+            hours=(commitment.hours * part).quantize(Decimal("0.1")) if commitment.hours else None,
+            note="Leveret som aftalt" if part == 1 or commitment.year == today.year else "Delvist leveret",
+        )
 
 
 def _user(username: str, password: str, **extra):
@@ -721,4 +749,22 @@ def seed(*, password: str) -> DemoWorld:
     _organisations(world)
     world.plans = [_plan(world, spec, index) for index, spec in enumerate(PLANS, start=1)]
     _users(world, password)
+    _proposal(world)
     return world
+
+
+def _proposal(world: DemoWorld) -> None:
+    """A sekretariatsleder's proposal the kommunal koordinator has not yet confirmed."""
+    plan = world.plans[0]
+    party = world.departments[plan.municipality.name][4]
+    year = min(plan.end_date.year, date.today().year)
+    if not Commitment.objects.filter(plan=plan, party=party, year=year, form=Commitment.Form.CASH).exists():
+        commitment_create(
+            party=party,
+            plan=plan,
+            year=year,
+            form=Commitment.Form.CASH,
+            amount=Decimal("50000"),
+            note="Foreslået tilskud til sommeraktiviteter for børn og unge.",
+            proposed_by=world.users["demo-sekretariatsleder"],
+        )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -198,6 +199,14 @@ class Person(models.Model):
 
     name = models.CharField(_("navn"), max_length=200)
     title = models.CharField(_("stilling"), max_length=200, blank=True)
+    leadership_level = models.BooleanField(
+        _("på ledelsesniveau"),
+        default=False,
+        help_text=_(
+            "Direktør, chef eller anden administrativ leder på højt niveau i sin organisation. LBF kræver, at "
+            "bestyrelsen har sådanne medlemmer fra kommunen og fra hver boligorganisation."
+        ),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     organisation = models.ForeignKey(
@@ -485,11 +494,30 @@ class Intervention(models.Model):
             self.sub_agreement.plan.check_party(partner.pk, "partners")
 
 
+# Hours in one full-time equivalent (årsværk): 37 hours × 52 weeks, the figure Danish public
+# budgets use to turn FTE into hours (docs/lbf-year.md).
+HOURS_PER_FTE = Decimal("1924")
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Commitments the paying party has agreed to (proposals by the secretariat not yet confirmed are left out)."""
+        return self.filter(status=Commitment.Status.CONFIRMED)
+
+    def proposed(self):
+        return self.filter(status=Commitment.Status.PROPOSED)
+
+
 class Commitment(models.Model):
     """Medfinansiering: what a party commits to a plan for a year, in kroner and/or hours.
 
-    ``amount`` is the value in kr.; for staff and hours it is the valued contribution, so every
-    form counts towards the local share. LBF's own grant is a commitment by the funder.
+    ``amount`` is the value in kr.; for staff and hours it is the valued contribution (hours ×
+    rate when no amount is given), so every form counts towards the local share. LBF's own grant
+    is a commitment by the funder. The commitment is kept by the party that pays (seed 002): a
+    kommune's and its forvaltningers' by the kommunal koordinator, a boligorganisation's by its
+    staff; a sekretariatsleder may *propose* one, which the party then confirms. What was
+    delivered is recorded as ``CommitmentDelivery`` rows; ``delivered_amount``/``delivered_hours``
+    are their sums, kept up to date by ``plans.services`` (stored so reports aggregate in SQL).
     """
 
     class Form(models.TextChoices):
@@ -497,6 +525,12 @@ class Commitment(models.Model):
         STAFF_IN_ACTIVITIES = "staff_in_activities", _("Medarbejdere i aktiviteter")
         OUTPOSTED_SERVICE = "outposted_service", _("Udstationeret kommunal service")
         MEETING_HOURS = "meeting_hours", _("Mødetimer")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Foreslået (afventer partens bekræftelse)")
+        CONFIRMED = "confirmed", _("Bekræftet")
+
+    STAFF_FORMS = frozenset({Form.STAFF_IN_ACTIVITIES, Form.OUTPOSTED_SERVICE, Form.MEETING_HOURS})
 
     party = models.ForeignKey(
         Organisation, verbose_name=_("part"), on_delete=models.PROTECT, related_name="commitments"
@@ -514,12 +548,41 @@ class Commitment(models.Model):
     form = models.CharField(_("form"), max_length=20, choices=Form.choices)
     amount = models.DecimalField(_("beløb (kr.)"), max_digits=14, decimal_places=2, default=Decimal("0"))
     hours = models.DecimalField(_("timer"), max_digits=10, decimal_places=1, null=True, blank=True)
-    delivered_amount = models.DecimalField(
-        _("leveret beløb (kr.)"), max_digits=14, decimal_places=2, null=True, blank=True
+    fte = models.DecimalField(
+        _("årsværk"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Medarbejderressourcer som årsværk (1 årsværk = 1.924 timer)."),
     )
-    delivered_hours = models.DecimalField(_("leverede timer"), max_digits=10, decimal_places=1, null=True, blank=True)
+    hourly_rate = models.DecimalField(
+        _("timesats (kr.)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Værdien af en medarbejdertime; beløbet beregnes som timer × timesats, hvis det ikke er angivet."),
+    )
+    delivered_amount = models.DecimalField(
+        _("leveret beløb (kr.)"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    delivered_hours = models.DecimalField(
+        _("leverede timer"), max_digits=10, decimal_places=1, null=True, blank=True, editable=False
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("foreslået af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
+
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("medfinansiering")
@@ -529,6 +592,10 @@ class Commitment(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="commitment_amount_not_negative"),
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=0), name="commitment_hours_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(fte__isnull=True) | Q(fte__gte=0), name="commitment_fte_not_negative"),
+            models.CheckConstraint(
+                condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gte=0), name="commitment_rate_not_negative"
             ),
             models.UniqueConstraint(
                 fields=["party", "plan", "year", "form", "sub_agreement"],
@@ -544,7 +611,32 @@ class Commitment(models.Model):
     def is_local(self) -> bool:
         return self.party.kind != Organisation.Kind.FUNDER
 
+    @property
+    def is_staff_form(self) -> bool:
+        return self.form in self.STAFF_FORMS
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def delivered(self) -> Decimal:
+        return self.delivered_amount or Decimal("0")
+
+    @property
+    def shortfall(self) -> Decimal:
+        """Committed minus delivered (never negative: more than promised is no shortfall)."""
+        return max(self.amount - self.delivered, Decimal("0"))
+
     def clean(self) -> None:
+        if self.form and not self.is_staff_form and (self.hours or self.fte or self.hourly_rate):
+            raise ValidationError(
+                _("Timer, årsværk og timesats hører til medarbejderressourcer, ikke til en kontant overførsel.")
+            )
+        if self.fte and not self.hours:
+            self.hours = (self.fte * HOURS_PER_FTE).quantize(Decimal("0.1"))
+        if not self.amount and self.hours and self.hourly_rate:
+            self.amount = (self.hours * self.hourly_rate).quantize(Decimal("0.01"))
         if not self.amount and not self.hours:
             raise ValidationError(_("Angiv et beløb, et antal timer eller begge."))
         if self.plan_id and self.year and not (self.plan.start_date.year <= self.year <= self.plan.end_date.year):
@@ -553,6 +645,58 @@ class Commitment(models.Model):
             raise ValidationError({"sub_agreement": _("Delaftalen hører til en anden plan.")})
         if self.plan_id and self.party_id:
             self.plan.check_party(self.party_id, "party", include_funders=True)
+
+
+class CommitmentDelivery(models.Model):
+    """A levering: what a party actually delivered against a commitment, on a date (kr. and/or hours)."""
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("medfinansiering"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    date = models.DateField(_("dato"))
+    amount = models.DecimalField(_("beløb (kr.)"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    hours = models.DecimalField(_("timer"), max_digits=10, decimal_places=1, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registreret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("levering")
+        verbose_name_plural = _("leveringer")
+        ordering = ["commitment", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="delivery_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0), name="delivery_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.amount} kr. ({self.date:%d-%m-%Y})"
+
+    def clean(self) -> None:
+        if not self.amount and not self.hours:
+            raise ValidationError(_("Angiv et beløb, et antal timer eller begge."))
+        if self.commitment_id:
+            commitment = self.commitment
+            if commitment.is_proposal:
+                raise ValidationError(_("Et forslag skal bekræftes af parten, før der kan registreres leveringer."))
+            if self.hours and not commitment.is_staff_form:
+                raise ValidationError({"hours": _("En kontant overførsel leveres i kr., ikke i timer.")})
+            if self.date and self.date < commitment.plan.start_date:
+                raise ValidationError({"date": _("Datoen ligger før planens start.")})
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {"date": _("En levering registreres, når den har fundet sted; datoen ligger i fremtiden.")}
+            )
 
 
 class Role(models.TextChoices):

@@ -1,12 +1,16 @@
 """Writes in the plans app: one function per use case, validated and atomic."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .models import (
     Commitment,
+    CommitmentDelivery,
     Intervention,
     Organisation,
     Plan,
@@ -47,8 +51,8 @@ COMMITMENT_FIELDS = (
     "form",
     "amount",
     "hours",
-    "delivered_amount",
-    "delivered_hours",
+    "fte",
+    "hourly_rate",
     "note",
 )
 
@@ -137,9 +141,17 @@ def intervention_create_many(*, items: list[dict], history_user=None) -> list[In
 
 
 @transaction.atomic
-def commitment_create(*, party: Organisation, plan: Plan, year: int, form: str, **fields) -> Commitment:
-    """Record a party's medfinansiering of a plan for a year. Raises ValidationError on invalid input."""
+def commitment_create(
+    *, party: Organisation, plan: Plan, year: int, form: str, proposed_by=None, **fields
+) -> Commitment:
+    """Record a party's medfinansiering of a plan for a year. Raises ValidationError on invalid input.
+
+    With ``proposed_by`` (a sekretariatsleder recording for a party that keeps its own
+    commitments, see ``plans.access.owns_commitment``) it is a proposal the party confirms."""
     commitment = Commitment(party=party, plan=plan, year=year, form=form)
+    if proposed_by is not None:
+        commitment.status = Commitment.Status.PROPOSED
+        commitment.proposed_by = proposed_by
     _apply(commitment, fields, COMMITMENT_FIELDS)
     commitment.full_clean()
     commitment.save()
@@ -148,8 +160,66 @@ def commitment_create(*, party: Organisation, plan: Plan, year: int, form: str, 
 
 @transaction.atomic
 def commitment_update(*, commitment: Commitment, **fields) -> Commitment:
-    """Change a commitment (e.g. record what was delivered); validated as a whole before saving."""
+    """Change a commitment's fields; validated as a whole before saving. What was delivered is
+    recorded with ``commitment_delivery_add``, not here."""
     _apply(commitment, fields, COMMITMENT_FIELDS)
     commitment.full_clean()
     commitment.save()
     return commitment
+
+
+@transaction.atomic
+def commitment_confirm(*, commitment: Commitment) -> Commitment:
+    """The paying party confirms a proposal: from now on it counts as committed."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != Commitment.Status.PROPOSED:
+        raise ValidationError(_("Medfinansieringen er allerede bekræftet."))
+    commitment.status = Commitment.Status.CONFIRMED
+    commitment._change_reason = _("Bekræftet af parten")
+    commitment.save(update_fields=["status"])
+    return commitment
+
+
+@transaction.atomic
+def commitment_reject(*, commitment: Commitment) -> None:
+    """The party declines a proposal: it is deleted (the history keeps it)."""
+    if commitment.status != Commitment.Status.PROPOSED:
+        raise ValidationError(_("Kun et forslag kan afvises; en bekræftet medfinansiering ændres i stedet."))
+    commitment._change_reason = _("Forslaget er afvist af parten")
+    commitment.delete()
+
+
+def commitment_recompute_delivered(*, commitment: Commitment) -> Commitment:
+    """Store the sums of the commitment's deliveries on it (None when nothing is delivered)."""
+    sums = commitment.deliveries.aggregate(amount=Sum("amount"), hours=Sum("hours"), count=Count("pk"))
+    delivered_amount = sums["amount"] if sums["count"] else None
+    delivered_hours = sums["hours"] if sums["count"] else None
+    if (commitment.delivered_amount, commitment.delivered_hours) != (delivered_amount, delivered_hours):
+        commitment.delivered_amount, commitment.delivered_hours = delivered_amount, delivered_hours
+        commitment._change_reason = _("Leveringer opdateret")
+        commitment.save(update_fields=["delivered_amount", "delivered_hours"])
+    return commitment
+
+
+@transaction.atomic
+def commitment_delivery_add(
+    *, commitment: Commitment, date, amount: Decimal = Decimal("0"), hours=None, note: str = "", recorded_by=None
+) -> CommitmentDelivery:
+    """Record what the party delivered against a commitment and update the commitment's delivered sums."""
+    commitment = Commitment.objects.select_for_update().select_related("plan").get(pk=commitment.pk)
+    delivery = CommitmentDelivery(
+        commitment=commitment, date=date, amount=amount or Decimal("0"), hours=hours, note=note, recorded_by=recorded_by
+    )
+    delivery.full_clean()
+    delivery.save()
+    commitment_recompute_delivered(commitment=commitment)
+    return delivery
+
+
+@transaction.atomic
+def commitment_delivery_delete(*, delivery: CommitmentDelivery) -> Commitment:
+    """Remove a delivery recorded by mistake (the history keeps it) and update the commitment's sums."""
+    commitment = Commitment.objects.select_for_update().get(pk=delivery.commitment_id)
+    delivery._change_reason = _("Slettet")
+    delivery.delete()
+    return commitment_recompute_delivered(commitment=commitment)

@@ -9,16 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.charts import multi_series_chart_svg
+from monitoring.lbf_codes import describe
+from monitoring.obligations import overdue_obligations
 from monitoring.status import Status
 from plans import access
 from plans.models import Plan, ThematicArea
 
+from .area_statistics_import import may_import_area_statistics
+from .cofinancing_selectors import FORMS, cofinancing_overview
 from .filters import ProjectBankFilter
 from .selectors import (
-    FORMS,
     area_barometer,
     attach_results,
-    cofinancing_overview,
     portfolio_overview,
     project_bank_interventions,
     reading_room,
@@ -48,18 +50,27 @@ def cofinancing_view(request):
 
 
 def _cofinancing_xlsx(overview, year):
+    """The page's three tables as sheets: per forvaltning, per forvaltning × year, per plan × year."""
     form_labels = [str(form.label) for form in FORMS]
     totals = (
         [
             t.municipality_name,
             t.party_name,
             t.plan_count,
+            t.plans_in_municipality,
             *(t.by_form[f.value] for f in FORMS),
             t.total,
             t.hours,
             t.delivered,
+            t.shortfall,
         ]
         for t in overview.totals
+    )
+    per_year = (
+        [t.municipality_name, t.party_name, y, t.by_year[y].committed, t.by_year[y].delivered, t.by_year[y].shortfall]
+        for t in overview.totals
+        for y in overview.shown_years
+        if y in t.by_year
     )
     lines = (
         [
@@ -71,6 +82,7 @@ def _cofinancing_xlsx(overview, year):
             line.total,
             line.hours,
             line.delivered,
+            line.shortfall,
         ]
         for line in overview.lines
     )
@@ -80,12 +92,37 @@ def _cofinancing_xlsx(overview, year):
         sheets=[
             (
                 "Pr. forvaltning",
-                ["Kommune", "Forvaltning", "Antal planer", *form_labels, "I alt (kr.)", "Timer", "Leveret (kr.)"],
+                [
+                    "Kommune",
+                    "Forvaltning",
+                    "Antal planer",
+                    "Planer i kommunen",
+                    *form_labels,
+                    "I alt (kr.)",
+                    "Timer",
+                    "Leveret (kr.)",
+                    "Mangler (kr.)",
+                ],
                 totals,
             ),
             (
+                "Pr. forvaltning og år",
+                ["Kommune", "Forvaltning", "År", "Tilsagn (kr.)", "Leveret (kr.)", "Mangler (kr.)"],
+                per_year,
+            ),
+            (
                 "Pr. plan og år",
-                ["Kommune", "Forvaltning", "Helhedsplan", "År", *form_labels, "I alt (kr.)", "Timer", "Leveret (kr.)"],
+                [
+                    "Kommune",
+                    "Forvaltning",
+                    "Helhedsplan",
+                    "År",
+                    *form_labels,
+                    "I alt (kr.)",
+                    "Timer",
+                    "Leveret (kr.)",
+                    "Mangler (kr.)",
+                ],
                 lines,
             ),
         ],
@@ -140,6 +177,7 @@ def overview_view(request):
         "goal_status": goal_status,
         "statuses": list(Status),
         "sort": sort,
+        "overdue_obligations": overdue_obligations(user=request.user),
     }
     return render(request, "portal/overview.html", context)
 
@@ -210,13 +248,22 @@ def area_barometer_view(request):
         code=request.GET.get("code", "")[:60],
     )
     chart = None
+    info = describe(barometer.code) if barometer.code else None
     if barometer.code:
-        title = _("%(code)s i %(municipality)s over tid") % {
-            "code": barometer.code,
+        title = _("%(label)s i %(municipality)s over tid") % {
+            "label": info.display,
             "municipality": barometer.municipality.name,
         }
         chart = multi_series_chart_svg(barometer.series, title=title, ident="bybarometer")
-    return render(request, "portal/area_barometer.html", {"barometer": barometer, "chart": chart})
+    context = {
+        "barometer": barometer,
+        "chart": chart,
+        "info": info,
+        "code_choices": [(code, describe(code).display) for code in barometer.codes],
+        "latest": barometer.rows[-1] if barometer.rows else None,
+        "may_import": may_import_area_statistics(request.user),
+    }
+    return render(request, "portal/area_barometer.html", context)
 
 
 @login_required
@@ -224,7 +271,11 @@ def secretariat_dashboard_view(request):
     """Sekretariatsleder and staff: 'Mit sekretariat'. Other roles have no secretariat (403)."""
     if not access.may_open(request.user, "my-secretariat"):
         raise PermissionDenied
-    return render(request, "portal/my_secretariat.html", {"dashboard": secretariat_dashboard(user=request.user)})
+    context = {
+        "dashboard": secretariat_dashboard(user=request.user),
+        "overdue_obligations": overdue_obligations(user=request.user),
+    }
+    return render(request, "portal/my_secretariat.html", context)
 
 
 @login_required

@@ -1,10 +1,13 @@
 """Forms for the portal's own pages."""
 
 from datetime import datetime, time
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from plans.models import Commitment
 
 
 class ApiTokenForm(forms.Form):
@@ -32,3 +35,56 @@ class ApiTokenForm(forms.Form):
         if not expires_on:
             return None
         return timezone.make_aware(datetime.combine(expires_on, time.max))
+
+
+# --- Medfinansiering ---------------------------------------------------------------------------
+
+
+class CommitmentForm(forms.ModelForm):
+    """A commitment of one party to a plan for a year; the party list is what the user may record for."""
+
+    class Meta:
+        model = Commitment
+        fields = ["party", "year", "form", "sub_agreement", "amount", "hours", "fte", "hourly_rate", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, plan, parties, sub_agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["party"].queryset = parties
+        self.fields["sub_agreement"].queryset = sub_agreements
+        self.fields["sub_agreement"].required = False
+        self.fields["year"] = forms.TypedChoiceField(
+            label=_("År"), choices=[(year, year) for year in plan.years], coerce=int
+        )
+        self.fields["amount"].required = False
+        self.fields["amount"].help_text = _(
+            "For medarbejderressourcer kan beløbet stå tomt; så beregnes det som timer × timesats."
+        )
+        if self.instance.pk:
+            del self.fields["party"]  # a commitment stays the party's: record a new one for another party
+
+    def clean_amount(self):
+        return self.cleaned_data.get("amount") or Decimal("0")
+
+    def service_fields(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name in self.fields}
+
+
+class DeliveryForm(forms.Form):
+    date = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Beløb (kr.)"), min_value=0, max_digits=14, decimal_places=2, required=False)
+    hours = forms.DecimalField(label=_("Timer"), min_value=0, max_digits=10, decimal_places=1, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, commitment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if commitment is not None and not commitment.is_staff_form:
+            del self.fields["hours"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["amount"] = cleaned.get("amount") or Decimal("0")
+        if not cleaned["amount"] and not cleaned.get("hours"):
+            raise forms.ValidationError(_("Angiv et beløb, et antal timer eller begge."))
+        return cleaned

@@ -33,95 +33,6 @@ from plans.models import (
 )
 
 MUNICIPAL_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.DEPARTMENT)
-FORMS = list(Commitment.Form)
-
-
-def _zero_by_form() -> dict[str, Decimal]:
-    return {form.value: Decimal("0") for form in FORMS}
-
-
-@dataclass
-class CofinancingLine:
-    """One forvaltning's commitments to one plan in one year, by form."""
-
-    party_id: int
-    party_name: str
-    municipality_name: str
-    plan_id: int
-    plan_name: str
-    year: int
-    by_form: dict[str, Decimal] = field(default_factory=_zero_by_form)
-    hours: Decimal = Decimal("0")
-    delivered: Decimal = Decimal("0")
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.by_form.values(), Decimal("0"))
-
-
-@dataclass
-class CofinancingTotal:
-    """One forvaltning's commitments across every plan the user may see."""
-
-    party_id: int
-    party_name: str
-    municipality_name: str
-    plan_ids: set[int] = field(default_factory=set)
-    by_form: dict[str, Decimal] = field(default_factory=_zero_by_form)
-    hours: Decimal = Decimal("0")
-    delivered: Decimal = Decimal("0")
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.by_form.values(), Decimal("0"))
-
-    @property
-    def plan_count(self) -> int:
-        return len(self.plan_ids)
-
-
-@dataclass
-class CofinancingOverview:
-    lines: list[CofinancingLine]
-    totals: list[CofinancingTotal]
-    years: list[int]
-
-    @property
-    def grand_total(self) -> Decimal:
-        return sum((t.total for t in self.totals), Decimal("0"))
-
-
-def cofinancing_overview(*, user, year: int | None = None) -> CofinancingOverview:
-    """Municipal commitments per forvaltning × plan × year by form, and totals per forvaltning (one query)."""
-    commitments = access.restrict(Commitment.objects.filter(party__kind__in=MUNICIPAL_KINDS), user)
-    years = sorted(set(commitments.values_list("year", flat=True).distinct()))
-    if year is not None:
-        commitments = commitments.filter(year=year)
-    grouped = (
-        commitments.values(
-            "party_id", "party__name", "party__kind", "party__parent__name", "plan_id", "plan__name", "year", "form"
-        )
-        .annotate(amount=Sum("amount"), hours=Sum("hours"), delivered=Sum("delivered_amount"))
-        .order_by("party__name", "plan__name", "year", "form")
-    )
-    lines: dict[tuple[int, int, int], CofinancingLine] = {}
-    totals: dict[int, CofinancingTotal] = {}
-    for row in grouped:
-        municipality = row["party__name"] if row["party__kind"] == "municipality" else row["party__parent__name"]
-        line = lines.setdefault(
-            (row["party_id"], row["plan_id"], row["year"]),
-            CofinancingLine(
-                row["party_id"], row["party__name"], municipality, row["plan_id"], row["plan__name"], row["year"]
-            ),
-        )
-        total = totals.setdefault(row["party_id"], CofinancingTotal(row["party_id"], row["party__name"], municipality))
-        for target in (line, total):
-            target.by_form[row["form"]] += row["amount"] or 0
-            target.hours += row["hours"] or 0
-            target.delivered += row["delivered"] or 0
-        total.plan_ids.add(row["plan_id"])
-    ordered_totals = sorted(totals.values(), key=lambda t: (-t.total, t.party_name))
-    return CofinancingOverview(lines=list(lines.values()), totals=ordered_totals, years=years)
 
 
 def project_bank_interventions(*, user) -> QuerySet[Intervention]:
@@ -330,7 +241,7 @@ def portfolio_overview(
     rows = {plan.pk: PortfolioRow(plan=plan) for plan in plans}
     plan_ids = list(rows)
     money = (
-        access.restrict(Commitment.objects.filter(plan_id__in=plan_ids, year=year), user)
+        access.restrict(Commitment.objects.confirmed().filter(plan_id__in=plan_ids, year=year), user)
         .values("plan_id", "party__kind")
         .annotate(amount=Sum("amount"))
     )

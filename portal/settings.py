@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.send_overdue_action_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # One e-mail per person with the LBF deadlines 30 and 7 days ahead (monitoring.tasks; sent once per stage).
+    "send-obligation-reminders": {
+        "task": "monitoring.tasks.send_obligation_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Daily; the task itself waits for the configured working day after quarter end.
     "queue-quarterly-reports": {
         "task": "governance.tasks.queue_quarterly_reports",

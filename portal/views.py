@@ -18,6 +18,7 @@ from common import jobs
 from governance.bodies.selectors import plan_organisation_chart
 from monitoring.selectors import plan_goal_summary
 from plans import access
+from plans.composition import Party, Seat, board_composition_warnings
 from plans.models import Commitment
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
@@ -25,6 +26,7 @@ from .celery import app as celery_app
 from .forms import ApiTokenForm
 from .models import ApiToken, Heartbeat
 from .services import api_token_create, api_token_revoke
+from .signals import SESSION_ROLES_KEY
 
 # The page each role lands on after login, most specific role first.
 LANDING_PAGES = [
@@ -52,15 +54,52 @@ def plan_list_view(request):
 @login_required
 def plan_detail_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id, queryset=plan_list(user=request.user))
+    chart = plan_organisation_chart(user=request.user, plan=plan)
     context = {
         "plan": plan,
-        "chart": plan_organisation_chart(user=request.user, plan=plan),
+        "chart": chart,
+        "composition_warnings": _board_composition(plan, chart),
+        "can_see_lbf_year": _may_read_lbf_year(request),
         "agreement": plan_current_agreement(plan=plan),
         "commitments": plan_commitment_summary(plan=plan, commitments=access.visible(request.user, Commitment)),
         "goal_summary": plan_goal_summary(user=request.user, plan=plan),
         "can_manage": access.can(request.user, access.CHANGE, plan),
     }
     return render(request, "portal/plan_detail.html", context)
+
+
+def _may_read_lbf_year(request) -> bool:
+    """Offer the årshjul link unless the user is only a steering-group member (from the roles remembered
+    at login: no query; the årshjul page itself asks ``plans.access``)."""
+    roles = request.session.get(SESSION_ROLES_KEY)
+    if request.user.is_superuser or roles is None:
+        return True
+    return bool({str(role) for role in access.LBF_YEAR_READERS} & set(roles))
+
+
+def _board_composition(plan, chart):
+    """The board rule (``plans.composition``) over the board's current seats the chart has loaded."""
+    board = next((body for body in chart.boards if body.kind == "board"), None)
+    seats = None
+    if board is not None:
+        seats = [
+            Seat(
+                person=m.person.name,
+                role=m.role,
+                organisation_id=m.organisation_id,
+                organisation_parent_id=m.organisation.parent_id,
+                leadership_level=m.person.leadership_level,
+                start_date=m.start_date,
+                end_date=m.end_date,
+            )
+            for m in board.current_memberships
+        ]
+    return board_composition_warnings(
+        kommune=Party(plan.municipality_id, plan.municipality.name),
+        housing_orgs=[Party(org.pk, org.name) for org in plan.housing_organisations.all()],
+        seats=seats,
+        on=timezone.localdate(),
+    )
 
 
 @never_cache

@@ -25,7 +25,7 @@ from governance.meetings.models import ActionItem, AgendaItem, Attachment, Decis
 from governance.reports.models import StatusReport
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement
 from plans.demo import DEMO_USERS
-from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
+from plans.models import Commitment, CommitmentDelivery, Intervention, Organisation, Plan, SubAgreement
 
 PLAN_A1 = "Helhedsplan Vestparken og Nørre Enge"
 PLAN_A2 = "Helhedsplan Søndermarken"
@@ -41,8 +41,23 @@ AABAEK = {"demo-koordinator-2", "demo-boligorg-2"}
 
 # What each role may do inside its VIEW scope (POLICY.md's role table). Actions:
 # view, manage (meetings, agendas, minutes, decisions, goals/targets, reports), send (agenda),
-# approve (measurements), edit (measurements and interventions), commit (commitments), export.
-ALL_ACTIONS = {"view", "manage", "send", "approve", "edit", "commit", "export", "secretariat", "reading_room"}
+# approve (measurements), edit (measurements and interventions), commit (change the kommune's commitments
+# and record their deliveries: kept by the kommune, issue #14), propose (record a commitment on a plan:
+# the payers, and the sekretariatsleder as a proposal), export.
+ALL_ACTIONS = {
+    "view",
+    "manage",
+    "send",
+    "approve",
+    "edit",
+    "commit",
+    "propose",
+    "lbf",
+    "import_statistics",
+    "export",
+    "secretariat",
+    "reading_room",
+}
 CAN = {
     "demo-admin": ALL_ACTIONS,
     # The sekretariatsleder sits on the board as its secretary, so the Læsesal is theirs too.
@@ -52,19 +67,21 @@ CAN = {
         "send",
         "approve",
         "edit",
-        "commit",
+        "propose",
+        "lbf",
+        "import_statistics",
         "export",
         "secretariat",
         "reading_room",
         "answer",
     },
-    "demo-koordinator": {"view", "commit", "export"},
-    "demo-boligorg": {"view", "edit", "export"},
+    "demo-koordinator": {"view", "commit", "propose", "lbf", "export"},
+    "demo-boligorg": {"view", "edit", "propose", "lbf", "export"},
     # "answer": deltager / afbud for oneself: the invitees of the role's open meeting (a seat in its body).
-    "demo-bestyrelse": {"view", "export", "reading_room", "answer"},
+    "demo-bestyrelse": {"view", "export", "lbf", "reading_room", "answer"},
     "demo-styregruppe": {"view", "edit", "export", "answer"},
-    "demo-koordinator-2": {"view", "commit", "export"},
-    "demo-boligorg-2": {"view", "edit", "export"},
+    "demo-koordinator-2": {"view", "commit", "propose", "lbf", "export"},
+    "demo-boligorg-2": {"view", "edit", "propose", "lbf", "export"},
 }
 
 
@@ -204,7 +221,7 @@ class Extras:
 
 
 def make_extras() -> Extras:
-    from plans.services import commitment_create
+    from plans.services import commitment_create, commitment_delivery_add
     from portal.services import api_token_create
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERS)}
@@ -230,6 +247,24 @@ def make_extras() -> Extras:
             form=Commitment.Form.STAFF_IN_ACTIVITIES,
             amount=10000,
             hours=10,
+        )
+        commitment_delivery_add(
+            commitment=extras.commitments[sub_agreement.title], date=a1.start_date, amount=2500, note="Første rate"
+        )
+    for plan in (a1, b):  # a submitted obligation with its file (stored in the sweep's media folder)
+        from monitoring.models import Obligation
+        from monitoring.obligations import obligation_update
+        from plans.files import check_document
+
+        obligation = Obligation.objects.filter(plan=plan, state=Obligation.State.SUBMITTED).order_by("pk").first()
+        upload = SimpleUploadedFile(f"Selvevaluering for {plan.name}.pdf", TINY_PDF, "application/pdf")
+        obligation_update(
+            obligation=obligation,
+            state=obligation.state,
+            responsible=obligation.responsible,
+            submitted_on=obligation.submitted_on,
+            upload=upload,
+            checked_file=check_document(upload),
         )
     for username, user in users.items():
         extras.calendar_keys[username] = calendar_feed_key(user)
@@ -382,6 +417,22 @@ class World:
         return self._split(
             role, Commitment.objects.filter(party__kind=Organisation.Kind.DEPARTMENT, sub_agreement=None), "plan", None
         )
+
+    def _pick_obligation(self, role):
+        from monitoring.models import Obligation
+
+        return self._split(role, Obligation.objects.all(), "plan", None)
+
+    def _pick_obligation_file(self, role):
+        from monitoring.models import Obligation
+
+        return self._split(role, Obligation.objects.exclude(file=""), "plan", None)
+
+    def _pick_delivery(self, role):
+        deliveries = CommitmentDelivery.objects.filter(commitment__party__kind=Organisation.Kind.DEPARTMENT)
+        if role == "demo-styregruppe":
+            return self._split(role, deliveries, "commitment__plan", "commitment__sub_agreement")
+        return self._split(role, deliveries.filter(commitment__sub_agreement=None), "commitment__plan", None)
 
     def _pick_area_statistic(self, role):
         stats = AreaStatistic.objects.filter(scope=AreaStatistic.Scope.AREA).order_by("pk")

@@ -69,14 +69,14 @@ pytestmark = pytest.mark.django_db
 
 def _plan_of(obj):
     from governance.reports.models import StatusReport
-    from monitoring.models import Goal, Indicator, Measurement, Target
+    from monitoring.models import Goal, Indicator, Measurement, Obligation, Target
     from plans.models import Plan
 
     if isinstance(obj, Missing):
         return obj.plan
     if isinstance(obj, Plan):
         return obj
-    if isinstance(obj, (Goal, StatusReport)):
+    if isinstance(obj, (Goal, StatusReport, Obligation)):
         return obj.plan
     if isinstance(obj, Indicator):
         return obj.goal.plan
@@ -129,6 +129,14 @@ def report_kw(o, p):
     return {"plan_id": p.pk, "report_id": o.pk}
 
 
+def obligation_kw(o, p):
+    return {"plan_id": p.pk, "obligation_id": o.pk}
+
+
+def year_kw(o, p):
+    return {"plan_id": o.pk, "year": 2025}
+
+
 def one(name):
     return lambda o, p: {name: o.pk}
 
@@ -156,8 +164,20 @@ SWEEP: dict[str, list[Req]] = {
     "plan-detail": [Req(kind="plan", kwargs=plan_kw)],
     "overview": [Req(), Req(query="format=xlsx", get="export")],
     "cofinancing": [Req(), Req(query="format=xlsx", get="export")],
+    "plan-cofinancing": [
+        Req(kind="plan", kwargs=plan_kw),
+        Req(kind="plan", kwargs=plan_kw, query="format=xlsx", get="export"),
+    ],
+    "commitment-create": [Req(kind="plan", kwargs=plan_kw, get="propose", post="propose")],
+    "commitment-detail": [Req(kind="commitment", kwargs=one("commitment_id"))],
+    "commitment-edit": [Req(kind="commitment", kwargs=one("commitment_id"), get="commit", post="commit")],
+    "commitment-confirm": [Req(kind="commitment", kwargs=one("commitment_id"), get=None, post="commit")],
+    "delivery-add": [Req(kind="commitment", kwargs=one("commitment_id"), get=None, post="commit")],
+    "delivery-delete": [Req(kind="delivery", kwargs=one("delivery_id"), get=None, post="commit")],
     "project-bank": [Req()],
     "area-barometer": [Req()],
+    "area-statistics-import": [Req(get="import_statistics", post="import_statistics")],
+    "area-statistics-import-confirm": [Req(get=None, post="import_statistics")],
     "my-secretariat": [Req(get="secretariat")],
     "reading-room": [Req(get="reading_room")],
     "login": [Req(anonymous=frozenset({200}), ok_get=frozenset({302}))],
@@ -182,6 +202,15 @@ SWEEP: dict[str, list[Req]] = {
     "monitoring:import-upload": [Req(kind="plan", kwargs=plan_kw, get="edit", post="edit")],
     "monitoring:import-confirm": [Req(kind="plan", kwargs=plan_kw, get=None, post="edit")],
     "monitoring:plan-export": [Req(kind="plan", kwargs=plan_kw, get="export")],
+    # the LBF year (issue #14): the whole plan's obligations and målopfyldelsesskema, not a steering group's
+    "lbf:obligations": [Req(kind="plan", kwargs=plan_kw, get="lbf", post="manage")],
+    "lbf:deadlines": [Req(kind="plan", kwargs=plan_kw, get="manage", post="manage")],
+    "lbf:obligation-edit": [Req(kind="obligation", kwargs=obligation_kw, get="manage", post="manage", cross=True)],
+    "lbf:obligation-file": [Req(kind="obligation_file", kwargs=obligation_kw, get="lbf", cross=True)],
+    "lbf:goal-attainment": [Req(kind="plan", kwargs=year_kw, get="lbf", post="manage")],
+    "lbf:goal-attainment-submit": [Req(kind="plan", kwargs=year_kw, get=None, post="manage")],
+    "lbf:goal-attainment-xlsx": [Req(kind="plan", kwargs=year_kw, get="lbf")],
+    "lbf:goal-attainment-pdf": [Req(kind="plan", kwargs=year_kw, get="lbf")],
     # governance
     "governance:upcoming-meetings": [Req()],
     "governance:meeting-list": [Req(kind="plan", kwargs=plan_kw)],
@@ -251,6 +280,8 @@ SWEEP: dict[str, list[Req]] = {
     "api:intervention-detail": api_detail("intervention", patch="edit"),
     "api:commitment-list": api_list(list_post=True),
     "api:commitment-detail": api_detail("commitment", patch="commit"),
+    "api:commitment-delivery-list": api_list(list_post=True),
+    "api:commitment-delivery-detail": api_detail("delivery"),
     "api:goal-list": api_list(),
     "api:goal-detail": api_detail("goal"),
     "api:indicator-list": api_list(),

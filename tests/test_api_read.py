@@ -152,6 +152,7 @@ def test_api_root_lists_every_resource(login, clear_api_throttle):
         "decisions",
         "action-items",
         "reports",
+        "commitment-deliveries",
     }
     assert set(body) == set(RESOURCES) | later
 

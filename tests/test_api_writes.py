@@ -220,7 +220,8 @@ COMMITMENT_CREATE = [
     ("demo-koordinator-2", PLAN_B, "department", 201),
     ("demo-sekretariatsleder", PLAN_A1, "housing_org", 201),
     ("demo-admin", PLAN_B, "housing_org", 201),
-    ("demo-boligorg", PLAN_A1, "housing_org", 403),  # housing_org_staff: interventions only
+    ("demo-boligorg", PLAN_A1, "housing_org", 201),  # a boligorganisation keeps its own co-financing
+    ("demo-boligorg", PLAN_A1, "department", 403),  # but not the kommune's
     ("demo-bestyrelse", PLAN_A1, "department", 403),
     ("demo-koordinator", PLAN_B, "department", 400),  # invisible plan
     ("demo-koordinator-2", PLAN_A1, "department", 400),
@@ -245,7 +246,7 @@ def test_commitment_create_by_role(demo, api, username, plan_name, party_kind, e
 
 COMMITMENT_UPDATE = [
     ("demo-koordinator", PLAN_A1, 200),
-    ("demo-sekretariatsleder", PLAN_A2, 200),
+    ("demo-sekretariatsleder", PLAN_A2, 403),  # kept by the kommune; the secretariat proposes
     ("demo-boligorg", PLAN_A1, 403),
     ("demo-bestyrelse", PLAN_A1, 403),
     ("demo-koordinator-2", PLAN_A1, 404),

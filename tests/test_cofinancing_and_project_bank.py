@@ -35,7 +35,7 @@ def test_cofinancing_year_filter_and_xlsx_export(login, demo):
     department = Organisation.objects.get(name=FJORDBY_EMPLOYMENT)
     expected_2024 = Commitment.objects.filter(party=department, year=2024).aggregate(total=Sum("amount"))["total"]
     book = workbook(client.get(reverse("cofinancing"), {"year": 2024, "format": "xlsx"}))
-    assert book.sheetnames == ["Pr. forvaltning", "Pr. plan og år"]
+    assert book.sheetnames == ["Pr. forvaltning", "Pr. forvaltning og år", "Pr. plan og år"]
     per_department = {row[1]: row for row in book["Pr. forvaltning"].iter_rows(min_row=2, values_only=True)}
     header = [cell.value for cell in book["Pr. forvaltning"][1]]
     assert Decimal(str(per_department[FJORDBY_EMPLOYMENT][header.index("I alt (kr.)")])) == expected_2024

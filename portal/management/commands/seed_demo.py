@@ -8,6 +8,7 @@ from django.utils import timezone
 import governance.demo
 import monitoring.demo
 import plans.demo
+import portal.demo
 from common.periods import Quarter
 from governance.bodies.models import Body
 from governance.reports.models import StatusReport
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             governance.demo.seed(world)
             monitoring.demo.seed(world)
             governance.demo.seed_meetings(world)
+            monitoring.demo.seed_obligations(world)
+            portal.demo.seed_board_leadership(world)
         if with_reports:
             period = Quarter.containing(timezone.localdate()).previous().code
             for plan in world.plans:

@@ -1,0 +1,117 @@
+"""The board composition rule (issue #14, item 3; seed 003): a helhedsplan's bestyrelse consists of
+administrative leaders at a high level from the kommune and the boligorganisationer.
+
+A pure function over plain data, so any app can call it with what it has loaded (governance with
+its memberships, the plan page with the chart it already shows) and tests need no database:
+
+- the kommune has a current voting member at leadership level (the kommune itself or one of its
+  forvaltninger);
+- every boligorganisation party of the plan has one;
+- a chair (formand) is named;
+- no term runs out within ``TERM_WARNING_DAYS`` without a successor being recorded.
+
+"At leadership level" is ``plans.Person.leadership_level`` (director, head of a forvaltning or
+another senior administrative leader). Observers and the secretary do not count as members.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+VOTING_ROLES = frozenset({"chair", "vice_chair", "member"})
+TERM_WARNING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation as the rule needs it."""
+
+    id: int
+    name: str
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One membership of the board as the rule needs it."""
+
+    person: str
+    role: str
+    organisation_id: int | None
+    organisation_parent_id: int | None
+    leadership_level: bool
+    start_date: date
+    end_date: date | None = None
+
+    def current(self, on: date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+    def represents(self, party: Party) -> bool:
+        """The seat speaks for ``party`` (a forvaltning speaks for its kommune)."""
+        return party.id in (self.organisation_id, self.organisation_parent_id)
+
+
+@dataclass(frozen=True)
+class CompositionWarning:
+    code: str  # no_board, kommune_leader, housing_org_leader, no_chair, term_ending
+    message: str
+    what_to_do: str
+    party_id: int | None = None
+
+
+def board_composition_warnings(
+    *, kommune: Party, housing_orgs: Iterable[Party], seats: Iterable[Seat] | None, on: date
+) -> list[CompositionWarning]:
+    """What is missing from the board; an empty list when it meets the rule. ``seats`` None: no board."""
+    if seats is None:
+        return [
+            CompositionWarning(
+                "no_board",
+                _("Planen har ingen bestyrelse."),
+                _("Opret bestyrelsen med ledere fra kommunen og hver boligorganisation."),
+            )
+        ]
+    current = [seat for seat in seats if seat.current(on)]
+    voting = [seat for seat in current if seat.role in VOTING_ROLES]
+    warnings = []
+    for party, code in [(kommune, "kommune_leader"), *((org, "housing_org_leader") for org in housing_orgs)]:
+        if not any(seat.leadership_level and seat.represents(party) for seat in voting):
+            warnings.append(
+                CompositionWarning(
+                    code,
+                    _("Bestyrelsen mangler et medlem på ledelsesniveau fra %(party)s.") % {"party": party.name},
+                    _(
+                        "Bed %(party)s udpege en direktør eller chef til bestyrelsen, eller markér et nuværende "
+                        "medlem som leder på personens side."
+                    )
+                    % {"party": party.name},
+                    party.id,
+                )
+            )
+    if not any(seat.role == "chair" for seat in current):
+        warnings.append(
+            CompositionWarning(
+                "no_chair",
+                _("Bestyrelsen har ingen formand."),
+                _("Vælg en formand på næste møde og registrér vedkommende med rollen formand."),
+            )
+        )
+    ending = sorted(
+        (seat for seat in voting if seat.end_date and seat.end_date <= on + timedelta(days=TERM_WARNING_DAYS)),
+        key=lambda seat: seat.end_date,
+    )
+    for seat in ending:
+        if any(other.start_date > seat.end_date and other.organisation_id == seat.organisation_id for other in seats):
+            continue  # a successor is already recorded
+        warnings.append(
+            CompositionWarning(
+                "term_ending",
+                _("%(person)s' periode i bestyrelsen udløber %(day)s.")
+                % {"person": seat.person, "day": seat.end_date.strftime("%d-%m-%Y")},
+                _("Forny perioden eller registrér efterfølgeren."),
+                seat.organisation_id,
+            )
+        )
+    return warnings
