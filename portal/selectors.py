@@ -5,16 +5,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import ActionItem, Body, Decision, Meeting, SendOut, StatusReport
 from monitoring.charts import Series
-from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
+from monitoring.models import AreaStatistic, Goal, Indicator, Measurement
 from monitoring.periods import HALF_YEARLY, QUARTERLY, YEARLY
-from monitoring.selectors import approved_totals
-from monitoring.status import Point, Status, assess, worst
+from monitoring.status import Point, Status, worst
 from plans import access
 from plans.access import SECRETARIAT_ROLES, plans_for_roles
 from plans.models import (
@@ -222,45 +221,21 @@ GOAL_STATUSES = list(Status)
 
 
 def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
-    """Each plan's strategic goals with their derived status, in four queries whatever the number of plans.
+    """Each plan's strategic goals with their status, in one query whatever the number of plans.
 
-    The status rule only needs each indicator's *latest* approved whole-population measurement, so
-    that is what is read (a subquery per indicator row), not every measurement: the Overblik of a
-    kommune with thousands of measurements stays fast.
+    The status is stored on the goal (the worst of its indicators', kept current by
+    ``monitoring.services.statuses_refresh`` whenever a measurement is approved or imported or a
+    target changes), so no measurement is read here.
     """
-    goals = list(
+    goals = (
         access.visible(user, Goal)
         .filter(level=Goal.Level.STRATEGIC, plan_id__in=plan_ids)
+        .only("plan_id", "title", "status", "position", "level")
         .order_by("plan_id", "position", "title")
     )
-    latest = approved_totals().filter(indicator=OuterRef("pk")).order_by("-period_end", "period_start")
-    indicators = list(
-        Indicator.objects.filter(goal_id__in=[goal.pk for goal in goals])
-        .only("goal_id", "direction", "baseline_value", "baseline_date", "on_track_threshold", "at_risk_threshold")
-        .annotate(
-            latest_end=Subquery(latest.values("period_end")[:1]), latest_value=Subquery(latest.values("value")[:1])
-        )
-    )
-    targets: dict[int, list[Point]] = defaultdict(list)
-    for indicator_id, due_date, value in Target.objects.filter(
-        indicator_id__in=[indicator.pk for indicator in indicators]
-    ).values_list("indicator_id", "due_date", "value"):
-        targets[indicator_id].append(Point(due_date, value))
-    statuses: dict[int, list[Status]] = defaultdict(list)
-    for indicator in indicators:
-        measured = [Point(indicator.latest_end, indicator.latest_value)] if indicator.latest_end else []
-        assessment = assess(
-            baseline=Point(indicator.baseline_date, indicator.baseline_value),
-            sign=indicator.sign,
-            targets=targets[indicator.pk],
-            measurements=measured,
-            on_track_threshold=indicator.on_track_threshold,
-            at_risk_threshold=indicator.at_risk_threshold,
-        )
-        statuses[indicator.goal_id].append(assessment.status)
     by_plan: dict[int, list[GoalStatus]] = defaultdict(list)
     for goal in goals:
-        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=worst(statuses[goal.pk])))
+        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=Status(goal.status)))
     return by_plan
 
 

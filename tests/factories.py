@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from governance.models import ActionItem, AgendaItem, Body, Decision, Meeting, StatusReport
 from monitoring.models import Goal, Indicator, Measurement, Target
+from monitoring.services import statuses_refresh
 from plans.models import (
     Commitment,
     FundingPeriod,
@@ -189,6 +190,12 @@ class TargetFactory(factory.django.DjangoModelFactory):
     value = Decimal("70")
     due_date = date(2026, 12, 31)
 
+    @factory.post_generation
+    def refresh_status(obj, create, extracted, **kwargs):
+        """The stored status follows, as after ``monitoring.services.target_create``."""
+        if create:
+            statuses_refresh(indicator_ids=[obj.indicator_id])
+
 
 class MeasurementFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -198,6 +205,12 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     period = "2024-Q1"
     value = Decimal("55")
     status = Measurement.Status.APPROVED
+
+    @factory.post_generation
+    def refresh_status(obj, create, extracted, **kwargs):
+        """The stored status follows, as after an approval through ``monitoring.services``."""
+        if create:
+            statuses_refresh(indicator_ids=[obj.indicator_id])
 
 
 # --- governance: meetings, agendas, decisions, actions ---------------------------------------------
