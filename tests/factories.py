@@ -185,6 +185,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 class TargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Target
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     value = Decimal("70")
@@ -200,6 +201,7 @@ class TargetFactory(factory.django.DjangoModelFactory):
 class MeasurementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Measurement
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     period = "2024-Q1"
