@@ -14,6 +14,7 @@ from plans import access
 from plans.models import Plan, ThematicArea
 
 from .selectors import (
+    DASHBOARD_SECTIONS,
     FORMS,
     area_barometer,
     cofinancing_overview,
@@ -227,7 +228,9 @@ def secretariat_dashboard_view(request):
     """Sekretariatsleder and staff: 'Mit sekretariat'. Other roles have no secretariat (403)."""
     if not access.may_open(request.user, "my-secretariat"):
         raise PermissionDenied
-    return render(request, "portal/my_secretariat.html", {"dashboard": secretariat_dashboard(user=request.user)})
+    show_all = set(request.GET.getlist("alle")) & set(DASHBOARD_SECTIONS)
+    dashboard = secretariat_dashboard(user=request.user, show_all=show_all)
+    return render(request, "portal/my_secretariat.html", {"dashboard": dashboard, "show_all": show_all})
 
 
 @login_required
