@@ -114,6 +114,9 @@ def project_bank_view(request):
     return render(request, template, context)
 
 
+OVERVIEW_PAGE = 50  # plans per page of the Overblik; "vis alle" shows every plan
+
+
 @login_required
 def overview_view(request):
     """Kommunal koordinator's 'Overblik': every plan in scope with its key figures."""
@@ -134,8 +137,14 @@ def overview_view(request):
     )
     if request.GET.get("format") == "xlsx":
         return _overview_xlsx(rows, year)
+    per_page = (len(rows) or 1) if request.GET.get("alle") else OVERVIEW_PAGE
+    query = request.GET.copy()
+    for name in ("side", "alle", "format"):
+        query.pop(name, None)
     context = {
         "rows": rows,
+        "page": Paginator(rows, per_page).get_page(request.GET.get("side")),
+        "query": query.urlencode(),
         "year": year,
         "phase": phase,
         "phases": Plan.Phase.choices,
