@@ -183,6 +183,8 @@ def _read_xlsx(data: bytes) -> list[list]:
     try:
         workbook = load_workbook(buffer, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Read to the last row there is, without openpyxl first parsing the whole sheet for its size.
+        sheet.reset_dimensions()
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(row)  # typed cells; read_table turns them into text (numbers stay numbers where asked)
@@ -385,9 +387,14 @@ def validate_measurement_rows(
         return parsed_periods[text]
 
     labels = {p.label for p in (period_of(str(r.values.get(COL_PERIOD, "")).strip()) for r in rows) if p}
+    breakdowns = {str(r.values.get(COL_BREAKDOWN, "")).strip() for r in rows}
+    wanted = {_indicator_id(r.values.get(COL_INDICATOR_ID, "")) for r in rows} & set(indicators)
     existing = {
         (m.indicator_id, m.period, m.breakdown_value): m
-        for m in Measurement.objects.filter(indicator__in=list(indicators.values()), period__in=labels)
+        for m in Measurement.objects.filter(indicator_id__in=[int(pk) for pk in wanted], period__in=labels).filter(
+            # narrowed by breakdown too when that list is short enough to send cheaply
+            **({"breakdown_value__in": breakdowns} if len(breakdowns) <= 1000 else {})
+        )
     }
     seen: dict[tuple, int] = {}
     total = len(rows)
