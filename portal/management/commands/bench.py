@@ -13,6 +13,7 @@ import os
 import platform
 import tempfile
 import time
+import warnings
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             raise CommandError("--in-place builds one size only.")
         repeats = max(1, options["repeats"])
         logging.disable(logging.WARNING)  # 4xx log lines and WeasyPrint's font notes are not results
+        warnings.filterwarnings("ignore", "No directory at")  # whitenoise without collectstatic
         self._out(self._machine())
         rows: list[run.Row] = []
         from portal.celery import app as celery_app
