@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -241,8 +242,8 @@ def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
 
 def latest_done_reports(*, user, plan_ids, kinds=(StatusReport.Kind.PIXI, StatusReport.Kind.FULL)) -> dict:
     """``{(plan_id, kind): report}``: the newest finished board report of the latest period that
-    ``user`` may read (``plans.access``; one query, one row per plan and kind: the newest is picked
-    in the database, not by reading every report of every plan)."""
+    ``user`` may read (``plans.access``; one query; on PostgreSQL ``DISTINCT ON`` returns one row
+    per plan and kind instead of every report of every plan)."""
     readable = (
         access.visible(user, StatusReport)
         .filter(
@@ -253,8 +254,15 @@ def latest_done_reports(*, user, plan_ids, kinds=(StatusReport.Kind.PIXI, Status
         )
         .exclude(pdf="")
     )
-    newest = readable.filter(plan_id=OuterRef("plan_id"), kind=OuterRef("kind")).order_by("-period", "-version")
-    reports = readable.filter(pk=Subquery(newest.values("pk")[:1])).defer("snapshot")
+    ordered = readable.defer("snapshot").order_by("plan_id", "kind", "-period", "-version")
+    if connection.vendor == "postgresql":
+        reports = ordered.distinct("plan_id", "kind")  # DISTINCT ON: one row per plan and kind
+    else:
+        reports, seen = [], set()
+        for report in ordered:
+            if (report.plan_id, report.kind) not in seen:
+                seen.add((report.plan_id, report.kind))
+                reports.append(report)
     return {(report.plan_id, report.kind): report for report in reports}
 
 
