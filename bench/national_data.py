@@ -326,7 +326,8 @@ def generate_monitoring(world: dict, scale: float = 1.0) -> dict:
                         value=value,
                     )
                 )
-    AreaStatistic.objects.bulk_create(statistics, batch_size=5000)
+    # ignore_conflicts: built in place (the test suite's smoke run) the country's figures may exist already
+    AreaStatistic.objects.bulk_create(statistics, batch_size=5000, ignore_conflicts=True)
     statuses_refresh()  # the stored goal and indicator status, as the services keep it
     return {"goals": goals, "indicators": indicators, "measurements": len(measurements), "statistics": len(statistics)}
 
