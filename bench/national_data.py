@@ -1,11 +1,13 @@
-"""Generate a national-scale world for benchmarks: ~100 kommuner, ~150 plans (one kommune with 33),
-3,000 indicators with 100,000 measurements, boards with meetings, decisions and 5,000 action items,
-status reports and LBF area statistics.
+"""Build a national-scale world for ``manage.py bench``: at 100 % ~100 kommuner, 150 plans (one
+kommune with 33), 4 delaftaler per plan, 10–30 goals per plan (strategic goals and delmål), ~3,000
+indicators with ~100,000 approved measurements, a board and a steering group per plan with real
+meeting histories (agendas, decisions, action items, send-outs), finished status reports and LBF
+area statistics. ``scale`` (0.1, 0.5, 1.0) shrinks every count but the shape of a plan.
 
-Run inside a configured Django (see bench/dashboards.py). Deterministic (random.Random(2026)) and
-bulk-inserted, so a fresh database fills in seconds. Each app adds its own part in a function
-below; nothing here is used by the portal itself. Meetings are placed relative to today, so some
-are always upcoming.
+Deterministic (``random.Random``) and bulk-inserted, so a fresh database fills in seconds. Nothing
+is left queued: every status report is finished and every send-out sent, so a worker or
+``generate_reports --wait`` afterwards has nothing to pick up. Meetings are placed relative to
+today, so some are always upcoming. Nothing here is used by the portal itself.
 """
 
 import random
@@ -21,6 +23,7 @@ from governance.bodies.models import Body
 from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting, SendOut
 from governance.reports.models import StatusReport
 from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
+from monitoring.services import statuses_refresh
 from plans.models import (
     Commitment,
     FundingPeriod,
@@ -39,25 +42,36 @@ from plans.models import (
 KOMMUNER = 100
 PLANS = 150
 BIG_KOMMUNE_PLANS = 33  # Copenhagen had 33 plans (seed 004)
+SIZES = {"small": 0.1, "medium": 0.5, "national": 1.0}
+
+
+def scaled(count: int, scale: float) -> int:
+    return max(1, round(count * scale))
+
+
 DEPARTMENTS = ["Beskæftigelse", "Børn og Unge", "Social", "Teknik og Miljø", "Kultur og Fritid"]
 YEARS = range(2021, 2027)
 
 
-def _plans_per_kommune(rng: random.Random) -> list[int]:
-    counts = [BIG_KOMMUNE_PLANS] + [0] * (KOMMUNER - 1)
-    for _ in range(PLANS - BIG_KOMMUNE_PLANS):
-        counts[rng.randrange(1, KOMMUNER)] += 1
+def _plans_per_kommune(rng: random.Random, scale: float) -> list[int]:
+    kommuner, plans = scaled(KOMMUNER, scale), scaled(PLANS, scale)
+    counts = [scaled(BIG_KOMMUNE_PLANS, scale)] + [0] * (kommuner - 1)
+    for _ in range(plans - counts[0]):
+        counts[rng.randrange(1, kommuner) if kommuner > 1 else 0] += 1
     return counts
 
 
 @transaction.atomic
-def generate_plans() -> dict:
+def generate_plans(scale: float = 1.0) -> dict:
     """Organisations, secretariats, plans, delaftaler, interventions and commitments; returns handles."""
     rng = random.Random(2026)
     Org = Organisation
     funder, _ = Org.objects.get_or_create(kind=Org.Kind.FUNDER, name="Landsbyggefonden")
     municipalities = Org.objects.bulk_create(
-        [Org(kind=Org.Kind.MUNICIPALITY, name=f"Benchkommune {i:03d}", code=str(100 + i)) for i in range(KOMMUNER)]
+        [
+            Org(kind=Org.Kind.MUNICIPALITY, name=f"Benchkommune {i:03d}", code=str(100 + i))
+            for i in range(scaled(KOMMUNER, scale))
+        ]
     )
     departments = Org.objects.bulk_create(
         [Org(kind=Org.Kind.DEPARTMENT, name=f"{d}, {m.name}", parent=m) for m in municipalities for d in DEPARTMENTS]
@@ -66,11 +80,11 @@ def generate_plans() -> dict:
         m.pk: departments[i * len(DEPARTMENTS) : (i + 1) * len(DEPARTMENTS)] for i, m in enumerate(municipalities)
     }
     housing_orgs = Org.objects.bulk_create(
-        [Org(kind=Org.Kind.HOUSING_ORG, name=f"Benchboligorganisation {i:03d}") for i in range(80)]
+        [Org(kind=Org.Kind.HOUSING_ORG, name=f"Benchboligorganisation {i:03d}") for i in range(scaled(80, scale))]
     )
     themes = list(ThematicArea.objects.filter(funding_period=FundingPeriod.P2019_2026))
     secretariats, plans, areas = [], [], []
-    for m_index, count in enumerate(_plans_per_kommune(rng)):
+    for m_index, count in enumerate(_plans_per_kommune(rng, scale)):
         if not count:
             continue
         municipality = municipalities[m_index]
@@ -181,10 +195,11 @@ def bench_users(world: dict) -> dict:
     return users
 
 
-# --- målstyring: 3,000 indicators, 100,000 measurements, area statistics ----------------------------
+# --- målstyring: 10–30 goals and ~20 indicators per plan, ~100,000 measurements, area statistics --------
 
-GOALS_PER_PLAN = 5
-INDICATORS_PER_GOAL = 4  # 150 × 5 × 4 = 3,000 indicators
+STRATEGIC_GOALS = 4
+SUB_GOALS_PER_SUB_AGREEMENT = (2, 4)  # 4 delaftaler × 2–4 delmål + 4 strategic = 12–20 goals
+INDICATORS_PER_GOAL = (1, 2)  # ~20 indicators per plan, ~3,000 at 150 plans
 MEASUREMENTS = 100_000
 LBF_CODES = ["BESKAEFTIGELSE", "KARAKTER_DA_MA"]
 
@@ -198,18 +213,36 @@ def _quarters(count: int, last_year: int = 2026, last_quarter: int = 3) -> list[
 
 
 @transaction.atomic
-def generate_monitoring(world: dict) -> dict:
-    """Strategic goals, indicators (each following one intervention), targets, approved measurements
-    and LBF area statistics for every area, kommune and the country."""
+def generate_monitoring(world: dict, scale: float = 1.0) -> dict:
+    """Strategic goals and delmål, indicators (each following one intervention), targets, approved
+    measurements and LBF area statistics for every area, kommune and the country."""
     rng = random.Random(2027)
     plans = world["plans"]
-    goals = Goal.objects.bulk_create(
+    strategic = Goal.objects.bulk_create(
         [
             Goal(plan=plan, level=Goal.Level.STRATEGIC, title=f"Strategisk mål {g + 1}", position=g)
             for plan in plans
-            for g in range(GOALS_PER_PLAN)
+            for g in range(STRATEGIC_GOALS)
         ]
     )
+    strategic_of: dict[int, list[Goal]] = {}
+    for goal in strategic:
+        strategic_of.setdefault(goal.plan_id, []).append(goal)
+    sub_goals = []
+    for sa in world["sub_agreements"]:
+        plan_id = world["plan_of_sub_agreement"][sa.pk]
+        for n in range(rng.randint(*SUB_GOALS_PER_SUB_AGREEMENT)):
+            sub_goals.append(
+                Goal(
+                    plan_id=plan_id,
+                    level=Goal.Level.SUB,
+                    sub_agreement=sa,
+                    contributes_to=rng.choice(strategic_of[plan_id]),
+                    title=f"Delmål {n + 1} – {sa.title}",
+                    position=n,
+                )
+            )
+    goals = strategic + Goal.objects.bulk_create(sub_goals)
     indicators = Indicator.objects.bulk_create(
         [
             Indicator(
@@ -224,7 +257,7 @@ def generate_monitoring(world: dict) -> dict:
                 position=i,
             )
             for goal in goals
-            for i in range(INDICATORS_PER_GOAL)
+            for i in range(rng.randint(*INDICATORS_PER_GOAL))
         ]
     )
     interventions_of: dict[int, list] = {}
@@ -249,7 +282,7 @@ def generate_monitoring(world: dict) -> dict:
             for v, d in ((50, date(2022, 12, 31)), (60, date(2026, 12, 31)))
         ]
     )
-    base, extra = divmod(MEASUREMENTS, len(indicators))
+    base, extra = divmod(scaled(MEASUREMENTS, scale), len(indicators))
     parsed = {label: parse_period(label) for label in _quarters(base + 1)}
     measurements = []
     for index, indicator in enumerate(indicators):
@@ -296,27 +329,48 @@ def generate_monitoring(world: dict) -> dict:
                         value=value,
                     )
                 )
-    AreaStatistic.objects.bulk_create(statistics, batch_size=5000)
+    # ignore_conflicts: built in place (the test suite's smoke run) the country's figures may exist already
+    AreaStatistic.objects.bulk_create(statistics, batch_size=5000, ignore_conflicts=True)
+    statuses_refresh()  # the stored goal and indicator status, as the services keep it
     return {"goals": goals, "indicators": indicators, "measurements": len(measurements), "statistics": len(statistics)}
 
 
 # --- governance: boards, meetings, decisions, 5,000 action items, status reports -----------------
 
-MEETINGS_PER_PLAN = 8  # 6 held, 2 upcoming
+MEETINGS = {Body.Kind.BOARD: (8, 6), Body.Kind.STEERING_GROUP: (6, 4)}  # (meetings, of which held)
+STEERING_GROUPS_PER_PLAN = 2  # each responsible for two of the plan's four delaftaler
 ITEMS_PER_MEETING = 3
 ACTION_ITEMS = 5_000
 REPORT_QUARTERS = ["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
 
 
 @transaction.atomic
-def generate_governance(world: dict) -> dict:
+def generate_governance(world: dict, scale: float = 1.0) -> dict:
     rng = random.Random(2028)
     plans = world["plans"]
     now = timezone.now().replace(hour=15, minute=0, second=0, microsecond=0)
     today = timezone.localdate()
-    boards = Body.objects.bulk_create(
-        [Body(plan=plan, kind=Body.Kind.BOARD, name=f"Bestyrelsen for {plan.name}") for plan in plans]
-    )
+    bodies = [Body(plan=plan, kind=Body.Kind.BOARD, name=f"Bestyrelsen for {plan.name}") for plan in plans]
+    bodies += [
+        Body(plan=plan, kind=Body.Kind.STEERING_GROUP, name=f"Styregruppe {g + 1}")
+        for plan in plans
+        for g in range(STEERING_GROUPS_PER_PLAN)
+    ]
+    bodies = Body.objects.bulk_create(bodies)
+    boards = [body for body in bodies if body.kind == Body.Kind.BOARD]
+    sub_agreements_of: dict[int, list] = {}
+    for sa in world["sub_agreements"]:
+        sub_agreements_of.setdefault(world["plan_of_sub_agreement"][sa.pk], []).append(sa)
+    group_number: dict[int, int] = {}
+    links = []
+    for body in bodies:
+        if body.kind == Body.Kind.STEERING_GROUP:
+            n = group_number[body.plan_id] = group_number.get(body.plan_id, -1) + 1
+            links += [
+                Body.sub_agreements.through(body_id=body.pk, subagreement_id=sa.pk)
+                for sa in sub_agreements_of[body.plan_id][2 * n : 2 * n + 2]
+            ]
+    Body.sub_agreements.through.objects.bulk_create(links)
     people = Person.objects.bulk_create(
         [
             Person(name=f"Benchperson {plan.pk}-{n}", email=f"p{plan.pk}-{n}@example.invalid")
@@ -325,21 +379,23 @@ def generate_governance(world: dict) -> dict:
         ]
     )
     people_of = {plan.pk: people[i * 4 : (i + 1) * 4] for i, plan in enumerate(plans)}
-    meetings = Meeting.objects.bulk_create(
-        [
-            Meeting(
-                body=board,
-                title=f"Bestyrelsesmøde {m + 1}",
-                starts_at=now + timedelta(days=60 * (m - 5) + 3),
-                ends_at=now + timedelta(days=60 * (m - 5) + 3, hours=2),
-                location="Beboerhuset",
-                status=Meeting.Status.MINUTES_APPROVED if m < 6 else Meeting.Status.PLANNED,
-                agenda_sent_at=now + timedelta(days=60 * (m - 5) - 14) if m < 7 else None,
+    meetings = []
+    for body in bodies:
+        count, held = MEETINGS[body.kind]
+        for m in range(count):
+            starts = now + timedelta(days=60 * (m - held + 1) + 3)
+            meetings.append(
+                Meeting(
+                    body=body,
+                    title=f"Møde {m + 1} i {body.name}",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    location="Beboerhuset",
+                    status=Meeting.Status.MINUTES_APPROVED if m < held else Meeting.Status.PLANNED,
+                    agenda_sent_at=starts - timedelta(days=14) if m <= held else None,
+                )
             )
-            for board in boards
-            for m in range(MEETINGS_PER_PLAN)
-        ]
-    )
+    meetings = Meeting.objects.bulk_create(meetings, batch_size=5000)
     SendOut.objects.bulk_create(
         [
             SendOut(
@@ -363,9 +419,9 @@ def generate_governance(world: dict) -> dict:
     decisions = Decision.objects.bulk_create(
         [Decision(agenda_item=item, text=f"Bestyrelsen besluttede {item.title.lower()}.") for item in decided]
     )
-    plan_of_board = {board.pk: board.plan_id for board in boards}
+    plan_of_board = {body.pk: body.plan_id for body in bodies}
     actions = []
-    for n in range(ACTION_ITEMS):
+    for n in range(scaled(ACTION_ITEMS, scale)):
         decision = decisions[n % len(decisions)]
         plan_id = plan_of_board[decision.agenda_item.meeting.body_id]
         status = rng.choices(list(ActionItem.Status), weights=[5, 4, 1])[0]
@@ -393,15 +449,10 @@ def generate_governance(world: dict) -> dict:
         for period in REPORT_QUARTERS
         for kind in StatusReport.Kind.values
     ]
-    reports += [
-        StatusReport(
-            plan=plan, period="2026-Q3", kind=StatusReport.Kind.PIXI, version=1, requested_via=StatusReport.Via.BEAT
-        )
-        for plan in plans
-    ]
     StatusReport.objects.bulk_create(reports, batch_size=5000)
     return {
         "boards": boards,
+        "bodies": bodies,
         "meetings": meetings,
         "decisions": decisions,
         "actions": len(actions),

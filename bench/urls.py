@@ -1,50 +1,33 @@
-"""The portal's URLs plus two bare Django JSON views, served by the same gunicorn, to compare against."""
+"""The portal's URLs plus bare Django JSON views, served in the same process, as baselines for
+``manage.py bench`` (``bench/run.py``). Only the bench command routes here (``ROOT_URLCONF``)."""
 
 import json
 
-from django.db import transaction
-from django.http import JsonResponse
+from django.db import models, transaction
+from django.http import Http404, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from common.periods import parse_period
 from monitoring.models import Measurement
-from plans.models import Intervention
+from portal.api import APP_ROUTES
 from portal.urls import urlpatterns as portal_urlpatterns
 
-FIELDS = (
-    "id",
-    "sub_agreement_id",
-    "name",
-    "description",
-    "responsible_partner_id",
-    "status",
-    "start_date",
-    "end_date",
-)
+PAGE_SIZE = 50
+MODELS = {prefix: viewset.serializer_class.Meta.model for routes in APP_ROUTES for prefix, viewset, _name in routes}
 
 
-def bare_list(request):
-    """The same page of interventions as GET /api/v1/interventions/, with no auth, scope or serializer."""
-    rows = list(Intervention.objects.order_by("sub_agreement_id", "name", "pk").values(*FIELDS)[:50])
-    return JsonResponse({"count": len(rows), "results": rows})
+def _columns(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if not isinstance(f, models.BinaryField)]
 
 
-@csrf_exempt
-def bare_create(request):
-    """A list of interventions saved with one bulk_create: no auth, validation, history or idempotency."""
-    items = json.loads(request.body)
-    with transaction.atomic():
-        created = Intervention.objects.bulk_create(
-            Intervention(
-                sub_agreement_id=item["sub_agreement"],
-                name=item["name"],
-                responsible_partner_id=item["responsible_partner"],
-                status=item.get("status", "planned"),
-            )
-            for item in items
-        )
-    return JsonResponse([{"id": obj.pk, "name": obj.name} for obj in created], safe=False, status=201)
+def bare_list(request, prefix: str):
+    """The first page of the same model's rows as the API list, from ``.values()``: no auth, scope or serializer."""
+    model = MODELS.get(prefix)
+    if model is None:
+        raise Http404
+    rows = list(model.objects.order_by("pk").values(*_columns(model))[:PAGE_SIZE])
+    return JsonResponse({"next": None, "results": rows})
 
 
 @csrf_exempt
@@ -65,13 +48,12 @@ def bare_create_measurements(request):
             )
         )
     with transaction.atomic():
-        created = Measurement.objects.bulk_create(rows)
+        created = Measurement.objects.bulk_create(rows, batch_size=5000)
     return JsonResponse([{"id": obj.pk, "period": obj.period} for obj in created], safe=False, status=201)
 
 
 urlpatterns = [
     *portal_urlpatterns,
-    path("bench/bare/interventions/", bare_list),
-    path("bench/bare/interventions/create/", bare_create),
     path("bench/bare/measurements/create/", bare_create_measurements),
+    path("bench/bare/<str:prefix>/", bare_list),
 ]

@@ -40,9 +40,8 @@ from plans.converters import DATABASE_ID_REGEX
 from plans.models import Intervention
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
-from .selectors import approved_totals
 from .services import measurement_create, measurement_create_many, measurement_update
-from .status import STATUS_LABELS, Status, indicator_assessment, worst
+from .status import STATUS_LABELS, Status
 
 # --- filters ------------------------------------------------------------------------------------
 
@@ -149,19 +148,12 @@ def _visible_indicators(user):
 
 
 def _indicator_queryset():
-    """Indicators with what their targets and derived status need, in a fixed number of queries."""
-    return Indicator.objects.prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("due_date", "pk")),
-        Prefetch("measurements", queryset=approved_totals(), to_attr="approved_measurements"),
-    )
+    """Indicators with their targets; the status is stored on the row (``statuses_refresh``)."""
+    return Indicator.objects.prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("due_date", "pk")))
 
 
-def _status(indicator: Indicator) -> Status:
-    if not hasattr(indicator, "_api_status"):
-        indicator._api_status = indicator_assessment(
-            indicator, targets=list(indicator.targets.all()), measurements=indicator.approved_measurements
-        ).status
-    return indicator._api_status
+def _status(obj: Indicator | Goal) -> Status:
+    return Status(obj.status)
 
 
 STATUS_CHOICES = [(status.value, str(STATUS_LABELS[status])) for status in Status]
@@ -248,7 +240,7 @@ class GoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _goal_status(self, goal: Goal) -> Status:
-        return worst(_status(indicator) for indicator in goal.indicators.all())
+        return _status(goal)
 
     def get_indicators(self, goal: Goal) -> list[int]:
         return [indicator.pk for indicator in goal.indicators.all()]
@@ -274,7 +266,7 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             access.visible(self.request.user, Goal)
-            .prefetch_related(Prefetch("indicators", queryset=_indicator_queryset().order_by("position", "name")))
+            .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.only("pk", "goal_id")))
             .order_by("plan_id", "level", "position", "title", "pk")
         )
 

@@ -19,7 +19,7 @@ from plans.demo import INTERVENTIONS, DemoWorld
 from plans.models import HousingArea, Plan, SubAgreement
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Milestone, Target
-from .services import lbf_measurements_sync
+from .services import lbf_measurements_sync, statuses_refresh
 
 DEMO_UNTIL = date(2026, 6, 30)
 FIRST_LBF_YEAR = 2019
@@ -612,6 +612,7 @@ def seed(world: DemoWorld) -> None:
                         lbf_indicators.append(indicator)
                     _measurements(world, plan, indicator, indicator_spec)
     lbf_measurements_sync(indicators=lbf_indicators)
+    statuses_refresh(indicator_ids=Indicator.objects.filter(goal__plan__in=world.plans).values_list("pk", flat=True))
 
 
 # --- The LBF year (issue #14): obligations in every state, one of them overdue --------------------

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from common.periods import parse_period
 from plans.models import Intervention
 
-from .imports import parse_decimal
+from .imports import NumberFormatError, number_error_message, parse_danish_number
 from .models import Goal, Indicator, Target
 
 
@@ -49,9 +49,9 @@ class MeasurementForm(forms.Form):
 
     def clean_value(self):
         try:
-            return parse_decimal(self.cleaned_data["value"])
-        except ValueError:
-            raise ValidationError(_("Angiv et tal.")) from None
+            return parse_danish_number(self.cleaned_data["value"])
+        except NumberFormatError as exc:
+            raise ValidationError(number_error_message(exc)) from None
 
 
 class ImportUploadForm(forms.Form):
@@ -59,9 +59,26 @@ class ImportUploadForm(forms.Form):
         label=_("Fil (XLSX eller CSV)"),
         help_text=_(
             "Kolonner: indikator_id, indikator, periode, opdeling, værdi, kilde "
-            "(samme format som eksporten). CSV skal være gemt som UTF-8."
+            "(samme format som eksporten). Tal skrives på dansk, fx 1.234,5. CSV skal være gemt som UTF-8."
         ),
     )
+    replace_approved = forms.BooleanField(
+        label=_("Erstat godkendte værdier"),
+        required=False,
+        help_text=_(
+            "Uden flueben er en række, der ændrer en godkendt måling, en fejl. Med flueben bliver den "
+            "godkendte måling en kladde igen med den nye værdi, og begrundelsen gemmes i historikken."
+        ),
+    )
+    reason = forms.CharField(label=_("Begrundelse"), required=False, max_length=200)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("replace_approved") and not (cleaned.get("reason") or "").strip():
+            message = _("Skriv hvorfor godkendte værdier skal erstattes, fx “Rettede tal fra kommunen”.")
+            self.add_error("reason", message)
+        cleaned["reason"] = (cleaned.get("reason") or "").strip()
+        return cleaned
 
 
 class _StyledForm(forms.ModelForm):

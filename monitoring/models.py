@@ -1,8 +1,10 @@
 """Målstyring: goals, milestones, indicators, targets, measurements and LBF area statistics.
 
-Status (on track / at risk / off track / no data) is derived in ``monitoring/status.py`` and
-never stored. Goals, indicators, targets and measurements keep their history; a change to a
-goal or a target carries a reason (``monitoring/services.py``).
+Status (on track / at risk / off track / no data) is derived in ``monitoring/status.py``; it is
+stored on indicators and goals for speed (``status``, never typed in) and recomputed by the
+services that change its inputs (``monitoring.services.statuses_refresh``). Goals, indicators, targets
+and measurements keep their history; a change to a goal or a target carries a reason
+(``monitoring/services.py``).
 """
 
 from decimal import Decimal
@@ -18,6 +20,11 @@ from simple_history.models import HistoricalRecords
 
 from common.periods import parse_period
 from plans.models import CooperationAgreement, HousingArea, Intervention, Organisation, Plan, SubAgreement
+
+from .status import STATUS_LABELS, Status
+
+STATUS_CHOICES = [(status.value, STATUS_LABELS[status]) for status in Status]
+STATUS_HELP = _("Afledt af baseline, målværdier og godkendte målinger; genberegnes når de ændres.")
 
 # Documented defaults for the status rule (docs/maalstyring.md): an indicator is on track when its
 # actual progress is at least 90 % of the progress expected by now, at risk from 60 %, else off track.
@@ -76,7 +83,15 @@ class Goal(models.Model):
         _("forandringsteori"), blank=True, help_text=_("Hvorfor indsatserne skal flytte målet.")
     )
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
-    history = HistoricalRecords()
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=STATUS_CHOICES,
+        default=Status.NO_DATA.value,
+        editable=False,
+        help_text=STATUS_HELP,
+    )
+    history = HistoricalRecords(excluded_fields=["status"])
 
     class Meta:
         verbose_name = _("mål")
@@ -195,7 +210,15 @@ class Indicator(models.Model):
         help_text=_("Under denne andel af den forventede fremgang er indikatoren ude af kurs (standard 0,60)."),
     )
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
-    history = HistoricalRecords(m2m_fields=[interventions])
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=STATUS_CHOICES,
+        default=Status.NO_DATA.value,
+        editable=False,
+        help_text=STATUS_HELP,
+    )
+    history = HistoricalRecords(m2m_fields=[interventions], excluded_fields=["status"])
 
     class Meta:
         verbose_name = _("indikator")

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -21,8 +22,87 @@ from plans.selectors import plan_current_agreement
 from plans.services import ItemErrors
 
 from .models import AreaStatistic, Goal, Indicator, Measurement, Target
+from .status import Point, Status, assess, worst
 
 LBF_SOURCE_NOTE = "LBF boligsociale data"
+
+
+# --- stored status ------------------------------------------------------------------------------
+
+
+def goal_status_after_indicator_delete(sender, instance, **kwargs) -> None:
+    """``post_delete`` of an indicator: its goal's stored status is recomputed without it."""
+    statuses_refresh(indicator_ids=[], goal_ids=[instance.goal_id])
+
+
+STATUS_INPUTS = (
+    "goal_id",
+    "status",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "on_track_threshold",
+    "at_risk_threshold",
+)
+
+
+def statuses_refresh(*, indicator_ids: Iterable[int] | None = None, goal_ids: Iterable[int] = (), models=None) -> int:
+    """Recompute the stored status of the given indicators (all when ``None``) and of their goals
+    (plus ``goal_ids``), set-based: three reads and two ``bulk_update``s, whatever the number.
+
+    The rule is ``monitoring.status.assess``; it needs only each indicator's latest approved
+    whole-population measurement, which is what is read. Called inside the transaction of every
+    write that changes an input (approval, import, LBF sync, targets, indicator fields), so the
+    stored value never disagrees with the data. ``models`` (Indicator, Goal, Target, Measurement)
+    lets a migration pass its historical models. Returns how many rows changed.
+    """
+    IndicatorModel, GoalModel, TargetModel, MeasurementModel = models or (Indicator, Goal, Target, Measurement)
+    indicators = IndicatorModel.objects.all()
+    if indicator_ids is not None:
+        indicators = indicators.filter(pk__in=list(indicator_ids))
+    latest = MeasurementModel.objects.filter(indicator=OuterRef("pk"), status="approved", breakdown_value="").order_by(
+        "-period_end", "period_start"
+    )
+    rows = list(
+        indicators.only(*STATUS_INPUTS).annotate(
+            latest_end=Subquery(latest.values("period_end")[:1]), latest_value=Subquery(latest.values("value")[:1])
+        )
+    )
+    targets: dict[int, list[Point]] = defaultdict(list)
+    for indicator_id, due_date, value in TargetModel.objects.filter(
+        indicator_id__in=[row.pk for row in rows]
+    ).values_list("indicator_id", "due_date", "value"):
+        targets[indicator_id].append(Point(due_date, value))
+    changed = []
+    for row in rows:
+        status = assess(
+            baseline=Point(row.baseline_date, row.baseline_value),
+            sign=1 if row.direction == "higher" else -1,
+            targets=targets[row.pk],
+            measurements=[Point(row.latest_end, row.latest_value)] if row.latest_end else [],
+            on_track_threshold=row.on_track_threshold,
+            at_risk_threshold=row.at_risk_threshold,
+        ).status.value
+        if row.status != status:
+            row.status = status
+            changed.append(row)
+    IndicatorModel.objects.bulk_update(changed, ["status"], batch_size=1000)
+    goal_ids = {row.goal_id for row in rows} | set(goal_ids)
+    goals = GoalModel.objects.all() if indicator_ids is None else GoalModel.objects.filter(pk__in=goal_ids)
+    goals = list(goals.only("status"))
+    by_goal: dict[int, list[Status]] = defaultdict(list)
+    for goal_id, status in IndicatorModel.objects.filter(goal_id__in=[g.pk for g in goals]).values_list(
+        "goal_id", "status"
+    ):
+        by_goal[goal_id].append(Status(status))
+    changed_goals = []
+    for goal in goals:
+        status = worst(by_goal[goal.pk]).value
+        if goal.status != status:
+            goal.status = status
+            changed_goals.append(goal)
+    GoalModel.objects.bulk_update(changed_goals, ["status"], batch_size=1000)
+    return len(changed) + len(changed_goals)
 
 
 def _require_reason(reason: str) -> str:
@@ -75,16 +155,21 @@ def indicator_create(
         indicator.interventions.set(interventions)
     for value, due_date in targets:
         target_create(indicator=indicator, value=value, due_date=due_date, changed_by=changed_by)
+    statuses_refresh(indicator_ids=[indicator.pk])
+    indicator.refresh_from_db(fields=["status"])
     return indicator
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, changed_by, reason: str, **fields) -> Indicator:
     reason = _require_reason(reason)
+    previous_goal_id = indicator.goal_id
     for name, value in fields.items():
         setattr(indicator, name, value)
     indicator.full_clean()
     _save_with_history(indicator, changed_by=changed_by, reason=reason)
+    statuses_refresh(indicator_ids=[indicator.pk], goal_ids=[previous_goal_id])
+    indicator.refresh_from_db(fields=["status"])
     return indicator
 
 
@@ -95,6 +180,7 @@ def target_create(
     target = Target(indicator=indicator, value=value, due_date=due_date, note=note)
     target.full_clean()
     _save_with_history(target, changed_by=changed_by, reason=(reason or "").strip() or _("Oprettet"))
+    statuses_refresh(indicator_ids=[indicator.pk])
     return target
 
 
@@ -102,10 +188,12 @@ def target_create(
 def target_update(*, target: Target, changed_by, reason: str, **fields) -> Target:
     """Change a target's value or date; refuses an empty reason."""
     reason = _require_reason(reason)
+    previous_indicator_id = target.indicator_id
     for name, value in fields.items():
         setattr(target, name, value)
     target.full_clean()
     _save_with_history(target, changed_by=changed_by, reason=reason)
+    statuses_refresh(indicator_ids={previous_indicator_id, target.indicator_id})
     return target
 
 
@@ -161,6 +249,7 @@ def measurement_approve(*, measurement: Measurement, approved_by) -> Measurement
     measurement.approved_at = timezone.now()
     measurement.full_clean(validate_constraints=False)
     _save_with_history(measurement, changed_by=approved_by, reason=_("Godkendt"))
+    statuses_refresh(indicator_ids=[measurement.indicator_id])
     return measurement
 
 
@@ -202,6 +291,7 @@ def lbf_measurements_sync(*, indicators: Iterable[Indicator] | None = None) -> i
     ):
         statistics[(stat.indicator_code, stat.period)].append((stat.area_id, stat.value))
     changed = 0
+    changed_indicators = set()
     for indicator in indicators:
         areas = {area.pk: area.residents for area in indicator.goal.plan.areas.all()}
         existing = {(m.period, m.breakdown_value): m for m in indicator.measurements.all()}
@@ -231,6 +321,9 @@ def lbf_measurements_sync(*, indicators: Iterable[Indicator] | None = None) -> i
             measurement.full_clean(validate_constraints=False)
             _save_with_history(measurement, changed_by=None, reason=_("Hentet fra LBF's boligsociale data"))
             changed += 1
+            changed_indicators.add(indicator.pk)
+    if changed_indicators:
+        statuses_refresh(indicator_ids=changed_indicators)
     return changed
 
 

@@ -6,6 +6,7 @@ A user who may see the plan but not do the action gets 403; one who may not see 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,9 +31,12 @@ from .forms import (
 )
 from .imports import (
     COLUMNS,
-    ImportRow,
+    NUMERIC_COLUMNS,
     measurements_import,
     measurements_workbook,
+    pending_upload_discard,
+    pending_upload_open,
+    pending_upload_store,
     read_table,
     validate_measurement_rows,
 )
@@ -217,16 +221,21 @@ def import_upload_view(request, plan_id: int):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        replace = form.cleaned_data["replace_approved"]
         try:
-            rows = read_table(form.cleaned_data["file"])
+            rows = read_table(uploaded, numeric_columns=NUMERIC_COLUMNS)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
-            preview = validate_measurement_rows(user=request.user, plan=plan, rows=rows)
+            preview = validate_measurement_rows(user=request.user, plan=plan, rows=rows, replace_approved=replace)
+            pending_upload_discard(request.session.pop(_session_key(plan), {}).get("file"))
             if preview.is_valid:
-                request.session[_session_key(plan)] = [{"number": r.number, "values": r.values} for r in rows]
-            else:
-                request.session.pop(_session_key(plan), None)
+                request.session[_session_key(plan)] = {
+                    "file": pending_upload_store(uploaded),
+                    "replace_approved": replace,
+                    "reason": form.cleaned_data["reason"],
+                }
     context = {"plan": plan, "form": form, "preview": preview, "columns": COLUMNS}
     return render(request, "monitoring/import.html", context)
 
@@ -237,17 +246,24 @@ def import_confirm_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
     if not may_import(request.user, plan):
         raise PermissionDenied
-    stored = request.session.get(_session_key(plan))
-    if not stored:
+    stored = request.session.get(_session_key(plan)) or {}
+    uploaded = pending_upload_open(stored.get("file")) if isinstance(stored, dict) else None
+    if uploaded is None:
         messages.error(request, _("Der er ingen fil at gemme. Indlæs filen igen."))
         return redirect("monitoring:import-upload", plan_id=plan.pk)
-    rows = [ImportRow(number=row["number"], values=row["values"]) for row in stored]
     try:
-        result = measurements_import(user=request.user, plan=plan, rows=rows)
-    except ValidationError:
+        result = measurements_import(
+            user=request.user,
+            plan=plan,
+            rows=read_table(uploaded, numeric_columns=NUMERIC_COLUMNS),
+            replace_approved=bool(stored.get("replace_approved")),
+            reason=stored.get("reason", ""),
+        )
+    except (ValidationError, IntegrityError):
         messages.error(request, _("Filen har fået fejl siden forhåndsvisningen; intet er gemt. Indlæs den igen."))
         return redirect("monitoring:import-upload", plan_id=plan.pk)
     request.session.pop(_session_key(plan), None)
+    pending_upload_discard(stored.get("file"))
     messages.success(
         request,
         _("Indlæst: %(created)s nye og %(updated)s ændrede målinger (kladder); %(unchanged)s uændrede.")

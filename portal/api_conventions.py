@@ -13,15 +13,54 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
-class PortalPagination(PageNumberPagination):
-    """``?page=N`` (from 1) and ``?page_size=`` up to 500; 50 by default."""
+class PortalCursorPagination(CursorPagination):
+    """Keyset pages in id order (unique and never changing, so a page never repeats or skips a
+    row while others write): no ``COUNT(*)`` and no ``OFFSET``, so the thousandth page costs what
+    the first does."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    ordering = ("pk",)
+
+
+class PortalPagination(PageNumberPagination):
+    """Every list is paginated two ways (docs/api.md):
+
+    - cursor: ``?cursor=`` (empty for the first page) or ``?pagination=cursor``, then the ``next``
+      and ``previous`` links: ``{"next", "previous", "results"}`` in id order, no count; for large
+      lists and for clients that read everything;
+    - page numbers (the default): ``?page=N`` (from 1), answered with ``count`` as well.
+
+    ``?page_size=`` up to 500; 50 by default.
+    """
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def _cursor(self, request) -> bool:
+        return "cursor" in request.query_params or request.query_params.get("pagination") == "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self._cursor(request):
+            self._delegate = PortalCursorPagination()
+            return self._delegate.paginate_queryset(queryset, request, view)
+        self._delegate = None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if getattr(self, "_delegate", None) is not None:
+            return self._delegate.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        described["required"] = ["results"]
+        return described
 
 
 def _indexed(errors: list | dict) -> list[dict]:

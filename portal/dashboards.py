@@ -19,6 +19,7 @@ from .area_statistics_import import may_import_area_statistics
 from .cofinancing_selectors import FORMS, cofinancing_overview
 from .filters import ProjectBankFilter
 from .selectors import (
+    DASHBOARD_SECTIONS,
     area_barometer,
     attach_results,
     portfolio_overview,
@@ -147,6 +148,9 @@ def project_bank_view(request):
     return render(request, template, context)
 
 
+OVERVIEW_PAGE = 50  # plans per page of the Overblik; "vis alle" shows every plan
+
+
 @login_required
 def overview_view(request):
     """Kommunal koordinator's 'Overblik': every plan in scope with its key figures."""
@@ -167,8 +171,14 @@ def overview_view(request):
     )
     if request.GET.get("format") == "xlsx":
         return _overview_xlsx(rows, year)
+    per_page = (len(rows) or 1) if request.GET.get("alle") else OVERVIEW_PAGE
+    query = request.GET.copy()
+    for name in ("side", "alle", "format"):
+        query.pop(name, None)
     context = {
         "rows": rows,
+        "page": Paginator(rows, per_page).get_page(request.GET.get("side")),
+        "query": query.urlencode(),
         "year": year,
         "phase": phase,
         "phases": Plan.Phase.choices,
@@ -271,8 +281,10 @@ def secretariat_dashboard_view(request):
     """Sekretariatsleder and staff: 'Mit sekretariat'. Other roles have no secretariat (403)."""
     if not access.may_open(request.user, "my-secretariat"):
         raise PermissionDenied
+    show_all = set(request.GET.getlist("alle")) & set(DASHBOARD_SECTIONS)
     context = {
-        "dashboard": secretariat_dashboard(user=request.user),
+        "dashboard": secretariat_dashboard(user=request.user, show_all=show_all),
+        "show_all": show_all,
         "overdue_obligations": overdue_obligations(user=request.user),
     }
     return render(request, "portal/my_secretariat.html", context)

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,52 +161,29 @@ GOAL_STATUSES = list(Status)
 
 
 def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
-    """Each plan's strategic goals with their derived status, in four queries whatever the number of plans.
+    """Each plan's strategic goals with their status, in one query whatever the number of plans.
 
-    The status rule only needs each indicator's *latest* approved whole-population measurement, so
-    that is what is read (a subquery per indicator row), not every measurement: the Overblik of a
-    kommune with thousands of measurements stays fast.
+    The status is stored on the goal (the worst of its indicators', kept current by
+    ``monitoring.services.statuses_refresh`` whenever a measurement is approved or imported or a
+    target changes), so no measurement is read here.
     """
-    goals = list(
+    goals = (
         access.visible(user, Goal)
         .filter(level=Goal.Level.STRATEGIC, plan_id__in=plan_ids)
+        .only("plan_id", "title", "status", "position", "level")
         .order_by("plan_id", "position", "title")
     )
-    latest = approved_totals().filter(indicator=OuterRef("pk")).order_by("-period_end", "period_start")
-    indicators = list(
-        Indicator.objects.filter(goal_id__in=[goal.pk for goal in goals])
-        .only("goal_id", "direction", "baseline_value", "baseline_date", "on_track_threshold", "at_risk_threshold")
-        .annotate(
-            latest_end=Subquery(latest.values("period_end")[:1]), latest_value=Subquery(latest.values("value")[:1])
-        )
-    )
-    targets: dict[int, list[Point]] = defaultdict(list)
-    for indicator_id, due_date, value in Target.objects.filter(
-        indicator_id__in=[indicator.pk for indicator in indicators]
-    ).values_list("indicator_id", "due_date", "value"):
-        targets[indicator_id].append(Point(due_date, value))
-    statuses: dict[int, list[Status]] = defaultdict(list)
-    for indicator in indicators:
-        measured = [Point(indicator.latest_end, indicator.latest_value)] if indicator.latest_end else []
-        assessment = assess(
-            baseline=Point(indicator.baseline_date, indicator.baseline_value),
-            sign=indicator.sign,
-            targets=targets[indicator.pk],
-            measurements=measured,
-            on_track_threshold=indicator.on_track_threshold,
-            at_risk_threshold=indicator.at_risk_threshold,
-        )
-        statuses[indicator.goal_id].append(assessment.status)
     by_plan: dict[int, list[GoalStatus]] = defaultdict(list)
     for goal in goals:
-        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=worst(statuses[goal.pk])))
+        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=Status(goal.status)))
     return by_plan
 
 
 def latest_done_reports(*, user, plan_ids, kinds=(StatusReport.Kind.PIXI, StatusReport.Kind.FULL)) -> dict:
     """``{(plan_id, kind): report}``: the newest finished board report of the latest period that
-    ``user`` may read (``plans.access``; one query)."""
-    reports = (
+    ``user`` may read (``plans.access``; one query; on PostgreSQL ``DISTINCT ON`` returns one row
+    per plan and kind instead of every report of every plan)."""
+    readable = (
         access.visible(user, StatusReport)
         .filter(
             plan_id__in=plan_ids,
@@ -214,13 +192,17 @@ def latest_done_reports(*, user, plan_ids, kinds=(StatusReport.Kind.PIXI, Status
             audience=StatusReport.Audience.BOARD,
         )
         .exclude(pdf="")
-        .defer("snapshot")
-        .order_by("plan_id", "kind", "-period", "-version")
     )
-    latest: dict = {}
-    for report in reports:
-        latest.setdefault((report.plan_id, report.kind), report)
-    return latest
+    ordered = readable.defer("snapshot").order_by("plan_id", "kind", "-period", "-version")
+    if connection.vendor == "postgresql":
+        reports = ordered.distinct("plan_id", "kind")  # DISTINCT ON: one row per plan and kind
+    else:
+        reports, seen = [], set()
+        for report in ordered:
+            if (report.plan_id, report.kind) not in seen:
+                seen.add((report.plan_id, report.kind))
+                reports.append(report)
+    return {(report.plan_id, report.kind): report for report in reports}
 
 
 def portfolio_overview(
@@ -382,6 +364,9 @@ class MissingMeasurement:
 
 @dataclass
 class SecretariatDashboard:
+    """Each list holds the top ``limit`` rows (or all, for the sections in ``show_all``); the
+    ``*_count`` fields say how many there are, so the page can offer "vis alle"."""
+
     plans: list[Plan]
     meetings: list[Meeting]
     actions: list[ActionItem]
@@ -389,6 +374,11 @@ class SecretariatDashboard:
     reports: list[StatusReport]
     today: date
     waiting_jobs: int = 0  # send-outs and reports waiting for a job system that does not answer
+    plan_count: int = 0
+    meeting_count: int = 0
+    action_count: int = 0
+    missing_count: int = 0
+    limit: int = 0
 
     @property
     def late_meetings(self) -> list[Meeting]:
@@ -408,18 +398,43 @@ def waiting_jobs_count(*, plan_ids: list[int], now=None) -> int:
     return send_outs.union(reports, all=True).count()
 
 
-def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboard:
-    """'Mit sekretariat': the secretariat's plans and what needs doing, in a fixed number of queries."""
+DASHBOARD_TOP = 20  # rows per section before "vis alle" (issue 13: pages that do not grow with the country)
+DASHBOARD_SECTIONS = ("planer", "moeder", "handlinger", "maalinger")
+URGENT_MEETINGS_READ = 100  # the nearest meetings hold every late or due send-out (deadline 10 working days)
+
+
+def top_rows(queryset, limit: int, *, everything: bool = False) -> tuple[list, int]:
+    """The first ``limit`` rows (all with ``everything``) and how many there are, in one query: the
+    count is a window over the whole filtered set, computed before the LIMIT."""
+    counted = queryset.annotate(_total=Window(Count("pk")))
+    rows = list(counted if everything else counted[:limit])
+    return rows, (rows[0]._total if rows else 0)
+
+
+def secretariat_dashboard(
+    *, user, report_limit: int = DASHBOARD_TOP, limit: int = DASHBOARD_TOP, show_all=()
+) -> SecretariatDashboard:
+    """'Mit sekretariat': the secretariat's plans and what needs doing, in a fixed number of queries.
+
+    Every section is counted in the database and only its top ``limit`` rows are read (most urgent
+    first), unless the section is in ``show_all`` (``DASHBOARD_SECTIONS``): the page stays the
+    same size for a secretariat with 2 plans and a national user with 150.
+    """
     today = timezone.localdate()
-    plans_qs = plans_for_roles(user, SECRETARIAT_ROLES).filter(pk__in=access.visible(user, Plan).values("pk"))
-    plans = list(plans_qs.select_related("municipality", "secretariat").order_by("name"))
-    plan_ids = [plan.pk for plan in plans]
-    visible_meetings = access.visible(user, Meeting).filter(body__plan_id__in=plan_ids)
-    meetings = list(
-        visible_meetings.filter(starts_at__gte=timezone.now()).select_related("body__plan").order_by("starts_at")
+    show_all = set(show_all)
+    plans_qs = (
+        plans_for_roles(user, SECRETARIAT_ROLES)
+        .filter(pk__in=access.visible(user, Plan).values("pk"))
+        .select_related("municipality", "secretariat")
+        .order_by("name")
     )
+    plans, plan_count = top_rows(plans_qs, limit, everything="planer" in show_all)
+    plan_scope = plans_qs.values("pk")
+    visible_meetings = access.visible(user, Meeting).filter(body__plan_id__in=plan_scope)
+    upcoming = visible_meetings.filter(starts_at__gte=timezone.now()).select_related("body__plan").order_by("starts_at")
+    meetings, meeting_count = top_rows(upcoming, URGENT_MEETINGS_READ, everything="moeder" in show_all)
     meetings.sort(key=lambda m: (SEND_OUT_URGENCY[m.send_out_state(today)], m.starts_at))
-    actions = list(
+    open_actions = (
         ActionItem.objects.filter(
             status=ActionItem.Status.OPEN, decision__agenda_item__meeting__in=visible_meetings.values("pk")
         )
@@ -429,31 +444,31 @@ def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboa
             plan_pk=F("decision__agenda_item__meeting__body__plan_id"),
             plan_name=F("decision__agenda_item__meeting__body__plan__name"),
         )
-        .order_by("owner__name", "owner_id", "due_date", "pk")
+        .order_by("due_date", "pk")
     )
+    actions, action_count = top_rows(open_actions, limit, everything="handlinger" in show_all)
     periods = latest_completed_periods(today)
-    indicators = list(
-        Indicator.objects.filter(goal__in=access.visible(user, Goal).filter(plan_id__in=plan_ids).values("pk"))
+    measured = Measurement.objects.filter(
+        indicator=OuterRef("pk"), breakdown_value="", period__in=list(periods.values())
+    )  # an indicator's periods all have its frequency, so any of the three labels is its latest period
+    missing_qs = (
+        Indicator.objects.filter(goal__in=access.visible(user, Goal).filter(plan_id__in=plan_scope).values("pk"))
+        .filter(~Exists(measured))
         .select_related("goal__plan")
         .order_by("goal__plan__name", "goal__level", "goal__position", "position", "name")
     )
-    measured = set(
-        Measurement.objects.filter(
-            indicator_id__in=[i.pk for i in indicators], period__in=list(periods.values()), breakdown_value=""
-        ).values_list("indicator_id", "period")
-    )
-    missing = [
-        MissingMeasurement(indicator=i, period=periods[i.frequency])
-        for i in indicators
-        if (i.pk, periods[i.frequency]) not in measured
-    ]
+    indicators, missing_count = top_rows(missing_qs, limit, everything="maalinger" in show_all)
+    missing = [MissingMeasurement(indicator=i, period=periods[i.frequency]) for i in indicators]
     reports = list(
         access.visible(user, StatusReport)
-        .filter(plan_id__in=plan_ids)
+        .filter(plan_id__in=plan_scope)
         .defer("snapshot")
         .select_related("plan", "requested_by", "audience_body")
         .order_by("-created_at", "-pk")[:report_limit]
     )
+    if "moeder" not in show_all:
+        meetings = meetings[:limit]
+    actions.sort(key=lambda a: (a.owner.name if a.owner else "", a.owner_id or 0, a.due_date, a.pk))
     return SecretariatDashboard(
         plans=plans,
         meetings=meetings,
@@ -461,7 +476,12 @@ def secretariat_dashboard(*, user, report_limit: int = 30) -> SecretariatDashboa
         missing=missing,
         reports=reports,
         today=today,
-        waiting_jobs=waiting_jobs_count(plan_ids=plan_ids),
+        waiting_jobs=waiting_jobs_count(plan_ids=plan_scope),
+        plan_count=plan_count,
+        meeting_count=meeting_count,
+        action_count=action_count,
+        missing_count=missing_count,
+        limit=limit,
     )
 
 

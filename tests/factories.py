@@ -11,6 +11,7 @@ from governance.bodies.models import Body
 from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
 from governance.reports.models import StatusReport
 from monitoring.models import Goal, Indicator, Measurement, Target
+from monitoring.services import statuses_refresh
 from plans.models import (
     Commitment,
     FundingPeriod,
@@ -186,20 +187,34 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 class TargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Target
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     value = Decimal("70")
     due_date = date(2026, 12, 31)
 
+    @factory.post_generation
+    def refresh_status(obj, create, extracted, **kwargs):
+        """The stored status follows, as after ``monitoring.services.target_create``."""
+        if create:
+            statuses_refresh(indicator_ids=[obj.indicator_id])
+
 
 class MeasurementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Measurement
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     period = "2024-Q1"
     value = Decimal("55")
     status = Measurement.Status.APPROVED
+
+    @factory.post_generation
+    def refresh_status(obj, create, extracted, **kwargs):
+        """The stored status follows, as after an approval through ``monitoring.services``."""
+        if create:
+            statuses_refresh(indicator_ids=[obj.indicator_id])
 
 
 # --- governance: meetings, agendas, decisions, actions ---------------------------------------------

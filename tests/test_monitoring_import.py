@@ -171,9 +171,10 @@ def test_edited_export_updates_only_the_changed_row(demo, login):
     changed_period = sheet.cell(row=2, column=3).value
     buffer = io.BytesIO()
     workbook.save(buffer)
+    # The row changes an approved measurement: allowed only with "Erstat godkendte værdier" and a reason.
     client.post(
         reverse("monitoring:import-upload", args=[plan.pk]),
-        {"file": SimpleUploadedFile("rettet.xlsx", buffer.getvalue())},
+        {"file": SimpleUploadedFile("rettet.xlsx", buffer.getvalue()), "replace_approved": "on", "reason": "Rettet"},
     )
     client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
     changed = indicator.measurements.get(period=changed_period, breakdown_value="")

@@ -1,0 +1,431 @@
+"""The benchmark behind ``python manage.py bench``: every goal of issue 13 beside its baseline.
+
+Each measurement runs side by side with a baseline in the same process and the same run, the two
+interleaved (A, B, A, B, …) so that the load of a shared machine falls on both alike; the ratio is
+what to read, the absolute times move with the machine. Baselines:
+
+- pages: the same SQL the page ran (captured from one request), executed again without any Python
+  around it: the database's share of the page;
+- API lists: a bare ``JsonResponse`` built from ``.values()`` of the same model's rows (same page
+  size, same middleware, same process), ``bench/urls.py``;
+- API bulk ingest and the spreadsheet import: ``bulk_create`` of the same rows;
+- the pixi: bare WeasyPrint of the same final HTML (``pixi_render_measurement``).
+
+Requests go through Django's test ``Client`` (the whole middleware stack, no network), logged in as
+``bench-admin``, a user who sees everything.
+"""
+
+import io
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.test import Client
+
+from . import national_data
+
+PAGE_GOAL_MS, PAGE_GOAL_KB, PAGE_GOAL_QUERIES = 150, 200, 15
+API_LIST_GOAL_RATIO = 0.5
+API_BULK_GOAL_ROWS = 10_000
+IMPORT_GOAL_ROWS = 5_000
+PIXI_GOAL_RATIO = 1.5
+IMPORT_ROWS = 100_000  # the issue's file; scaled with the size
+API_BULK_ROWS = 5_000  # one request's maximum (plans.api_support.BULK_MAX_ITEMS)
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    size: str
+    what: str
+    measured: str
+    baseline: str
+    ratio: str
+    goal: str
+    verdict: str  # PASS, FAIL or "–" (informative only)
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    if len(ordered) < 2:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=20, method="inclusive")[-1]
+
+
+def interleaved(a: Callable, b: Callable, repeats: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``a`` and ``b``, called alternately ``repeats`` times each (after one warm-up)."""
+    a(), b()
+    times_a, times_b = [], []
+    for _ in range(repeats):
+        for fn, out in ((a, times_a), (b, times_b)):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    return times_a, times_b
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+class QueryRecorder:
+    """Every SQL statement (with its parameters) that runs while it is installed."""
+
+    def __init__(self):
+        self.queries: list[tuple[str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def _replay(queries: list[tuple[str, object]]) -> Callable:
+    """Run the captured reads again, fetching every row: the page's queries without rendering."""
+    reads = [(sql, params) for sql, params in queries if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+    def run():
+        with connection.cursor() as cursor:
+            for sql, params in reads:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return run
+
+
+def measure_pages(client: Client, size: str, pages: list[tuple[str, str]], repeats: int) -> list[Row]:
+    rows = []
+    for label, url in pages:
+        client.get(url)  # warm: the steady state, as a second visitor meets it
+        recorder = QueryRecorder()
+        with connection.execute_wrapper(recorder):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        kilobytes = len(response.content) / 1024
+        page_ms, db_ms = interleaved(lambda url=url: client.get(url), _replay(recorder.queries), repeats)
+        page_p95, db_p95 = p95(page_ms), p95(db_ms)
+        count = len(recorder.queries)
+        ok = page_p95 < PAGE_GOAL_MS and kilobytes <= PAGE_GOAL_KB and count <= PAGE_GOAL_QUERIES
+        rows.append(
+            Row(
+                size,
+                f"page {label}",
+                f"p95 {page_p95:.0f} ms, {kilobytes:.0f} KB, {count} q",
+                f"queries {db_p95:.0f} ms",
+                f"{page_p95 / db_p95:.1f}× db" if db_p95 else "–",
+                f"<{PAGE_GOAL_MS} ms, ≤{PAGE_GOAL_KB} KB, ≤{PAGE_GOAL_QUERIES} q",
+                verdict(ok),
+            )
+        )
+    return rows
+
+
+# --- API lists ----------------------------------------------------------------------------------
+
+
+def api_list_routes() -> list[str]:
+    from portal.api import APP_ROUTES
+
+    return [prefix for routes in APP_ROUTES for prefix, _viewset, _basename in routes]
+
+
+def measure_api_lists(client: Client, size: str, repeats: int) -> list[Row]:
+    rows = []
+    for prefix in api_list_routes():
+        # The cursor page (id order, no COUNT): the mode for reading a national list; the bare
+        # baseline reads the same first 50 rows by id.
+        api_url, bare_url = f"/api/v1/{prefix}/?cursor=", f"/bench/bare/{prefix}/"
+        response = client.get(api_url)
+        assert response.status_code == 200, (api_url, response.status_code, response.content[:200])
+        api_ms, bare_ms = interleaved(lambda u=api_url: client.get(u), lambda u=bare_url: client.get(u), repeats)
+        api_p50, bare_p50 = statistics.median(api_ms), statistics.median(bare_ms)
+        ratio = bare_p50 / api_p50
+        rows.append(
+            Row(
+                size,
+                f"API GET {prefix}",
+                f"p50 {api_p50:.1f} ms, p95 {p95(api_ms):.1f}",
+                f"bare {bare_p50:.1f} ms",
+                f"{ratio:.2f}",
+                f"≥{API_LIST_GOAL_RATIO} of bare",
+                verdict(ratio >= API_LIST_GOAL_RATIO),
+            )
+        )
+    return rows
+
+
+# --- ingest -------------------------------------------------------------------------------------
+
+
+def _bench_indicator():
+    """A quarterly indicator with a breakdown, so any number of new rows can be made for it."""
+    from monitoring.models import Goal, Indicator
+
+    goal = Goal.objects.filter(level=Goal.Level.STRATEGIC).order_by("pk").first()
+    indicator, _created = Indicator.objects.get_or_create(
+        goal=goal,
+        name="Bench: indtag",
+        defaults={
+            "unit": "antal",
+            "direction": Indicator.Direction.HIGHER_IS_BETTER,
+            "data_source": Indicator.DataSource.MUNICIPALITY,
+            "frequency": Indicator.Frequency.QUARTERLY,
+            "baseline_value": Decimal(0),
+            "baseline_date": national_data.date(2018, 1, 1),
+            "breakdown_dimension": "Bench",
+        },
+    )
+    return indicator
+
+
+def measure_api_bulk(client: Client, size: str, repeats: int = 3) -> list[Row]:
+    indicator = _bench_indicator()
+    counter = iter(range(1_000_000))
+
+    def payload() -> bytes:
+        batch = next(counter)
+        return json.dumps(
+            [
+                {"indicator": indicator.pk, "period": "2025-Q1", "breakdown_value": f"api{batch}-{n}", "value": "12.5"}
+                for n in range(API_BULK_ROWS)
+            ]
+        ).encode()
+
+    def post(url):
+        body = payload()
+
+        def run():
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 201, response.content[:300]
+
+        return run
+
+    api_ms, bare_ms = [], []
+    for _ in range(repeats):
+        for url, out in (("/api/v1/measurements/", api_ms), ("/bench/bare/measurements/create/", bare_ms)):
+            fn = post(url)
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    api_rate = API_BULK_ROWS / (statistics.median(api_ms) / 1000)
+    bare_rate = API_BULK_ROWS / (statistics.median(bare_ms) / 1000)
+    return [
+        Row(
+            size,
+            f"API POST measurements ×{API_BULK_ROWS}",
+            f"{api_rate:,.0f} rows/s",
+            f"bulk_create {bare_rate:,.0f} rows/s",
+            f"{api_rate / bare_rate:.2f}",
+            f"≥{API_BULK_GOAL_ROWS:,} rows/s",
+            verdict(api_rate >= API_BULK_GOAL_ROWS),
+        )
+    ]
+
+
+def _xlsx(indicator_id: int, count: int, prefix: str) -> bytes:
+    from openpyxl import Workbook
+
+    from monitoring.imports import COLUMNS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Målinger")
+    sheet.append(COLUMNS)
+    for n in range(count):
+        # Danish number format as a treasurer types it: thousands separator and decimal comma.
+        sheet.append([indicator_id, "Bench: indtag", "2025-Q2", f"{prefix}{n}", f"1.{n % 1000:03d},5", "bench", ""])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def measure_import(size: str, scale: float) -> list[Row]:
+    """The spreadsheet import's confirm step (read, validate in sets, write with history) vs bulk_create."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from common.periods import parse_period
+    from monitoring.imports import measurements_import, read_table
+    from monitoring.models import Measurement
+
+    indicator = _bench_indicator()
+    count = national_data.scaled(IMPORT_ROWS, scale)
+    user = get_user_model().objects.get(username="bench-admin")
+    data = _xlsx(indicator.pk, count, "xlsx-")
+    plan = indicator.goal.plan
+    start = time.perf_counter()
+    error = ""
+    try:
+        rows = read_table(SimpleUploadedFile("bench.xlsx", data))
+        result = measurements_import(user=user, plan=plan, rows=rows)
+        done = result.created
+    except Exception as exc:  # a refused file is a result here, shown in the table
+        done, error = 0, str(getattr(exc, "messages", [exc])[0])[:60]
+    seconds = time.perf_counter() - start
+    period = parse_period("2025-Q3")
+    start = time.perf_counter()
+    with transaction.atomic():
+        Measurement.objects.bulk_create(
+            [
+                Measurement(
+                    indicator=indicator,
+                    period=period.label,
+                    period_start=period.start,
+                    period_end=period.end,
+                    value=Decimal("1000.5"),
+                    breakdown_value=f"bare-{n}",
+                    entered_by=user,
+                )
+                for n in range(count)
+            ],
+            batch_size=5000,
+        )
+    bare_seconds = time.perf_counter() - start
+    rate, bare_rate = done / seconds, count / bare_seconds
+    return [
+        Row(
+            size,
+            f"XLSX import {count:,} rows ({len(data) // 1024} KB)",
+            f"{rate:,.0f} rows/s" if done else f"refused: {error}",
+            f"bulk_create {bare_rate:,.0f} rows/s",
+            f"{rate / bare_rate:.2f}",
+            f"≥{IMPORT_GOAL_ROWS:,} rows/s, accepted",
+            verdict(done == count and rate >= IMPORT_GOAL_ROWS),
+        )
+    ]
+
+
+# --- pixi -----------------------------------------------------------------------------------------
+
+
+def pixi_render_measurement(plan, *, period: str = "2026-Q2", repeats: int = 3) -> dict:
+    """One pixi report of ``plan``, end to end through the service a worker runs, against bare
+    WeasyPrint of the same final HTML. Returns seconds lists and the page count.
+
+    The hook for issue 13 item 2: when the pixi layout is rebuilt, this function keeps measuring
+    the same two things (the service's whole render, and WeasyPrint alone on the HTML it produced).
+    """
+    from weasyprint import HTML
+
+    from governance.models import StatusReport
+    from governance.reports import PIXI_MAX_PAGES, render_report_html
+    from governance.services import status_report_generate
+
+    pixi, bare, pages = [], [], 0
+    for _ in range(repeats):
+        version = (StatusReport.objects.filter(plan=plan, period=period, kind="pixi").count()) + 1
+        report = StatusReport.objects.create(
+            plan=plan,
+            period=period,
+            kind=StatusReport.Kind.PIXI,
+            version=version,
+            requested_via=StatusReport.Via.COMMAND,
+        )
+        start = time.perf_counter()
+        report = status_report_generate(report_id=report.pk)
+        pixi.append(time.perf_counter() - start)
+        assert report.state == StatusReport.State.DONE, report.error
+        pages = report.page_count
+        html = render_report_html(report=report, snapshot=report.snapshot)
+        if len(HTML(string=html).render().pages) > PIXI_MAX_PAGES:
+            html = render_report_html(report=report, snapshot=report.snapshot, tight=True)
+        start = time.perf_counter()
+        HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+        bare.append(time.perf_counter() - start)
+    return {"pixi": pixi, "bare": bare, "pages": pages}
+
+
+def measure_pixi(size: str) -> list[Row]:
+    from django.db.models import Count
+
+    from plans.models import Plan
+
+    plan = Plan.objects.annotate(n=Count("goals__indicators")).order_by("-n", "pk").first()
+    result = pixi_render_measurement(plan)
+    pixi, bare = statistics.median(result["pixi"]), statistics.median(result["bare"])
+    ratio = pixi / bare
+    return [
+        Row(
+            size,
+            f"pixi ({plan.n} indicators), {result['pages']} pages",
+            f"p50 {pixi:.2f} s",
+            f"WeasyPrint {bare:.2f} s",
+            f"{ratio:.2f}",
+            f"≤{PIXI_GOAL_RATIO}×, ≤2 pages",
+            verdict(ratio <= PIXI_GOAL_RATIO and result["pages"] <= 2),
+        )
+    ]
+
+
+# --- the whole run --------------------------------------------------------------------------------
+
+
+def build(scale: float) -> dict:
+    world = national_data.generate_plans(scale)
+    monitoring = national_data.generate_monitoring(world, scale)
+    governance = national_data.generate_governance(world, scale)
+    users = national_data.bench_users(world)
+    if connection.vendor == "postgresql":
+        # What autovacuum does within a minute of a bulk load on a real server: without statistics
+        # the planner takes the fresh tables for empty and picks nested loops over 100,000 rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"world": world, "monitoring": monitoring, "governance": governance, "users": users}
+
+
+def run_size(size: str, scale: float, *, repeats: int, parts: set[str], out) -> list[Row]:
+    start = time.perf_counter()
+    built = build(scale)
+    world, monitoring, governance = built["world"], built["monitoring"], built["governance"]
+    out(
+        f"[{size}] built {len(world['plans'])} plans, {len(world['municipalities'])} kommuner, "
+        f"{len(monitoring['goals'])} goals, {len(monitoring['indicators'])} indicators, "
+        f"{monitoring['measurements']:,} measurements, {len(governance['meetings'])} meetings, "
+        f"{governance['actions']:,} action items in {time.perf_counter() - start:.1f} s"
+    )
+    client = Client()
+    client.force_login(built["users"]["bench-admin"])
+    from django.db.models import Count
+
+    from plans.models import Plan
+
+    plan = Plan.objects.annotate(n=Count("goals__indicators")).order_by("-n", "pk").first()
+    rows: list[Row] = []
+    if "pages" in parts:
+        pages = [
+            ("/overblik/", "/overblik/"),
+            ("/mit-sekretariat/", "/mit-sekretariat/"),
+            ("/medfinansiering/", "/medfinansiering/"),
+            ("plan page", f"/planer/{plan.pk}/"),
+            ("målstyring", f"/planer/{plan.pk}/maal/"),
+        ]
+        rows += measure_pages(client, size, pages, repeats)
+    if "api" in parts:
+        rows += measure_api_lists(client, size, repeats)
+    if "ingest" in parts:
+        rows += measure_api_bulk(client, size)
+        rows += measure_import(size, scale)
+    if "pixi" in parts:
+        rows += measure_pixi(size)
+    return rows
+
+
+HEADER = ("size", "what", "measured", "baseline", "ratio", "goal", "")
+
+
+def table(rows: list[Row]) -> str:
+    """A Markdown table (pastes into docs/performance.md as it is)."""
+    lines = [
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "---|" * len(HEADER),
+    ]
+    for row in rows:
+        cells = (row.size, row.what, row.measured, row.baseline, row.ratio, row.goal, row.verdict)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
