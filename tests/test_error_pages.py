@@ -38,7 +38,7 @@ def _debug_off(settings):
 
 def assert_site_layout(html: str, lang: str = "da"):
     assert f'<html lang="{lang}">' in html
-    assert 'class="portal-top"' in html  # the site header
+    assert '<header class="header">' in html  # the site header (DKFDS)
     assert '<main id="main-content"' in html
     assert '<a href="/">' in html  # the way back to the front page
 

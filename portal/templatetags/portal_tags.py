@@ -2,6 +2,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -29,3 +31,34 @@ def kr(value):
         return "–"
     whole = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{number_format(whole, 0, force_grouping=True)} kr."
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, label, nodelist):
+        self.label = label
+        self.nodelist = nodelist
+
+    def render(self, context):
+        label = self.label.resolve(context)
+        if not label:
+            raise template.TemplateSyntaxError("scrollregion needs a non-empty label")
+        return format_html(
+            '<div class="table--responsive-scroll portal-scroll-region" tabindex="0" role="region" aria-label="{}">'
+            "{}</div>",
+            label,
+            mark_safe(self.nodelist.render(context)),  # noqa: S308 (rendered by the template engine, escaped there)
+        )
+
+
+@register.tag
+def scrollregion(parser, token):
+    """``{% scrollregion _("Label") %}<table>…</table>{% endscrollregion %}``: a wide table (or chart) in a
+    scroll region that keyboard users can focus and scroll, named for screen readers (WCAG 1.4.10,
+    2.1.1), so the page itself never scrolls sideways at 375 px."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("usage: {% scrollregion label %}…{% endscrollregion %}")
+    label = parser.compile_filter(bits[1])
+    nodelist = parser.parse(("endscrollregion",))
+    parser.delete_first_token()
+    return ScrollRegionNode(label, nodelist)
