@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Goal
+from plans.form_style import style_fields
 from plans.models import Intervention, Person, Plan
 
 from .models import ActionItem, AgendaItem, Body, Meeting, StatusReport
@@ -13,17 +14,12 @@ from .uploads import ALLOWED_LABEL
 
 
 class PortalFormMixin:
-    """Give widgets the design system's classes (form-input, form-select)."""
+    """DKFDS classes on the widgets and Danish error messages that say how to fix the field
+    (``plans.form_style``); templates render the form with ``forms/fields.html``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.FileInput):
-                continue
-            single_select = isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple)
-            css = "form-select" if single_select else "form-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        style_fields(self)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
