@@ -1,8 +1,9 @@
 """Form helpers shared by every app: design-system widget classes and service errors shown on forms."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+from common.form_style import style_fields
 
 
 def errors_to_form(form, error: ValidationError) -> None:
@@ -19,14 +20,9 @@ def flash_error(request, error: ValidationError) -> None:
 
 
 class PortalFormMixin:
-    """Give widgets the design system's classes (form-input, form-select)."""
+    """DKFDS classes on the widgets and Danish error messages that say how to fix the field
+    (``common.form_style``); templates render the form with ``forms/fields.html``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.FileInput):
-                continue
-            single_select = isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple)
-            css = "form-select" if single_select else "form-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        style_fields(self)

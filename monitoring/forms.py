@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.form_style import style_fields
 from common.periods import parse_period
 from plans.models import Intervention
 
@@ -32,6 +33,7 @@ class MeasurementForm(forms.Form):
             self.fields["breakdown_value"].label = _("Opdeling: %(dimension)s") % {
                 "dimension": indicator.breakdown_dimension
             }
+        style_fields(self)
 
     def clean_period(self):
         period = parse_period(self.cleaned_data["period"])
@@ -61,6 +63,7 @@ class ImportUploadForm(forms.Form):
             "Kolonner: indikator_id, indikator, periode, opdeling, værdi, kilde "
             "(samme format som eksporten). Tal skrives på dansk, fx 1.234,5. CSV skal være gemt som UTF-8."
         ),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     replace_approved = forms.BooleanField(
         label=_("Erstat godkendte værdier"),
@@ -80,25 +83,24 @@ class ImportUploadForm(forms.Form):
         cleaned["reason"] = (cleaned.get("reason") or "").strip()
         return cleaned
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
 
 class _StyledForm(forms.ModelForm):
-    """dkfds classes on the widgets and hints linked with ``aria-describedby``."""
+    """DKFDS classes and fix-it messages (``common.form_style``); hints and errors are tied to the
+    control by ``aria-describedby`` when ``forms/fields.html`` renders it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
                 # Danish decimal commas: a text input (a number input would refuse "0,90").
                 field.localize = True
                 field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
                 field.widget.is_localized = True
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
-            widget.attrs.setdefault("class", css)
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self.auto_id % name}-hint"
+        style_fields(self)
 
 
 class _ReasonForm(_StyledForm):

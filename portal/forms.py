@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.form_style import style_fields
 from plans.models import Commitment
 
 
@@ -19,9 +20,13 @@ class ApiTokenForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Udløber (valgfrit)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Tokenet virker til og med denne dato. Lad feltet stå tomt for et token uden udløb."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data.get("expires_on")

@@ -66,6 +66,7 @@ elif not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"  # templates/403_csrf.html in the site layout
 
 INSTALLED_APPS = [
     "django.contrib.admin",

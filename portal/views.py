@@ -174,6 +174,14 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without a valid security token (an old tab, cookies blocked) gets
+    templates/403_csrf.html in the site layout with a way back, the API's JSON error shape under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("CSRF-kontrollen fejlede."), "errors": {}}, status=403)
+    return render(request, "403_csrf.html", status=403)
+
+
 def _database_status() -> str:
     try:
         with connection.cursor() as cursor:

@@ -44,3 +44,22 @@ def log_in(page, base_url: str, username: str, password: str = "demo1234") -> No
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
+
+
+@contextmanager
+def chromium_browser():
+    """Debian's chromium for tests that open several pages or contexts (one per role)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; scripts/setup.sh --test installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

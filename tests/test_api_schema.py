@@ -73,6 +73,8 @@ def test_swagger_ui_uses_local_assets_only(login):
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert '<html lang="en">' in html  # Swagger UI's own interface is English
+    assert '<main id="swagger-ui">' in html
     external = re.findall(r"""(?:src|href)=["'](https?:)?//""", html)
     assert external == []
 

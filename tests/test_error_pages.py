@@ -38,7 +38,7 @@ def _debug_off(settings):
 
 def assert_site_layout(html: str, lang: str = "da"):
     assert f'<html lang="{lang}">' in html
-    assert 'class="portal-top"' in html  # the site header
+    assert '<header class="header">' in html  # the site header (DKFDS)
     assert '<main id="main-content"' in html
     assert '<a href="/">' in html  # the way back to the front page
 
@@ -99,3 +99,37 @@ def test_the_500_page_renders_while_the_database_is_down(login, django_db_blocke
     assert response.status_code == 500
     assert_site_layout(html, lang="en")
     assert "<h1>Something went wrong</h1>" in html
+
+
+def test_a_form_without_a_valid_csrf_token_gets_a_danish_page_in_the_site_layout(login, django_user_model):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(django_user_model.objects.get(username="demo-koordinator"))
+    response = client.post("/i18n/setlang/", {"language": "en"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert_site_layout(html)
+    assert "<h1>Formularen kunne ikke sendes</h1>" in html
+    assert "genindlæs siden" in html
+    assert "Log ud" in html  # rendered with the request: the logged-in header
+
+
+def test_the_csrf_page_is_english_when_the_user_chose_english(client, settings, db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert_site_layout(html, lang="en")
+    assert "<h1>The form could not be sent</h1>" in html
+
+
+def test_a_bad_request_is_a_danish_400_page_in_the_site_layout(client, db):
+    response = client.get("/planer/", HTTP_HOST="bad host name")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert_site_layout(html)
+    assert "<h1>Forespørgslen kunne ikke behandles</h1>" in html

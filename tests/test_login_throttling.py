@@ -44,7 +44,7 @@ def test_after_five_failures_the_right_password_is_refused_in_danish(client, dem
     assert response.status_code == 429
     assert LOCKED_DA in html
     assert '<html lang="da">' in html
-    assert 'class="portal-top"' in html and "<main" in html  # the site layout
+    assert '<header class="header">' in html and "<main" in html  # the site layout
     assert 'name="username"' in html  # still the login page
     assert "_auth_user_id" not in client.session
 
