@@ -305,3 +305,22 @@ def test_sources_are_a_list_one_more_source_is_one_more_entry(demo, monkeypatch)
     monkeypatch.setattr("governance.agenda.selectors.SOURCES", sources.SOURCES)
     keys = [p.key for p in meeting_proposals(meeting=meeting).open]
     assert "obligation-1" in keys and keys.index("overdue-actions") < keys.index("obligation-1")
+
+
+def test_lbf_obligations_due_before_the_next_meeting_are_proposed_to_the_board_only(demo):
+    """The demo's overdue regnskab and any obligation due before the board's next meeting are proposed;
+    submitted ones and a steering group's meeting get none (issue 14: proposed for the next board agenda)."""
+    from monitoring.models import Obligation
+
+    meeting = _new_board_meeting(demo)
+    plan = demo.plan(PLAN_A1)
+    overdue = Obligation.objects.get(plan=plan, kind="accounts", year=timezone.localdate().year - 1)
+    proposals = _open(meeting)
+    assert proposals[f"obligation-{overdue.pk}"].source == "lbf_obligation"
+    assert "Frist overskredet" in proposals[f"obligation-{overdue.pk}"].title
+    submitted = Obligation.objects.filter(plan=plan, state=Obligation.State.SUBMITTED).first()
+    assert f"obligation-{submitted.pk}" not in proposals
+    Obligation.objects.filter(pk=overdue.pk).update(state=Obligation.State.SUBMITTED, submitted_on=timezone.localdate())
+    assert f"obligation-{overdue.pk}" not in _open(meeting)
+    group_meeting = demo_meeting(PLAN_A1, board=False)
+    assert not [key for key in _open(group_meeting) if key.startswith("obligation-")]

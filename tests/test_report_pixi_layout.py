@@ -293,3 +293,26 @@ def test_a_new_kind_of_question_is_one_source_in_one_list(demo, monkeypatch):
     monkeypatch.setattr(content, "QUESTION_SOURCES", [*content.QUESTION_SOURCES, overdue_obligations])
     questions = build_report_snapshot(plan=demo.plan(PLAN_A1), period="2026-Q3", kind="pixi")["questions"]
     assert questions[-1]["title"] == "Selvevaluering overskredet pr. 2026-09-30"
+
+
+def test_overdue_lbf_obligations_are_a_question_for_the_board_as_of_the_cutoff(demo):
+    """The demo's one overdue obligation (last year's regnskab in Vestparken) is asked in the board's
+    report; an obligation submitted by the cut-off is not, and a steering group's report never asks it."""
+    from monitoring.models import Obligation
+
+    plan = demo.plan(PLAN_A1)
+    today = timezone.localdate()
+    period = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    overdue = Obligation.objects.get(plan=plan, kind="accounts", year=today.year - 1)
+    questions = build_report_snapshot(plan=plan, period=period, kind="pixi")["questions"]
+    (question,) = [q for q in questions if q["key"] == "obligations-overdue"]
+    assert "Reguleringskontoopgørelse" in question["recommendation"]
+    Obligation.objects.filter(pk=overdue.pk).update(state=Obligation.State.SUBMITTED, submitted_on=overdue.due_date)
+    questions = build_report_snapshot(plan=plan, period=period, kind="pixi")["questions"]
+    assert "obligations-overdue" not in [q["key"] for q in questions]
+    Obligation.objects.filter(pk=overdue.pk).update(state=Obligation.State.NOT_STARTED, submitted_on=None)
+    group = Body.objects.filter(plan=plan, kind=Body.Kind.STEERING_GROUP).first()
+    questions = build_report_snapshot(
+        plan=plan, period=period, kind="pixi", audience="steering_group", audience_body=group
+    )["questions"]
+    assert "obligations-overdue" not in [q["key"] for q in questions]

@@ -258,3 +258,28 @@ def test_opening_a_meeting_page_writes_nothing(demo, login):
     assert response.status_code == 200
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
+
+
+def test_each_agenda_email_carries_the_recipients_own_answer_link_and_it_records_an_afbud(demo, login, commit, client):
+    import re
+
+    from governance.meetings.attendance.models import Attendance
+
+    meeting = demo_meeting(PLAN_A1)
+    (member,) = _people_with_email(meeting, 1)
+    with commit():
+        assert (
+            login("demo-sekretariatsleder").post(reverse("governance:meeting-send", args=[meeting.pk])).status_code
+            == 302
+        )
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    body = by_address[member.email]
+    links = re.findall(r"http\S+/svar/(\S+)/", body)
+    assert len(links) == 1, body
+    other_links = {
+        tuple(re.findall(r"/svar/(\S+)/", b)) for address, b in by_address.items() if address != member.email
+    }
+    assert (links[0],) not in other_links  # every invitee gets a link of their own
+    answer = reverse("governance:attendance-link", args=[links[0]])
+    assert client.post(answer, {"answer": "absent"}).status_code in (200, 302)
+    assert Attendance.objects.get(meeting=meeting, person=member).answer == "absent"

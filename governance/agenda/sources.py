@@ -28,6 +28,7 @@ from functools import cached_property
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from common.periods import Quarter
@@ -36,7 +37,7 @@ from governance.meetings.models import AgendaItem, Meeting
 from governance.reports.content import ReportAudience, ReportCutoff, section_questions
 from governance.reports.models import StatusReport
 from governance.reports.selectors import BoardQuestions, latest_questions
-from monitoring.models import Goal
+from monitoring.models import Goal, Obligation
 from plans.models import Plan
 
 # Lower ranks lead the agenda: strategic questions first (seed 003), then collaboration
@@ -137,7 +138,7 @@ class Situation:
                 kind=StatusReport.Kind.PIXI,
                 audience=self.audience,
                 # As of yesterday's end: meetings held before today, actions due before today.
-                cutoff=ReportCutoff(day=self.today - timedelta(days=1)),
+                cutoff=ReportCutoff(day=self.today - timedelta(days=1), meetings_before=self.meeting.starts_at),
             )
 
     @cached_property
@@ -229,6 +230,51 @@ def overdue_actions(situation: Situation) -> list[Proposal]:
     ]
 
 
+def lbf_obligations(situation: Situation) -> list[Proposal]:
+    """The board's part of the LBF year: obligations not submitted whose deadline falls before the
+    body's next meeting (or has passed), one proposal each; a steering group answers to the board."""
+    if not situation.body.is_board:
+        return []
+    horizon = timezone.localdate(situation.horizon)
+    url = reverse("lbf:obligations", args=[situation.plan.pk])
+    proposals = []
+    for obligation in (
+        Obligation.objects.filter(plan=situation.plan, due_date__lte=horizon)
+        .exclude(state=Obligation.State.SUBMITTED)
+        .select_related("responsible")
+        .order_by("due_date", "pk")
+    ):
+        overdue = obligation.due_date < situation.today
+        values = {
+            "kind": obligation.get_kind_display(),
+            "year": obligation.year,
+            "due": date_format(obligation.due_date, "j. F Y"),
+            "state": obligation.get_state_display().lower(),
+        }
+        proposals.append(
+            Proposal(
+                key=f"obligation-{obligation.pk}",
+                source="lbf_obligation",
+                rank=RANK_OBLIGATION,
+                kind=AgendaItem.Kind.DECISION,
+                title=(
+                    _("Frist overskredet: %(kind)s %(year)s")
+                    if overdue
+                    else _("Frist før næste møde: %(kind)s %(year)s")
+                )
+                % values,
+                why=_("Fristen over for Landsbyggefonden er %(due)s; forpligtelsen er %(state)s.") % values,
+                recommendation=(
+                    _("Sekretariatet indstiller, at bestyrelsen godkender en plan for at indsende %(kind)s %(year)s.")
+                    % values
+                ),
+                evidence=[Evidence(_("Årshjul: LBF-forpligtelser og frister"), url)],
+                situation={"due": str(obligation.due_date), "state": obligation.state},
+            )
+        )
+    return proposals
+
+
 def report_questions(situation: Situation) -> list[Proposal]:
     """The questions of the body's latest pixi report (the merge in ``proposals_for`` keeps the live
     version of a question the data still raise and adds the report to its evidence)."""
@@ -257,5 +303,6 @@ SOURCES: list[Callable[[Situation], list[Proposal]]] = [
     off_track_goals,
     cofinancing_shortfalls,
     overdue_actions,
+    lbf_obligations,
     report_questions,
 ]

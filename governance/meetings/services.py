@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from common import jobs
 from common.workdays import working_days_before
 from governance.bodies.models import Body
+from governance.meetings.attendance.links import answer_url
 from governance.meetings.models import (
     CALENDAR_TOKEN_HINT_LENGTH,
     ActionItem,
@@ -431,7 +432,9 @@ def _prepare_deliveries(send_out: SendOut, meeting: Meeting) -> None:
 
 def _mail_deliveries(send_out: SendOut, meeting: Meeting) -> None:
     """Mail every pending recipient once: claim the row, send, record sent / bounced / failed."""
-    pending = list(send_out.deliveries.filter(status=SendOutDelivery.Status.PENDING).order_by("pk"))
+    pending = list(
+        send_out.deliveries.filter(status=SendOutDelivery.Status.PENDING).select_related("person").order_by("pk")
+    )
     if not pending:
         return
     local = timezone.localtime(meeting.starts_at)
@@ -441,7 +444,7 @@ def _mail_deliveries(send_out: SendOut, meeting: Meeting) -> None:
         _("Opdateret dagsorden: %(title)s, %(date)s") if send_out.is_resend else _("Dagsorden: %(title)s, %(date)s")
     )
     subject = template % {"title": meeting.title, "date": f"{local:%d.%m.%Y kl. %H.%M}"}
-    body = render_to_string("governance/email/agenda.txt", {"meeting": meeting, "url": url, "local": local})
+    context = {"meeting": meeting, "url": url, "local": local}
     with send_out.pack.open("rb") as handle:
         whole_pack = handle.read()
     guest_packs: dict[tuple[int, ...], bytes] = {}
@@ -452,6 +455,10 @@ def _mail_deliveries(send_out: SendOut, meeting: Meeting) -> None:
             items = tuple(delivery.items or ())
             if items and items not in guest_packs:
                 guest_packs[items] = meeting_pack_pdf(meeting=meeting, only_items=list(items))
+            # Members and observers get their own signed link to answer deltager / afbud; a guest is invited
+            # for some items only and does not answer for the meeting.
+            answer = answer_url(meeting=meeting, person=delivery.person) if delivery.person_id and not items else ""
+            body = render_to_string("governance/email/agenda.txt", {**context, "answer_url": answer})
             message = EmailMessage(subject=subject, body=body, to=[delivery.email], connection=connection)
             message.attach(filename, guest_packs[items] if items else whole_pack, "application/pdf")
             claimed = SendOutDelivery.objects.filter(pk=delivery.pk, status=SendOutDelivery.Status.PENDING).update(

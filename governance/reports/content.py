@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -50,7 +51,7 @@ from common.periods import Quarter
 from governance.bodies.models import Body, Membership
 from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
 from governance.reports.models import StatusReport
-from monitoring.models import Goal, Indicator, Measurement, Target
+from monitoring.models import Goal, Indicator, Measurement, Obligation, Target
 from monitoring.status import Status, indicator_assessment, worst
 from plans.models import Commitment, Intervention, Organisation, Plan, SubAgreement
 from plans.selectors import plan_commitment_summary
@@ -121,6 +122,9 @@ class ReportCutoff:
     day: date
     approved_before: datetime | None = None  # exclusive: the start of the day after the cut-off
     meeting: Meeting | None = None
+    # The agenda builder asks as of yesterday but about the meetings before the new one (which may
+    # include meetings still to come): the "last two meetings" are those starting before this moment.
+    meetings_before: datetime | None = None
 
     @classmethod
     def for_quarter(cls, quarter: Quarter) -> "ReportCutoff":
@@ -263,7 +267,7 @@ def section_commitments(
     """Commitments of the period's year per party against LBF's 25 % local share, and the plan total.
     A steering group's report counts only the commitments tied to its delaftaler."""
     year = quarter.year
-    commitments = audience.sub_agreements(Commitment.objects.filter(plan=plan), field="sub_agreement")
+    commitments = audience.sub_agreements(Commitment.objects.confirmed().filter(plan=plan), field="sub_agreement")
     summary = plan_commitment_summary(plan=plan, commitments=commitments)
     delivered = {
         row["party_id"]: row["delivered"]
@@ -676,7 +680,9 @@ def _off_track_questions(*, plan: Plan, quarter: Quarter, audience: ReportAudien
     else:
         own_meetings = Meeting.objects.filter(body=audience.body)
     last_board_meetings = list(
-        own_meetings.filter(starts_at__lt=cutoff.end).order_by("-starts_at").values_list("pk", flat=True)[:2]
+        own_meetings.filter(starts_at__lt=cutoff.meetings_before or cutoff.end)
+        .order_by("-starts_at")
+        .values_list("pk", flat=True)[:2]
     )
     decided_goal_ids = set(
         AgendaItem.goals.through.objects.filter(
@@ -788,7 +794,7 @@ def _commitment_questions(
     by the cut-off (a steering group: commitments tied to its delaftaler only)."""
     last_year = cutoff.day.year if (cutoff.day.month, cutoff.day.day) == (12, 31) else cutoff.day.year - 1
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
-    commitments = audience.sub_agreements(Commitment.objects.filter(plan=plan), field="sub_agreement")
+    commitments = audience.sub_agreements(Commitment.objects.confirmed().filter(plan=plan), field="sub_agreement")
     rows = (
         commitments.filter(year__lte=last_year)
         .exclude(party__kind=Organisation.Kind.FUNDER)
@@ -847,6 +853,46 @@ def _commitment_questions(
     return questions
 
 
+def _obligation_questions(
+    *, plan: Plan, quarter: Quarter, audience: ReportAudience, cutoff: ReportCutoff
+) -> list[dict]:
+    """Board: LBF's yearly obligations (selvevaluering, målopfyldelsesskema, regnskab …) past their deadline
+    and not submitted by the cut-off. A steering group answers to the board, not to LBF: none."""
+    if not audience.is_board:
+        return []
+    overdue = [
+        obligation
+        for obligation in Obligation.objects.filter(plan=plan, due_date__lt=cutoff.day).order_by("due_date", "pk")
+        if obligation.submitted_on is None or obligation.submitted_on > cutoff.day
+    ]
+    if not overdue:
+        return []
+    lines = "; ".join(
+        _("%(kind)s %(year)s (frist %(due)s)")
+        % {
+            "kind": obligation.get_kind_display(),
+            "year": obligation.year,
+            "due": date_format(obligation.due_date, "j. F Y"),
+        }
+        for obligation in overdue
+    )
+    return [
+        {
+            "key": "obligations-overdue",
+            "reason": "overdue_obligations",
+            "kind": AgendaItem.Kind.DECISION.value,
+            "kind_label": str(AgendaItem.Kind.DECISION.label),
+            "title": Truncator(_("Overskredne frister over for Landsbyggefonden")).chars(QUESTION_TITLE_LENGTH),
+            "why": _("Forpligtelser over for LBF er ikke indsendt til tiden."),
+            "recommendation": _(
+                "Sekretariatet indstiller, at bestyrelsen fastlægger, hvornår følgende indsendes: %(lines)s."
+            )
+            % {"lines": lines},
+            "goal_ids": [],
+        }
+    ]
+
+
 def section_questions(
     *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
 ) -> list[dict]:
@@ -872,6 +918,7 @@ QUESTION_SOURCES: list[Callable[..., list[dict]]] = [
     _off_track_questions,
     _overdue_actions_question,
     _commitment_questions,
+    _obligation_questions,
 ]
 
 
