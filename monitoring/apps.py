@@ -7,7 +7,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Målstyring")
 
     def ready(self):
+        # Register the tasks in every process, so a job can be queued by name (common.jobs).
         from django.db.models.signals import post_delete
+
+        from monitoring import tasks  # noqa: F401
 
         from .models import Indicator
         from .services import goal_status_after_indicator_delete

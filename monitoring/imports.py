@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -38,6 +39,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common import jobs
 from common.periods import parse_period
 from plans.files import XLSX, check_office_package
 from plans.models import Plan
@@ -640,3 +642,98 @@ def measurements_workbook(measurements) -> bytes:
         for m in measurements
     )
     return workbook_bytes([("Målinger", COLUMNS, rows)])
+
+
+# --- A confirmed import as a background job (common.jobs) -----------------------------------------
+
+IMPORT_JOB_TASK = "monitoring.tasks.run_import"
+PROGRESS_CACHE_SECONDS = 60 * 60
+
+
+def import_progress_key(job_id: int) -> str:
+    return f"monitoring:import-job:{job_id}:progress"
+
+
+def import_progress(job_id: int) -> tuple[int, int] | None:
+    """(rows done, rows in all) while the job runs. Kept in the cache, not the row: the import writes
+    in one transaction, so a progress column would stay invisible to the page until the end."""
+    value = cache.get(import_progress_key(job_id))
+    return tuple(value) if value else None
+
+
+@transaction.atomic
+def import_job_request(*, user, plan: Plan, file_name: str, original_name: str = "", replace_approved=False, reason=""):
+    """Queue the import of a previewed file (stored by ``pending_upload_store``); the job saves it whole."""
+    from .models import ImportJob
+
+    job = ImportJob.objects.create(
+        plan=plan,
+        requested_by=user,
+        file_name=file_name,
+        original_name=original_name[:255],
+        replace_approved=replace_approved,
+        reason=(reason or "").strip()[:200],
+        task_id=jobs.new_task_id(),
+    )
+    jobs.dispatch_on_commit(job)
+    return job
+
+
+def import_job_run(*, job_id: int, task_id: str | None = None, retried: bool = False):
+    """The import job: read the stored file, validate and save it whole, report progress and the counts.
+
+    Row errors (the data changed since the preview) fail the job with the first errors as its reason;
+    the file is deleted once the job is done. Re-running a done job does nothing; re-running after a
+    lost worker saves the same rows again, which changes nothing (an import is idempotent).
+    """
+    from .models import ImportJob
+
+    if not jobs.claim(ImportJob, job_id, task_id=task_id, retried=retried):
+        return None
+    job = ImportJob.objects.select_related("plan", "requested_by").get(pk=job_id)
+    uploaded = pending_upload_open(job.file_name)
+    if uploaded is None:
+        jobs.mark_failed(
+            ImportJob, job_id, task_id=task_id, error=str(_("Filen findes ikke længere. Indlæs den igen."))
+        )
+        return ImportJob.objects.get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        cache.set(import_progress_key(job_id), (done, total), PROGRESS_CACHE_SECONDS)
+
+    rows = read_table(uploaded, numeric_columns=NUMERIC_COLUMNS)
+    progress(0, len(rows))
+    try:
+        result = measurements_import(
+            user=job.requested_by,
+            plan=job.plan,
+            rows=rows,
+            replace_approved=job.replace_approved,
+            reason=job.reason,
+            progress=progress,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        preview = validate_measurement_rows(
+            user=job.requested_by, plan=job.plan, rows=rows, replace_approved=job.replace_approved
+        )
+        details = [
+            f"{column} {cell}: {message}" for row in preview.rows for column, cell, message in row.located_errors
+        ][:5]
+        reason = " ".join([*getattr(exc, "messages", [str(exc)]), *details])
+        jobs.mark_failed(
+            ImportJob, job_id, task_id=task_id, error=reason + " " + str(_("Ret filen, og indlæs den igen."))
+        )
+        return ImportJob.objects.get(pk=job_id)
+    jobs.finish(
+        ImportJob,
+        job_id,
+        task_id=task_id,
+        rows_total=len(rows),
+        created_count=result.created,
+        updated_count=result.updated,
+        unchanged_count=result.unchanged,
+        replaced_count=result.replaced_approved,
+    )
+    pending_upload_discard(job.file_name)
+    cache.delete(import_progress_key(job_id))
+    return ImportJob.objects.get(pk=job_id)

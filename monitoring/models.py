@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.jobs import Job
 from common.periods import parse_period
 from plans.models import CooperationAgreement, HousingArea, Intervention, Organisation, Plan, SubAgreement
 
@@ -678,3 +679,31 @@ class GoalAttainmentReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.state == self.State.SUBMITTED
+
+
+class ImportJob(Job):
+    """A confirmed measurement import run as a background job (issue 12: a 100,000-row file must not
+    hold a web request): the previewed file, what the user chose, progress and the result."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="import_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("indlæst af"), on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("fil"), max_length=255, help_text=_("Den forhåndsviste fil, som jobbet gemmer."))
+    original_name = models.CharField(_("filnavn"), max_length=255, blank=True)
+    replace_approved = models.BooleanField(_("erstat godkendte værdier"), default=False)
+    reason = models.CharField(_("begrundelse"), max_length=200, blank=True)
+    rows_total = models.PositiveIntegerField(_("rækker i alt"), default=0)
+    created_count = models.PositiveIntegerField(_("nye"), default=0)
+    updated_count = models.PositiveIntegerField(_("ændrede"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("uændrede"), default=0)
+    replaced_count = models.PositiveIntegerField(_("erstattede godkendte"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indlæsning af målinger")
+        verbose_name_plural = _("indlæsninger af målinger")
+        ordering = ["-queued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.original_name or self.file_name} ({self.get_state_display()})"

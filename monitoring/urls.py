@@ -25,5 +25,7 @@ urlpatterns = [
     path("maalinger/<id:measurement_id>/godkend/", views.measurement_approve_view, name="measurement-approve"),
     path("import/", views.import_upload_view, name="import-upload"),
     path("import/gem/", views.import_confirm_view, name="import-confirm"),
+    path("import/<id:job_id>/", views.import_job_view, name="import-job"),
+    path("import/<id:job_id>/proev-igen/", views.import_job_retry_view, name="import-job-retry"),
     path("eksport.xlsx", views.plan_export_view, name="plan-export"),
 ]

@@ -6,7 +6,6 @@ A user who may see the plan but not do the action gets 403; one who may not see 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +13,10 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common import jobs
 from plans import access
 from plans.xlsx import XLSX_CONTENT_TYPE
 
@@ -32,7 +33,8 @@ from .forms import (
 from .imports import (
     COLUMNS,
     NUMERIC_COLUMNS,
-    measurements_import,
+    import_job_request,
+    import_progress,
     measurements_workbook,
     pending_upload_discard,
     pending_upload_open,
@@ -40,7 +42,7 @@ from .imports import (
     read_table,
     validate_measurement_rows,
 )
-from .models import Goal, Measurement, Target
+from .models import Goal, ImportJob, Measurement, Target
 from .selectors import (
     indicator_detail,
     indicator_measurements,
@@ -233,6 +235,7 @@ def import_upload_view(request, plan_id: int):
             if preview.is_valid:
                 request.session[_session_key(plan)] = {
                     "file": pending_upload_store(uploaded),
+                    "original_name": uploaded.name[:255],
                     "replace_approved": replace,
                     "reason": form.cleaned_data["reason"],
                 }
@@ -243,33 +246,65 @@ def import_upload_view(request, plan_id: int):
 @login_required
 @require_POST
 def import_confirm_view(request, plan_id: int):
+    """Save the previewed file as a background job (a large file must not hold the request) and show
+    its progress page."""
     plan = access.get_plan_or_404(request.user, plan_id)
     if not may_import(request.user, plan):
         raise PermissionDenied
     stored = request.session.get(_session_key(plan)) or {}
-    uploaded = pending_upload_open(stored.get("file")) if isinstance(stored, dict) else None
-    if uploaded is None:
+    name = stored.get("file") if isinstance(stored, dict) else None
+    if pending_upload_open(name) is None:
         messages.error(request, _("Der er ingen fil at gemme. Indlæs filen igen."))
         return redirect("monitoring:import-upload", plan_id=plan.pk)
-    try:
-        result = measurements_import(
-            user=request.user,
-            plan=plan,
-            rows=read_table(uploaded, numeric_columns=NUMERIC_COLUMNS),
-            replace_approved=bool(stored.get("replace_approved")),
-            reason=stored.get("reason", ""),
-        )
-    except (ValidationError, IntegrityError):
-        messages.error(request, _("Filen har fået fejl siden forhåndsvisningen; intet er gemt. Indlæs den igen."))
-        return redirect("monitoring:import-upload", plan_id=plan.pk)
-    request.session.pop(_session_key(plan), None)
-    pending_upload_discard(stored.get("file"))
-    messages.success(
-        request,
-        _("Indlæst: %(created)s nye og %(updated)s ændrede målinger (kladder); %(unchanged)s uændrede.")
-        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    job = import_job_request(
+        user=request.user,
+        plan=plan,
+        file_name=name,
+        original_name=stored.get("original_name", ""),
+        replace_approved=bool(stored.get("replace_approved")),
+        reason=stored.get("reason", ""),
     )
-    return redirect("monitoring:goal-tree", plan_id=plan.pk)
+    request.session.pop(_session_key(plan), None)
+    if job.dispatch_failed:
+        messages.warning(request, JOB_SYSTEM_DOWN)
+    return redirect("monitoring:import-job", plan_id=plan.pk, job_id=job.pk)
+
+
+JOB_SYSTEM_DOWN = gettext_lazy(
+    "Jobsystemet svarer ikke lige nu: filen venter i kø og gemmes automatisk, så snart jobsystemet er tilbage."
+)
+
+
+def _import_job_or_404(request, plan_id: int, job_id: int):
+    plan = access.get_plan_or_404(request.user, plan_id)
+    job = access.get_or_404(request.user, ImportJob.objects.filter(plan=plan), access.VIEW, pk=job_id)
+    return plan, job
+
+
+@login_required
+def import_job_view(request, plan_id: int, job_id: int):
+    """The import's progress (a progress bar that refreshes itself while it runs) and its result."""
+    plan, job = _import_job_or_404(request, plan_id, job_id)
+    context = {"plan": plan, "job": job, "progress": import_progress(job.pk) if job.is_active else None}
+    template = (
+        "monitoring/_import_job_state.html" if request.headers.get("HX-Request") else "monitoring/import_job.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_job_retry_view(request, plan_id: int, job_id: int):
+    """«Prøv igen» on a failed import: the same file is queued again (while it is still kept)."""
+    plan, job = _import_job_or_404(request, plan_id, job_id)
+    if not job.is_failed:
+        messages.error(request, _("Kun en fejlet indlæsning kan prøves igen."))
+    elif pending_upload_open(job.file_name) is None:
+        messages.error(request, _("Filen findes ikke længere. Indlæs den igen."))
+    else:
+        jobs.retry_failed(job)
+        messages.success(request, _("Indlæsningen er sat i kø igen."))
+    return redirect("monitoring:import-job", plan_id=plan.pk, job_id=job.pk)
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:

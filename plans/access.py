@@ -324,6 +324,8 @@ RULES: dict[str, Rule] = {
     ),
     "governance.calendartoken": Rule("owner", "user", OWNED),
     "portal.apitoken": Rule("owner", "user", OWNED),
+    # An import job is its uploader's: its page shows their file's progress and errors.
+    "monitoring.importjob": Rule("owner", "requested_by", OWNED),
 }
 
 

@@ -16,7 +16,7 @@ from governance.bodies.models import Body
 from governance.meetings.models import ActionItem, Decision, Meeting, SendOut
 from governance.reports.models import StatusReport
 from monitoring.charts import Series
-from monitoring.models import AreaStatistic, Goal, Indicator, Measurement, Target
+from monitoring.models import AreaStatistic, Goal, ImportJob, Indicator, Measurement, Target
 from monitoring.selectors import approved_totals
 from monitoring.status import Point, Status, assess, worst
 from plans import access
@@ -387,7 +387,7 @@ class SecretariatDashboard:
 
 
 def waiting_jobs_count(*, plan_ids: list[int], now=None) -> int:
-    """Send-outs and reports of these plans still queued after the job system had time to take them
+    """Send-outs, reports and imports of these plans still queued after the job system had time to take them
     (twice the grace ``recover_jobs`` allows), or noted as not handed over: one query."""
     cutoff = (now or timezone.now()) - 2 * jobs.QUEUED_GRACE
     waiting = Q(state=jobs.JobState.QUEUED) & (
@@ -395,7 +395,8 @@ def waiting_jobs_count(*, plan_ids: list[int], now=None) -> int:
     )
     send_outs = SendOut.objects.filter(waiting, meeting__body__plan_id__in=plan_ids).order_by().values("pk")
     reports = StatusReport.objects.filter(waiting, plan_id__in=plan_ids).order_by().values("pk")
-    return send_outs.union(reports, all=True).count()
+    imports = ImportJob.objects.filter(waiting, plan_id__in=plan_ids).order_by().values("pk")
+    return send_outs.union(reports, imports, all=True).count()
 
 
 DASHBOARD_TOP = 20  # rows per section before "vis alle" (issue 13: pages that do not grow with the country)

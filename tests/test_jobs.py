@@ -258,7 +258,7 @@ def test_celery_is_configured_for_loss_free_delivery():
     options = conf.broker_transport_options
     assert options["socket_connect_timeout"] <= 2
     assert jobs.visibility_timeout_is_safe(), "visibility_timeout must be above the longest hard time limit"
-    assert set(jobs.REGISTRY) == {"governance.sendout", "governance.statusreport"}
+    assert set(jobs.REGISTRY) == {"governance.sendout", "governance.statusreport", "monitoring.importjob"}
     for kind in jobs.REGISTRY.values():
         task = app.tasks[kind.task_name]
         assert (task.soft_time_limit, task.time_limit) == (kind.soft_time_limit, kind.time_limit)
