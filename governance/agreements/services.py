@@ -154,7 +154,11 @@ def _apply_to_plan(version: AgreementVersion) -> None:
 @transaction.atomic
 def agreement_approve(*, version: AgreementVersion, decision: Decision, user) -> AgreementVersion:
     """Approve a draft with the board's decision; the approved text becomes the agreement's."""
-    version = AgreementVersion.objects.select_for_update(of=("self",)).select_related("plan", "sub_agreement").get(pk=version.pk)
+    version = (
+        AgreementVersion.objects.select_for_update(of=("self",))
+        .select_related("plan", "sub_agreement")
+        .get(pk=version.pk)
+    )
     if not version.is_draft:
         raise ValidationError(_("Version %(number)s er allerede godkendt.") % {"number": version.number})
     if decision is None:
@@ -233,7 +237,9 @@ def intervention_adjust(
     if not reason:
         raise ValidationError({"reason": _("Skriv kort, hvorfor indsatsen justeres.")})
     intervention = (
-        Intervention.objects.select_for_update(of=("self",)).select_related("sub_agreement__plan").get(pk=intervention.pk)
+        Intervention.objects.select_for_update(of=("self",))
+        .select_related("sub_agreement__plan")
+        .get(pk=intervention.pk)
     )
     if decision is not None and decision.agenda_item.meeting.body.plan_id != intervention.sub_agreement.plan_id:
         raise ValidationError({"decision": _("Beslutningen hører til en anden helhedsplan.")})
