@@ -545,6 +545,27 @@ class World:
             return reports["A1"], reports["A1_GROUP"] + reports["B"]
         return reports["A1"] + reports["A1_GROUP"], reports["B"]
 
+    def _pick_import_job(self, role):
+        """An import job is its uploader's (owner scope): the role's own job inside, another user's
+        job in the same plan outside (404, admins included)."""
+        from django.contrib.auth import get_user_model
+
+        from monitoring.models import ImportJob
+
+        plan = self.plan_in(role)
+        other = "demo-admin" if role != "demo-admin" else "demo-sekretariatsleder"
+        users = get_user_model().objects
+        made = [
+            ImportJob.objects.get_or_create(
+                plan=plan,
+                requested_by=users.get(username=username),
+                file_name=f"imports/pending/sweep-{username}.xlsx",
+                defaults={"state": "done", "original_name": "maalinger.xlsx"},
+            )[0]
+            for username in (role, other)
+        ]
+        return [made[0]], [made[1]]
+
     def _pick_api_token(self, role):
         other = "demo-admin" if role != "demo-admin" else "demo-koordinator"
         return [self.extras.api_tokens[role]], [self.extras.api_tokens[other]]

@@ -69,14 +69,14 @@ pytestmark = pytest.mark.django_db
 
 def _plan_of(obj):
     from governance.reports.models import StatusReport
-    from monitoring.models import Goal, Indicator, Measurement, Obligation, Target
+    from monitoring.models import Goal, ImportJob, Indicator, Measurement, Obligation, Target
     from plans.models import Plan
 
     if isinstance(obj, Missing):
         return obj.plan
     if isinstance(obj, Plan):
         return obj
-    if isinstance(obj, (Goal, StatusReport, Obligation)):
+    if isinstance(obj, (Goal, StatusReport, Obligation, ImportJob)):
         return obj.plan
     if isinstance(obj, Indicator):
         return obj.goal.plan
@@ -202,6 +202,10 @@ SWEEP: dict[str, list[Req]] = {
     "monitoring:import-upload": [Req(kind="plan", kwargs=plan_kw, get="edit", post="edit")],
     "monitoring:import-confirm": [Req(kind="plan", kwargs=plan_kw, get=None, post="edit")],
     "monitoring:plan-export": [Req(kind="plan", kwargs=plan_kw, get="export")],
+    "monitoring:import-job": [Req(kind="import_job", kwargs=lambda o, p: {"plan_id": p.pk, "job_id": o.pk})],
+    "monitoring:import-job-retry": [
+        Req(kind="import_job", kwargs=lambda o, p: {"plan_id": p.pk, "job_id": o.pk}, get=None, post="view")
+    ],
     # the LBF year (issue #14): the whole plan's obligations and målopfyldelsesskema, not a steering group's
     "lbf:obligations": [Req(kind="plan", kwargs=plan_kw, get="lbf", post="manage")],
     "lbf:deadlines": [Req(kind="plan", kwargs=plan_kw, get="manage", post="manage")],
