@@ -136,7 +136,7 @@ def _snapshot(plan):
     return rows, Measurement.history.filter(indicator__goal__plan=plan).count()
 
 
-def test_xlsx_round_trip_changes_nothing(demo, login):
+def test_xlsx_round_trip_changes_nothing(demo, login, django_capture_on_commit_callbacks):
     plan = demo.plan(PLAN_A1)
     client = login("demo-sekretariatsleder")
     before = _snapshot(plan)
@@ -154,12 +154,13 @@ def test_xlsx_round_trip_changes_nothing(demo, login):
     preview = response.context["preview"]
     assert preview.is_valid, [row.errors for row in preview.rows if row.errors][:3]
     assert preview.unchanged_count == len(before[0]) and preview.new_count == preview.update_count == 0
-    response = client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
     assert response.status_code == 302
     assert _snapshot(plan) == before
 
 
-def test_edited_export_updates_only_the_changed_row(demo, login):
+def test_edited_export_updates_only_the_changed_row(demo, login, django_capture_on_commit_callbacks):
     plan = demo.plan(PLAN_A1)
     client = login("demo-sekretariatsleder")
     indicator = Indicator.objects.get(goal__plan=plan, name="Antal faste deltagere i lektiecaféen")
@@ -176,13 +177,14 @@ def test_edited_export_updates_only_the_changed_row(demo, login):
         reverse("monitoring:import-upload", args=[plan.pk]),
         {"file": SimpleUploadedFile("rettet.xlsx", buffer.getvalue()), "replace_approved": "on", "reason": "Rettet"},
     )
-    client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
     changed = indicator.measurements.get(period=changed_period, breakdown_value="")
     assert (changed.value, changed.status) == (Decimal(999), Measurement.Status.DRAFT)
     assert indicator.measurements.filter(status=Measurement.Status.DRAFT).count() == 2  # + the demo's draft
 
 
-def test_upload_page_shows_row_and_column_and_saves_nothing(demo, login):
+def test_upload_page_shows_row_and_column_and_saves_nothing(demo, login, django_capture_on_commit_callbacks):
     plan = demo.plan(PLAN_A1)
     indicator = Indicator.objects.get(goal__plan=plan, name="Antal faste deltagere i lektiecaféen")
     client = login("demo-boligorg")
@@ -194,7 +196,8 @@ def test_upload_page_shows_row_and_column_and_saves_nothing(demo, login):
     assert "Række 3" in content and "kolonne værdi" in content
     # No confirmation is possible for a file with errors.
     assert reverse("monitoring:import-confirm", args=[plan.pk]) not in content
-    response = client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
     assert Measurement.objects.count() == before
 
 

@@ -155,7 +155,7 @@ def test_replacing_approved_values_needs_a_reason_and_goes_back_to_draft_with_hi
     assert indicator.status == "no_data"
 
 
-def test_the_upload_page_offers_replacing_and_requires_a_reason(demo, login):
+def test_the_upload_page_offers_replacing_and_requires_a_reason(demo, login, django_capture_on_commit_callbacks):
     plan = demo.plan(PLAN_A1)
     indicator = Indicator.objects.get(goal__plan=plan, name="Antal faste deltagere i lektiecaféen")
     approved = indicator.measurements.filter(status="approved", breakdown_value="").first()
@@ -169,7 +169,8 @@ def test_the_upload_page_offers_replacing_and_requires_a_reason(demo, login):
     assert "Skriv hvorfor" in content
     response = client.post(url, {"file": _csv(text), "replace_approved": "on", "reason": "Ny opgørelse"})
     assert "bliver en kladde igen" in response.content.decode()
-    client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("monitoring:import-confirm", args=[plan.pk]))
     approved.refresh_from_db()
     assert (approved.status, approved.value) == ("draft", Decimal(new_value))
 
