@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.meetings.attendance import selectors as attendance_selectors
 from monitoring.charts import multi_series_chart_svg
 from monitoring.lbf_codes import describe
 from monitoring.obligations import overdue_obligations
@@ -295,4 +296,18 @@ def reading_room_view(request):
     """Board member: 'Læsesal' with reports, meeting packs and recent decisions. Other roles: 403."""
     if not access.may_open(request.user, "reading-room"):
         raise PermissionDenied
-    return render(request, "portal/reading_room.html", {"room": reading_room(user=request.user)})
+    room = reading_room(user=request.user)
+    return render(
+        request, "portal/reading_room.html", {"room": room, "my_seat": _my_seat(request.user, room.next_meeting)}
+    )
+
+
+def _my_seat(user, meeting):
+    """The reader's row on the next meeting's attendance sheet (their answer so far), when they are
+    invited and the meeting has not begun: the Læsesal then offers deltager / afbud."""
+    if meeting is None or meeting.starts_at <= timezone.now():
+        return None
+    person = attendance_selectors.person_of(user)
+    if person is None:
+        return None
+    return attendance_selectors.attendance_sheet(meeting=meeting).row_for(person.pk)

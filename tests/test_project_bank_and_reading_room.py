@@ -138,3 +138,21 @@ def test_reading_room_queries_stay_constant(login, demo, django_assert_max_num_q
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(reverse("reading-room")).content.decode()
     assert html.count("Handling ") >= 7
+
+
+def test_the_member_answers_afbud_for_the_next_meeting_from_the_reading_room(login, demo):
+    """Issue 15.7: the next meeting's card offers deltager / afbud to an invited member, shows the
+    answer given, and the answer is the one the meeting's attendance sheet records."""
+    from governance.meetings.attendance.models import Attendance
+
+    client = login("demo-bestyrelse")
+    html = client.get(reverse("reading-room")).content.decode()
+    assert "Meld afbud" in html and "Du har ikke svaret endnu" in html
+    import re
+
+    (action,) = re.findall(r'action="([^"]*/tilmelding/)"', html)
+    response = client.post(action, {"answer": "absent"})
+    assert response.status_code == 302
+    person = demo.user("demo-bestyrelse").person
+    assert Attendance.objects.filter(person=person, answer="absent").count() == 1
+    assert "Du har meldt afbud" in client.get(reverse("reading-room")).content.decode()
