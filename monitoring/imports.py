@@ -45,7 +45,7 @@ from plans.files import XLSX, check_office_package
 from plans.models import Plan
 from plans.xlsx import workbook_bytes
 
-from .models import Indicator, Measurement
+from .models import Indicator, Measurement, future_period_error
 from .selectors import measurable_indicators
 from .services import statuses_refresh
 
@@ -349,6 +349,9 @@ def _period_error(indicator, text: str) -> str | None:
     except ValidationError as exc:
         problem = " ".join(exc.messages)
     else:
+        future = future_period_error(parsed.label, parsed.start)
+        if future:
+            return future
         if indicator is None or parsed.kind == indicator.frequency:
             return None
         problem = _("Indikatoren måles %(frequency)s; perioden %(period)s passer ikke.") % {

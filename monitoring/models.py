@@ -307,6 +307,16 @@ class MeasurementQuerySet(models.QuerySet):
         return self.filter(breakdown_value="")
 
 
+def future_period_error(label: str, start) -> str | None:
+    """Measurements are for periods that have begun: the message for one that has not, else None."""
+    if start <= timezone.localdate():
+        return None
+    return str(
+        _("Perioden %(period)s er ikke begyndt endnu; der kan ikke registreres målinger for fremtiden.")
+        % {"period": label}
+    )
+
+
 class Measurement(models.Model):
     """A måling: an indicator's value for one period, optionally for one breakdown value.
 
@@ -390,16 +400,11 @@ class Measurement(models.Model):
             self.set_period()
         except ValidationError as exc:
             raise ValidationError({"period": exc.messages}) from None
-        if self.period_start > timezone.localdate():
-            # Every path (form, API, import, LBF sync) cleans the row, so the rule holds everywhere.
-            raise ValidationError(
-                {
-                    "period": _(
-                        "Perioden %(period)s er ikke begyndt endnu; der kan ikke registreres målinger for fremtiden."
-                    )
-                    % {"period": self.period}
-                }
-            )
+        problem = future_period_error(self.period, self.period_start)
+        if problem:
+            # Every row-by-row path (form, API, LBF sync) cleans the row; the set-based import asks
+            # the same function, so the rule holds everywhere.
+            raise ValidationError({"period": problem})
         if self.indicator_id:
             expected = self.indicator.frequency
             kind = parse_period(self.period).kind

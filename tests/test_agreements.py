@@ -66,7 +66,7 @@ def test_list_diff_names_added_and_removed_parties():
 
 
 def test_migration_carries_the_admins_versions_over_without_losing_data():
-    migration = importlib.import_module("governance.migrations.0008_copy_cooperation_agreement_versions")
+    migration = importlib.import_module("governance.migrations.0012_copy_cooperation_agreement_versions")
     plan = PlanFactory()
     approved = CooperationAgreement.objects.create(
         plan=plan,

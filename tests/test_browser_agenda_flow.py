@@ -91,7 +91,7 @@ def test_a_meeting_from_proposals_to_approved_minutes(live_server, page, setting
     page.get_by_role("link", name="Til mødesiden").click()
     page.get_by_role("button", name="Send dagsorden").click()
     expect(page.get_by_text("Dagsordenen er sat i kø til udsendelse.")).to_be_visible()
-    assert SendOut.objects.get(meeting=meeting).status == SendOut.Status.SENT
+    assert SendOut.objects.get(meeting=meeting).state == SendOut.State.DONE
 
     # An invitee sends afbud through the signed link in the e-mail (no login needed).
     sheet = attendance_sheet(meeting=meeting)

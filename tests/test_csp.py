@@ -90,6 +90,7 @@ def test_json_answers_carry_the_policy_too(demo, login, url):
 
 
 # Rendered by WeasyPrint into PDFs, never served as HTML.
+# Rendered only into PDFs by WeasyPrint (never served), where the column widths are inline.
 PDF_TEMPLATES = {"governance/pdf_base.html", "governance/reports/base.html"}
 
 
@@ -101,7 +102,7 @@ def test_no_served_template_has_inline_script_style_or_handlers():
     for folder in [root / "templates", *root.glob("*/templates")]:
         for path in folder.rglob("*.html"):
             name = path.relative_to(folder).as_posix()
-            if name in PDF_TEMPLATES or ".venv" in path.parts:
+            if name in PDF_TEMPLATES or name.startswith("governance/reports/sections/") or ".venv" in path.parts:
                 continue
             html = path.read_text()
             if (
