@@ -24,7 +24,7 @@ def test_login_plan_page_and_swagger_ui_run_without_csp_violations(live_server, 
         page.get_by_role("heading", name="Log ind", level=1).wait_for()
         log_in(page, live_server.url, "demo-sekretariatsleder")
         page.get_by_role("heading", name="Mit sekretariat", level=1).wait_for()
-        page.get_by_role("link", name=PLAN_A1).first.click()
+        page.get_by_role("link", name=PLAN_A1, exact=True).first.click()
         page.get_by_role("heading", name=PLAN_A1, level=1).wait_for()
         assert page.evaluate("window.htmx && htmx.config.includeIndicatorStyles") is False
 

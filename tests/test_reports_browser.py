@@ -17,7 +17,7 @@ def test_the_lead_orders_a_pixi_report_and_gets_the_pdf_link(live_server, settin
     call_command("seed_demo", "--force", stdout=io.StringIO())
     with chromium_page() as page:
         log_in(page, live_server.url, "demo-sekretariatsleder")
-        page.get_by_role("link", name=PLAN_A1).first.click()
+        page.get_by_role("link", name=PLAN_A1, exact=True).first.click()
         page.get_by_role("button", name="Generér pixi-rapport for seneste kvartal").click()
         page.get_by_role("heading", name="Pixi- og statusrapporter", level=1).wait_for()
         link = page.get_by_role("link", name="Hent PDF: Pixi-rapport")
