@@ -309,7 +309,7 @@ def test_api_deliveries_are_scoped(demo, api):
 def test_plan_page_shows_party_year_shortfall_and_share(demo, login):
     plan = demo.plan(PLAN_A1)
     html = login("demo-koordinator").get(reverse("plan-cofinancing", args=[plan.pk])).content.decode()
-    assert 'class="table--responsive-scroll" tabindex="0" role="region"' in html
+    assert 'class="table--responsive-scroll portal-scroll-region" tabindex="0" role="region"' in html
     summary = plan_commitment_summary(plan=plan)
     row = next(r for r in summary.rows if r.party.name == CHILDREN)
     last_year = timezone.localdate().year - 1
