@@ -1,12 +1,20 @@
-"""Danish number formatting, one place for pages, charts, reports and exports.
+"""Danish number and date formatting, one place for pages, charts, e-mails and reports.
 
-Every function takes a number (or a numeric string, as stored in report snapshots) and returns text
-formatted for the active language by Django's localisation; ``None`` and "" give an en dash.
+Every number function takes a number (or a numeric string, as stored in report snapshots) and returns
+text formatted for the active language by Django's localisation; ``None`` and "" give an en dash.
+
+Dates have one format per language, set in ``portal/formats/<lang>/formats.py``
+(``settings.FORMAT_MODULE_PATH``): "3. dec. 2026" and "3. dec. 2026 kl. 14.30" in Danish, "3 Dec 2026"
+and "3 Dec 2026, 14:30" in English. Templates use Django's ``|date`` (the date), ``|date:"DATETIME_FORMAT"``,
+``|time`` and ``|date:"l"`` (weekday); Python code that builds text for people uses the functions
+below. Exports (XLSX, CSV, API, iCal) keep ISO 8601 (``value.isoformat()``), never these.
 """
 
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 
 EMPTY = "–"
 
@@ -29,6 +37,14 @@ def format_number(value) -> str:
     if number == number.to_integral_value():
         return number_format(number.quantize(Decimal(1)), 0)
     return number_format(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), 1)
+
+
+def format_decimal(value, digits: int = 2) -> str:
+    """A number with a fixed number of decimals: 0.9 → '0,90' (Danish) / '0.90' (English)."""
+    number = to_decimal(value)
+    if number is None:
+        return EMPTY
+    return number_format(number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP), int(digits))
 
 
 def format_change(value) -> str:
@@ -59,3 +75,58 @@ def format_percent(value, digits: int = 0) -> str:
     digits = int(digits)
     rounded = (number * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return f"{number_format(rounded, digits)} %"
+
+
+def _local(value):
+    """An aware datetime in the current time zone (as templates show it); dates and naive values as they are."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def _as_date(value):
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return value
+
+
+def format_date(value) -> str:
+    """A day in the active language's one format: '3. dec. 2026' / '3 Dec 2026'. Takes a date, an aware
+    datetime (its local day) or an ISO date string (report snapshots); '–' for none."""
+    value = _as_date(_local(value))
+    if not value:
+        return EMPTY
+    return date_format(value, "DATE_FORMAT")
+
+
+def format_datetime(value) -> str:
+    """A moment in local time: '3. dec. 2026 kl. 14.30' / '3 Dec 2026, 14:30'; '–' for none."""
+    if not value:
+        return EMPTY
+    return date_format(_local(value), "DATETIME_FORMAT")
+
+
+def format_time(value) -> str:
+    """A local clock time: '14.30' / '14:30'; '–' for none."""
+    if not value:
+        return EMPTY
+    return date_format(_local(value), "TIME_FORMAT")
+
+
+def format_weekday_date(value) -> str:
+    """The day with its weekday: 'torsdag 3. dec. 2026' / 'Thursday 3 Dec 2026' (meetings, deadlines)."""
+    value = _as_date(_local(value))
+    if not value:
+        return EMPTY
+    return f"{date_format(value, 'l')} {date_format(value, 'DATE_FORMAT')}"
+
+
+def format_weekday_datetime(value) -> str:
+    """A moment with its weekday: 'torsdag 3. dec. 2026 kl. 14.30' / 'Thursday 3 Dec 2026, 14:30'."""
+    if not value:
+        return EMPTY
+    value = _local(value)
+    return f"{date_format(value, 'l')} {date_format(value, 'DATETIME_FORMAT')}"

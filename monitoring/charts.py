@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from common.formatting import format_number
+from common.formatting import format_date, format_number
 
 from .status import Point, measurement_points
 
@@ -85,7 +85,7 @@ def indicator_chart_svg(
     unit = indicator.unit
     parts_desc = [
         _("Baseline %(value)s %(unit)s (%(date)s).")
-        % {"value": format_number(baseline.value), "unit": unit, "date": baseline.on.strftime("%d-%m-%Y")}
+        % {"value": format_number(baseline.value), "unit": unit, "date": format_date(baseline.on)}
     ]
     if points:
         last = points[-1]
@@ -95,7 +95,7 @@ def indicator_chart_svg(
                 "count": len(points),
                 "value": format_number(last.value),
                 "unit": unit,
-                "date": last.on.strftime("%d-%m-%Y"),
+                "date": format_date(last.on),
             }
         )
     else:
@@ -103,7 +103,7 @@ def indicator_chart_svg(
     for target in target_points:
         parts_desc.append(
             _("Mål %(value)s %(unit)s senest %(date)s.")
-            % {"value": format_number(target.value), "unit": unit, "date": target.on.strftime("%d-%m-%Y")}
+            % {"value": format_number(target.value), "unit": unit, "date": format_date(target.on)}
         )
     ident = f"chart-{indicator.pk}-{width}"
     svg = [
@@ -163,7 +163,7 @@ def indicator_chart_svg(
         for point in points:
             svg.append(
                 f'<circle cx="{x(point.on)}" cy="{y(point.value)}" r="{radius}" fill="{BLUE}">'
-                f"<title>{escape(point.on.strftime('%d-%m-%Y') + ': ' + format_number(point.value) + ' ' + unit)}"
+                f"<title>{escape(format_date(point.on) + ': ' + format_number(point.value) + ' ' + unit)}"
                 f"</title></circle>"
             )
     svg.append("</svg>")
@@ -208,7 +208,7 @@ def multi_series_chart_svg(
             "label": s.label,
             "value": format_number(s.points[-1].value),
             "unit": unit,
-            "date": s.points[-1].on.strftime("%d-%m-%Y"),
+            "date": format_date(s.points[-1].on),
         }
         for s in drawn
     ] or [_("Ingen tal endnu.")]

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.form_style import style_fields
+from common.formatting import format_decimal, format_percent
 from common.periods import parse_period
 from plans.models import Intervention
 
 from .imports import NumberFormatError, number_error_message, parse_danish_number
-from .models import Goal, Indicator, Target
+from .models import DEFAULT_AT_RISK_THRESHOLD, DEFAULT_ON_TRACK_THRESHOLD, Goal, Indicator, Target
 
 
 class MeasurementForm(forms.Form):
@@ -145,6 +146,10 @@ class GoalCreateForm(_StyledForm):
         self.fields["contributes_to"].help_text = _("Kun for delmål (valgfri).")
 
 
+def _threshold(value) -> dict:
+    return {"default": format_decimal(value, 2), "percent": format_percent(value)}
+
+
 class IndicatorCreateForm(_StyledForm):
     """A new indicator of a goal, with its first target (more can be added on its page)."""
 
@@ -179,6 +184,15 @@ class IndicatorCreateForm(_StyledForm):
     def __init__(self, *args, goal, **kwargs):
         kwargs.setdefault("instance", Indicator(goal=goal))
         super().__init__(*args, **kwargs)
+        # The defaults in the active language's number format (0,90 / 0.90) and as a percentage.
+        self.fields["on_track_threshold"].help_text = _(
+            "Andel af den forventede fremgang, der mindst skal være nået, som decimaltal (standard %(default)s = "
+            "%(percent)s)."
+        ) % _threshold(DEFAULT_ON_TRACK_THRESHOLD)
+        self.fields["at_risk_threshold"].help_text = _(
+            "Under denne andel af den forventede fremgang er indikatoren ude af kurs; skriv den som decimaltal "
+            "(standard %(default)s = %(percent)s)."
+        ) % _threshold(DEFAULT_AT_RISK_THRESHOLD)
         self.fields["interventions"].queryset = Intervention.objects.filter(sub_agreement__plan=goal.plan).order_by(
             "sub_agreement__title", "name"
         )

@@ -3,6 +3,8 @@
 
 The codes are the portal's keys for LBF's area figures (the same keys the import file and
 ``Indicator.lbf_indicator_code`` use); an unknown code is shown as itself, without a unit.
+Each row carries its label, unit and source in Danish and English (``*_en``); ``label``, ``unit`` and
+``source`` give the active language's.
 """
 
 import csv
@@ -10,17 +12,38 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import get_language
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "lbf_indicators.csv"
 
 
 @dataclass(frozen=True)
 class LbfIndicator:
     code: str
-    label: str
-    unit: str
+    label_da: str
+    unit_da: str
     decimals: int
     direction: str  # "higher", "lower" or "" (neither is better)
-    source: str
+    source_da: str
+    label_en: str = ""
+    unit_en: str = ""
+    source_en: str = ""
+
+    def _shown(self, name: str) -> str:
+        english = (get_language() or "").startswith("en")
+        return (getattr(self, f"{name}_en") if english else "") or getattr(self, f"{name}_da")
+
+    @property
+    def label(self) -> str:
+        return self._shown("label")
+
+    @property
+    def unit(self) -> str:
+        return self._shown("unit")
+
+    @property
+    def source(self) -> str:
+        return self._shown("source")
 
     @property
     def display(self) -> str:
@@ -33,11 +56,14 @@ def catalogue() -> dict[str, LbfIndicator]:
         return {
             row["code"]: LbfIndicator(
                 code=row["code"],
-                label=row["label"],
-                unit=row["unit"],
+                label_da=row["label"],
+                unit_da=row["unit"],
                 decimals=int(row["decimals"]),
                 direction=row["direction"],
-                source=row["source"],
+                source_da=row["source"],
+                label_en=row["label_en"],
+                unit_en=row["unit_en"],
+                source_en=row["source_en"],
             )
             for row in csv.DictReader(handle)
         }

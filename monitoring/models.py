@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.formatting import format_date
 from common.jobs import Job
 from common.periods import parse_period
 from plans.models import CooperationAgreement, HousingArea, Intervention, Organisation, Plan, SubAgreement
@@ -291,7 +292,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.value} ({self.due_date:%d-%m-%Y})"
+        return f"{self.indicator}: {self.value} ({format_date(self.due_date)})"
 
     def clean(self) -> None:
         if self.indicator_id and self.due_date and self.due_date <= self.indicator.baseline_date:

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common import jobs
+from common.formatting import format_date
 from plans import access
 from plans.xlsx import XLSX_CONTENT_TYPE
 
@@ -42,6 +42,7 @@ from .imports import (
     read_table,
     validate_measurement_rows,
 )
+from .lbf_codes import describe
 from .models import Goal, ImportJob, Measurement, Target
 from .selectors import (
     indicator_detail,
@@ -94,13 +95,14 @@ def indicator_detail_view(request, plan_id: int, indicator_id: int):
         "assessment": indicator_assessment(indicator, targets=targets, measurements=approved),
         "chart": mark_safe(indicator_chart_svg(indicator, approved, targets=targets)),  # noqa: S308 (escaped)
         "comparison": lbf_comparison(indicator=indicator, plan=plan) if indicator.is_lbf else None,
+        "lbf_info": describe(indicator.lbf_indicator_code) if indicator.lbf_indicator_code else None,
         "can_enter": not indicator.is_lbf
         and access.can_create(request.user, access.CHANGE, Measurement, indicator=indicator),
         "can_approve": access.can_create(request.user, access.APPROVE, Measurement, indicator=indicator),
         "can_change": access.can(request.user, access.CHANGE, indicator),
         "target_history": _history(
             Target.history.filter(indicator_id=indicator.pk),
-            [(_("Nås senest"), lambda h: date_format(h.due_date)), (_("Målværdi"), lambda h: h.value.normalize())],
+            [(_("Nås senest"), lambda h: format_date(h.due_date)), (_("Målværdi"), lambda h: h.value.normalize())],
         ),
     }
     return render(request, "monitoring/indicator_detail.html", context)
@@ -175,7 +177,7 @@ def target_edit_view(request, plan_id: int, indicator_id: int, target_id: int):
         back=reverse("monitoring:indicator-detail", args=[plan.pk, indicator.pk]),
         history=_history(
             target.history.all(),
-            [(_("Nås senest"), lambda h: date_format(h.due_date)), (_("Målværdi"), lambda h: h.value.normalize())],
+            [(_("Nås senest"), lambda h: format_date(h.due_date)), (_("Målværdi"), lambda h: h.value.normalize())],
         ),
     )
 

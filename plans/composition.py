@@ -20,6 +20,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from common.formatting import format_date
+
 VOTING_ROLES = frozenset({"chair", "vice_chair", "member"})
 TERM_WARNING_DAYS = 60
 
@@ -109,7 +111,7 @@ def board_composition_warnings(
             CompositionWarning(
                 "term_ending",
                 _("%(person)s' periode i bestyrelsen udløber %(day)s.")
-                % {"person": seat.person, "day": seat.end_date.strftime("%d-%m-%Y")},
+                % {"person": seat.person, "day": format_date(seat.end_date)},
                 _("Forny perioden eller registrér efterfølgeren."),
                 seat.organisation_id,
             )

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.formatting import format_date
+
 # LBF's rule (seed 002): LBF pays at most 75 %, at least 25 % of a plan's budget is local.
 REQUIRED_LOCAL_SHARE = Decimal("0.25")
 
@@ -680,7 +682,7 @@ class CommitmentDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.commitment}: {self.amount} kr. ({self.date:%d-%m-%Y})"
+        return f"{self.commitment}: {self.amount} kr. ({format_date(self.date)})"
 
     def clean(self) -> None:
         if not self.amount and not self.hours:

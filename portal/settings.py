@@ -124,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
             ],
+            # |weekday_date, |weekday_datetime beside Django's |date and |time (the one date format).
+            "builtins": ["common.template_dates"],
         },
     },
 ]
@@ -155,6 +157,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("Engelsk"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language ("3. dec. 2026", "3 Dec 2026"): portal/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -279,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI would put each operation's link inside its expand button (an
+    # interactive control inside another, axe "nested-interactive"); the operations are reached by
+    # their tag headings instead. No syntax colouring: its token colours on the dark code panel are
+    # under 4.5:1 (the plain panel is white on dark grey).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": False},
     "DESCRIPTION": "REST-API for helhedsplaner (docs/api.md). Godkendelse: `Authorization: Token <nøgle>`.",
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [

@@ -28,9 +28,9 @@ from functools import cached_property
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from common.formatting import format_date
 from common.periods import Quarter
 from governance.bodies.models import Body
 from governance.meetings.models import AgendaItem, Meeting
@@ -248,7 +248,7 @@ def lbf_obligations(situation: Situation) -> list[Proposal]:
         values = {
             "kind": obligation.get_kind_display(),
             "year": obligation.year,
-            "due": date_format(obligation.due_date, "j. F Y"),
+            "due": format_date(obligation.due_date),
             "state": obligation.get_state_display().lower(),
         }
         proposals.append(

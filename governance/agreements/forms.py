@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import format_date
 from common.forms import PortalFormMixin
 from governance.meetings.models import Decision
 from plans.models import Intervention, Organisation, Plan
@@ -17,7 +18,7 @@ class DateInput(forms.DateInput):
 
 def decision_label(decision: Decision) -> str:
     item = decision.agenda_item
-    return f"{item.meeting.meeting_day:%d.%m.%Y} · {item.meeting.title} · {item.position}. {item.title}"
+    return f"{format_date(item.meeting.meeting_day)} · {item.meeting.title} · {item.position}. {item.title}"
 
 
 class DecisionChoiceField(forms.ModelChoiceField):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.formatting import format_date
 from governance.bodies.models import Body
 from governance.meetings.models import Decision
 from plans.models import CooperationAgreement, Intervention, Organisation, Plan, SubAgreement
@@ -204,4 +205,4 @@ class InterventionAdjustment(models.Model):
         ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.intervention} ({timezone.localtime(self.changed_at):%d.%m.%Y})"
+        return f"{self.intervention} ({format_date(self.changed_at)})"

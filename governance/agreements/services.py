@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.formatting import format_kr
+from common.formatting import format_date, format_kr
 from governance.meetings.models import Decision
 from plans.models import CooperationAgreement, Intervention, Organisation, Plan, SubAgreement
 from plans.services import intervention_update
@@ -213,7 +213,7 @@ def _shown(intervention: Intervention, field: str) -> str:
     if field == "budget":
         return format_kr(value)
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        return format_date(value)
     return str(value)
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import format_date
 from common.forms import PortalFormMixin
 from common.workdays import holiday_name
 from governance.bodies.models import Body
@@ -66,7 +67,7 @@ class MeetingForm(PortalFormMixin, forms.Form):
                     "%(date)s er en helligdag (%(holiday)s). Vælg en anden dag, "
                     "eller bekræft nedenfor, at mødet skal holdes den dag."
                 )
-                % {"date": f"{timezone.localtime(starts_at):%d.%m.%Y}", "holiday": name},
+                % {"date": format_date(starts_at), "holiday": name},
             )
         data.pop("confirm_holiday", None)
         return data

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common import jobs
+from common.formatting import format_date, format_datetime
 from common.workdays import working_days_before
 from governance.bodies.models import Body
 from governance.meetings.attendance.links import answer_url
@@ -443,7 +444,7 @@ def _mail_deliveries(send_out: SendOut, meeting: Meeting) -> None:
     template = (
         _("Opdateret dagsorden: %(title)s, %(date)s") if send_out.is_resend else _("Dagsorden: %(title)s, %(date)s")
     )
-    subject = template % {"title": meeting.title, "date": f"{local:%d.%m.%Y kl. %H.%M}"}
+    subject = template % {"title": meeting.title, "date": format_datetime(local)}
     context = {"meeting": meeting, "url": url, "local": local}
     with send_out.pack.open("rb") as handle:
         whole_pack = handle.read()
@@ -612,7 +613,7 @@ def action_item_create(
                     "Fristen %(due)s ligger før i dag, så handlingspunktet er overskredet fra start. "
                     "Ret fristen, eller skriv en begrundelse, hvis det er med vilje."
                 )
-                % {"due": f"{due_date:%d.%m.%Y}"}
+                % {"due": format_date(due_date)}
             }
         )
     action = ActionItem(
@@ -650,7 +651,7 @@ def minutes_approve(*, meeting: Meeting, user) -> Minutes:
     if meeting.starts_at > timezone.now():
         raise ValidationError(
             _("Referatet kan først godkendes, når mødet er begyndt (%(start)s).")
-            % {"start": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y kl. %H.%M}"}
+            % {"start": format_datetime(meeting.starts_at)}
         )
     missing = meeting.agenda_items.filter(kind=AgendaItem.Kind.DECISION, is_follow_up=False).exclude(
         decisions__is_current=True
@@ -851,7 +852,7 @@ def send_out_deadline_reminders(*, today: date | None = None) -> dict[str, int]:
                 subject = _("Fristen er i dag: send dagsordenen til %(title)s")
             else:
                 subject = _("Fristen er overskredet: dagsordenen til %(title)s skulle være sendt %(deadline)s")
-            subject = subject % {"title": meeting.title, "deadline": f"{deadline:%d.%m.%Y}"}
+            subject = subject % {"title": meeting.title, "deadline": format_date(deadline)}
             body = render_to_string("governance/email/send_out_deadline.txt", context)
             for email in sorted(set(leads.get(meeting.body.plan.secretariat_id, []))):
                 with transaction.atomic():

@@ -40,13 +40,12 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from common.formatting import format_number
+from common.formatting import format_date, format_number
 from common.periods import Quarter
 from governance.bodies.models import Body, Membership
 from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
@@ -757,7 +756,7 @@ def _overdue_actions_question(
         return []
     lines = "; ".join(
         _("%(title)s (%(owner)s, frist %(due)s)")
-        % {"title": a.title, "owner": a.owner.name, "due": a.due_date.strftime("%d-%m-%Y")}
+        % {"title": a.title, "owner": a.owner.name, "due": format_date(a.due_date)}
         for a in overdue
     )
     return [
@@ -872,7 +871,7 @@ def _obligation_questions(
         % {
             "kind": obligation.get_kind_display(),
             "year": obligation.year,
-            "due": date_format(obligation.due_date, "j. F Y"),
+            "due": format_date(obligation.due_date),
         }
         for obligation in overdue
     )

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import format_date
 from common.periods import Quarter
 from governance.bodies.models import Body
 from governance.meetings.models import Meeting
@@ -89,7 +90,7 @@ class StatusReportRequestForm(forms.Form):
                     value,
                     _("%(date)s: %(title)s (%(body)s)")
                     % {
-                        "date": formats.date_format(timezone.localtime(m.starts_at).date(), "j. F Y"),
+                        "date": format_date(m.starts_at),
                         "title": m.title,
                         "body": m.body.name,
                     },

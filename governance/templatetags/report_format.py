@@ -5,10 +5,9 @@ from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from django import template
-from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
-from common.formatting import format_change, format_kr, format_number, format_percent
+from common.formatting import format_change, format_date, format_kr, format_number, format_percent
 from monitoring.charts import indicator_chart_svg
 
 register = template.Library()
@@ -27,12 +26,12 @@ def report_percent(value):
 
 
 @register.filter
-def report_date(value, fmt="j. F Y"):
-    """An ISO date string from the snapshot, formatted the Danish way."""
+def report_date(value):
+    """An ISO date string from the snapshot in the portal's one date format ("3. dec. 2026"); '–' for none."""
     if not value:
         return "–"
     try:
-        return date_format(date.fromisoformat(value), fmt)
+        return format_date(date.fromisoformat(value))
     except (TypeError, ValueError):
         return value
 
