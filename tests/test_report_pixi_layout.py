@@ -186,8 +186,8 @@ def test_a_report_for_a_meeting_defaults_to_its_send_out_deadline(meeting_world,
     assert report.meeting == meeting and report.audience == "board"
     assert report.data_cutoff == date(2026, 11, 2) and report.period == "2026-Q3"
     text = pdftotext(report.pdf.path)
-    assert f"Til mødet {meeting.title} den 16. november 2026" in text
-    assert "Data godkendt til og med 2. november 2026" in text
+    assert f"Til mødet {meeting.title} den 16. nov. 2026" in text
+    assert "Data godkendt til og med 2. nov. 2026" in text
     # The quarter's own report is still made by the schedule: a meeting's report is not the quarterly one.
     from governance.reports.services import status_reports_queue_quarterly
 
@@ -226,7 +226,7 @@ def test_the_lead_orders_a_pixi_for_a_meeting_from_the_archive(
         "done",
     )
     archive = client.get(reverse("governance:report-archive", args=[plan.pk])).text
-    assert f"Til mødet {meeting.title}, data til og med 30. Okt 2026" in archive
+    assert f"Til mødet {meeting.title}, data til og med 30. okt. 2026" in archive
 
 
 def test_the_meeting_page_orders_the_meetings_pixi(demo, login):

@@ -65,7 +65,7 @@ def test_the_full_pdf_has_interventions_commitments_and_members(demo, django_cap
     info = pdfinfo(report.pdf.path)
     assert plan.name in text and "2026-Q3" in text
     assert "Delaftaler: delmål, indikatorer og indsatser" in text and "Medfinansiering 2026" in text
-    assert "Organer og medlemmer pr. 30. september 2026" in text
+    assert "Organer og medlemmer pr. 30. sept. 2026" in text
     intervention = plan.sub_agreements.first().interventions.first()
     assert intervention.name in text
     board_member = report.snapshot["bodies"][0]["members"][0]["name"]
