@@ -209,11 +209,16 @@ class WorkerPool:
 
     def purge(self) -> None:
         """Drop the queue and whatever is still waiting on it."""
+        from kombu import Exchange, Queue
+
         from portal.celery import app
 
-        # The queue may not exist, or the broker may be gone: nothing to purge then.
+        # Celery's queue as the worker declared it (an exchange of the same name), so that deleting it
+        # also removes its binding from the broker. The broker may be gone: nothing to delete then.
         with contextlib.suppress(Exception), app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(self.queue)
+            queue = Queue(self.queue, Exchange(self.queue), routing_key=self.queue)(conn.default_channel)
+            queue.declare()
+            queue.delete()
 
     def __exit__(self, *exc) -> None:
         from portal.celery import app
