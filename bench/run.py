@@ -9,7 +9,9 @@ what to read, the absolute times move with the machine. Baselines:
 - API lists: a bare ``JsonResponse`` built from ``.values()`` of the same model's rows (same page
   size, same middleware, same process), ``bench/urls.py``;
 - API bulk ingest and the spreadsheet import: ``bulk_create`` of the same rows;
-- the pixi: bare WeasyPrint of the same final HTML (``pixi_render_measurement``).
+- the pixi: bare WeasyPrint of the same final HTML (``bench/pixi.py``);
+- 150 pixi reports through a real 2-process Celery worker pool: bare WeasyPrint of the same HTMLs in
+  2 processes; worker and web process memory (``bench/pixi_pool.py``).
 
 Requests go through Django's test ``Client`` (the whole middleware stack, no network), logged in as
 ``bench-admin``, a user who sees everything.
@@ -304,61 +306,28 @@ def measure_import(size: str, scale: float) -> list[Row]:
 # --- pixi -----------------------------------------------------------------------------------------
 
 
-def pixi_render_measurement(plan, *, period: str = "2026-Q2", repeats: int = 3) -> dict:
-    """One pixi report of ``plan``, end to end through the service a worker runs, against bare
-    WeasyPrint of the same final HTML. Returns seconds lists and the page count.
-
-    The hook for issue 13 item 2: when the pixi layout is rebuilt, this function keeps measuring
-    the same two things (the service's whole render, and WeasyPrint alone on the HTML it produced).
-    """
-    from weasyprint import HTML
-
-    from governance.models import StatusReport
-    from governance.reports import PIXI_MAX_PAGES, render_report_html
-    from governance.services import status_report_generate
-
-    pixi, bare, pages = [], [], 0
-    for _ in range(repeats):
-        version = (StatusReport.objects.filter(plan=plan, period=period, kind="pixi").count()) + 1
-        report = StatusReport.objects.create(
-            plan=plan,
-            period=period,
-            kind=StatusReport.Kind.PIXI,
-            version=version,
-            requested_via=StatusReport.Via.COMMAND,
-        )
-        start = time.perf_counter()
-        report = status_report_generate(report_id=report.pk)
-        pixi.append(time.perf_counter() - start)
-        assert report.state == StatusReport.State.DONE, report.error
-        pages = report.page_count
-        html = render_report_html(report=report, snapshot=report.snapshot)
-        if len(HTML(string=html).render().pages) > PIXI_MAX_PAGES:
-            html = render_report_html(report=report, snapshot=report.snapshot, tight=True)
-        start = time.perf_counter()
-        HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
-        bare.append(time.perf_counter() - start)
-    return {"pixi": pixi, "bare": bare, "pages": pages}
-
-
 def measure_pixi(size: str) -> list[Row]:
+    """One board pixi of the plan with most indicators: its render in the worker's path (HTML from the
+    snapshot, one WeasyPrint layout with the cached stylesheet and fonts) against bare WeasyPrint of the
+    same final HTML (``bench/pixi.py``); the snapshot's database reads are shown beside it."""
     from django.db.models import Count
 
     from plans.models import Plan
 
+    from .pixi import measure_pixi as measure
+
     plan = Plan.objects.annotate(n=Count("goals__indicators")).order_by("-n", "pk").first()
-    result = pixi_render_measurement(plan)
-    pixi, bare = statistics.median(result["pixi"]), statistics.median(result["bare"])
-    ratio = pixi / bare
+    m = measure(plan)
+    with_snapshot = (m.pixi_seconds + m.snapshot_seconds) / m.bare_seconds
     return [
         Row(
             size,
-            f"pixi ({plan.n} indicators), {result['pages']} pages",
-            f"p50 {pixi:.2f} s",
-            f"WeasyPrint {bare:.2f} s",
-            f"{ratio:.2f}",
+            f"pixi ({plan.n} indicators), {m.pages} pages",
+            f"p50 {m.pixi_seconds:.2f} s (+ snapshot {m.snapshot_seconds:.2f} s)",
+            f"WeasyPrint {m.bare_seconds:.2f} s",
+            f"{m.ratio:.2f} ({with_snapshot:.2f} with snapshot)",
             f"≤{PIXI_GOAL_RATIO}×, ≤2 pages",
-            verdict(ratio <= PIXI_GOAL_RATIO and result["pages"] <= 2),
+            verdict(m.ratio <= PIXI_GOAL_RATIO and m.pages <= 2),
         )
     ]
 
@@ -413,6 +382,11 @@ def run_size(size: str, scale: float, *, repeats: int, parts: set[str], out) -> 
         rows += measure_import(size, scale)
     if "pixi" in parts:
         rows += measure_pixi(size)
+    if parts & {"pool", "memory"}:  # real worker pool and web process (bench/pixi_pool.py)
+        from .pixi_pool import run_parts
+
+        user = built["users"]["bench-admin"]
+        rows += run_parts(size, parts, plans=world["plans"], plan=plan, user=user, repeats=repeats, row_class=Row)
     return rows
 
 

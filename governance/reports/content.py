@@ -1012,6 +1012,10 @@ class PixiBudget:
     points to the full status report. The worst case (every section at its budget, every text at its
     longest) is about 1.8 pages; tests/test_report_pixi_layout.py renders it.
 
+    The header is bounded as well: the plan's name in at most two lines, every other header line one
+    line (report.css), so names at their maximum length (200 characters) do not push the sections onto
+    a third page (tests/test_pixi_render_once.py renders every text at its field's maximum).
+
     Rows per section, worst case (8 pt, about 3.4 mm per line):
     goals: ``goals`` rows of at most 6 lines (title ≤ 3 lines + status beside a fixed 30 × 8 mm chart;
     ``indicators_per_goal`` + ``sub_goals_per_goal`` one-line entries and one "+ N flere" line);

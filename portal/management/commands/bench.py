@@ -23,7 +23,7 @@ from django.test.utils import override_settings
 from bench import national_data, run
 
 ALIASES = {"10": "small", "50": "medium", "100": "national"}
-PARTS = ("pages", "api", "ingest", "pixi")
+PARTS = ("pages", "api", "ingest", "pixi", "pool", "memory")
 
 
 def parse_sizes(values: list[str]) -> list[str]:
