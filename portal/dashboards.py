@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from governance.meetings.attendance import selectors as attendance_selectors
@@ -38,17 +39,40 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+COFINANCING_TOP_TOTALS = 25  # forvaltninger in the two per-forvaltning tables before "vis alle"
+COFINANCING_TOP_LINES = 50  # forvaltning × plan × year lines before "vis alle"
+COFINANCING_SECTIONS = ("forvaltninger", "linjer")
+COFINANCING_MUNICIPALITY_SECTIONS = 5  # up to this many kommuner: a summary each; more: one table
+
+
 @login_required
 def cofinancing_view(request):
+    """Medfinansiering pr. forvaltning. Long tables show their first rows with "vis alle"; with many
+    kommuner in view (a national user) one row per kommune, each a link to that kommune alone."""
     year = _int_or_none(request.GET.get("year"))
-    overview = cofinancing_overview(user=request.user, year=year)
+    municipality_id = _int_or_none(request.GET.get("kommune"))
     if request.GET.get("format") == "xlsx":
+        overview = cofinancing_overview(user=request.user, year=year, municipality_id=municipality_id)
         return _cofinancing_xlsx(overview, year)
-    return render(
-        request,
-        "portal/cofinancing.html",
-        {"overview": overview, "year": year, "forms": FORMS},
+    show_all = set(request.GET.getlist("alle")) & set(COFINANCING_SECTIONS)
+    overview = cofinancing_overview(
+        user=request.user,
+        year=year,
+        municipality_id=municipality_id,
+        totals_limit=None if "forvaltninger" in show_all else COFINANCING_TOP_TOTALS,
+        lines_limit=None if "linjer" in show_all else COFINANCING_TOP_LINES,
     )
+    query = {key: value for key, value in (("year", year), ("kommune", overview.municipality_id)) if value}
+    context = {
+        "overview": overview,
+        "year": year,
+        "forms": FORMS,
+        "show_all": show_all,
+        "query": urlencode(query),
+        "year_query": urlencode({"year": year} if year else {}),
+        "municipality_sections": len(overview.municipalities) <= COFINANCING_MUNICIPALITY_SECTIONS,
+    }
+    return render(request, "portal/cofinancing.html", context)
 
 
 def _cofinancing_xlsx(overview, year):
@@ -149,7 +173,7 @@ def project_bank_view(request):
     return render(request, template, context)
 
 
-OVERVIEW_PAGE = 50  # plans per page of the Overblik; "vis alle" shows every plan
+OVERVIEW_PAGE = 25  # plans per page of the Overblik; "vis alle" shows every plan
 
 
 @login_required
