@@ -20,6 +20,7 @@ from plans.models import Plan, ThematicArea
 from .area_statistics_import import may_import_area_statistics
 from .cofinancing_selectors import FORMS, cofinancing_overview
 from .filters import ProjectBankFilter
+from .fragments import cached_fragment
 from .selectors import (
     DASHBOARD_SECTIONS,
     area_barometer,
@@ -55,24 +56,28 @@ def cofinancing_view(request):
         overview = cofinancing_overview(user=request.user, year=year, municipality_id=municipality_id)
         return _cofinancing_xlsx(overview, year)
     show_all = set(request.GET.getlist("alle")) & set(COFINANCING_SECTIONS)
-    overview = cofinancing_overview(
-        user=request.user,
-        year=year,
-        municipality_id=municipality_id,
-        totals_limit=None if "forvaltninger" in show_all else COFINANCING_TOP_TOTALS,
-        lines_limit=None if "linjer" in show_all else COFINANCING_TOP_LINES,
-    )
-    query = {key: value for key, value in (("year", year), ("kommune", overview.municipality_id)) if value}
-    context = {
-        "overview": overview,
-        "year": year,
-        "forms": FORMS,
-        "show_all": show_all,
-        "query": urlencode(query),
-        "year_query": urlencode({"year": year} if year else {}),
-        "municipality_sections": len(overview.municipalities) <= COFINANCING_MUNICIPALITY_SECTIONS,
-    }
-    return render(request, "portal/cofinancing.html", context)
+
+    def context():
+        overview = cofinancing_overview(
+            user=request.user,
+            year=year,
+            municipality_id=municipality_id,
+            totals_limit=None if "forvaltninger" in show_all else COFINANCING_TOP_TOTALS,
+            lines_limit=None if "linjer" in show_all else COFINANCING_TOP_LINES,
+        )
+        query = {key: value for key, value in (("year", year), ("kommune", overview.municipality_id)) if value}
+        return {
+            "overview": overview,
+            "year": year,
+            "forms": FORMS,
+            "show_all": show_all,
+            "query": urlencode(query),
+            "year_query": urlencode({"year": year} if year else {}),
+            "municipality_sections": len(overview.municipalities) <= COFINANCING_MUNICIPALITY_SECTIONS,
+        }
+
+    body = cached_fragment(request, "cofinancing", "portal/_cofinancing_body.html", context)
+    return render(request, "portal/cofinancing.html", {"body": body})
 
 
 def _cofinancing_xlsx(overview, year):
@@ -186,35 +191,43 @@ def overview_view(request):
     goal_status = request.GET.get("status", "")
     goal_status = goal_status if goal_status in {status.value for status in Status} else ""
     sort = request.GET.get("sort", "name")
-    rows = portfolio_overview(
-        user=request.user,
-        year=year,
-        phase=phase,
-        thematic_area_id=thematic_area_id,
-        goal_status=goal_status,
-        sort=sort,
-    )
+
+    def rows():
+        return portfolio_overview(
+            user=request.user,
+            year=year,
+            phase=phase,
+            thematic_area_id=thematic_area_id,
+            goal_status=goal_status,
+            sort=sort,
+        )
+
     if request.GET.get("format") == "xlsx":
-        return _overview_xlsx(rows, year)
-    per_page = (len(rows) or 1) if request.GET.get("alle") else OVERVIEW_PAGE
-    query = request.GET.copy()
-    for name in ("side", "alle", "format"):
-        query.pop(name, None)
-    context = {
-        "rows": rows,
-        "page": Paginator(rows, per_page).get_page(request.GET.get("side")),
-        "query": query.urlencode(),
-        "year": year,
-        "phase": phase,
-        "phases": Plan.Phase.choices,
-        "thematic_area_id": thematic_area_id,
-        "thematic_areas": ThematicArea.objects.all(),
-        "goal_status": goal_status,
-        "statuses": list(Status),
-        "sort": sort,
-        "overdue_obligations": overdue_obligations(user=request.user),
-    }
-    return render(request, "portal/overview.html", context)
+        return _overview_xlsx(rows(), year)
+
+    def context():
+        selected = rows()
+        per_page = (len(selected) or 1) if request.GET.get("alle") else OVERVIEW_PAGE
+        query = request.GET.copy()
+        for name in ("side", "alle", "format"):
+            query.pop(name, None)
+        return {
+            "rows": selected,
+            "page": Paginator(selected, per_page).get_page(request.GET.get("side")),
+            "query": query.urlencode(),
+            "year": year,
+            "phase": phase,
+            "phases": Plan.Phase.choices,
+            "thematic_area_id": thematic_area_id,
+            "thematic_areas": ThematicArea.objects.all(),
+            "goal_status": goal_status,
+            "statuses": list(Status),
+            "sort": sort,
+            "overdue_obligations": overdue_obligations(user=request.user),
+        }
+
+    body = cached_fragment(request, "overview", "portal/_overview_body.html", context)
+    return render(request, "portal/overview.html", {"body": body})
 
 
 def _local_naive(moment):
@@ -307,12 +320,16 @@ def secretariat_dashboard_view(request):
     if not access.may_open(request.user, "my-secretariat"):
         raise PermissionDenied
     show_all = set(request.GET.getlist("alle")) & set(DASHBOARD_SECTIONS)
-    context = {
-        "dashboard": secretariat_dashboard(user=request.user, show_all=show_all),
-        "show_all": show_all,
-        "overdue_obligations": overdue_obligations(user=request.user),
-    }
-    return render(request, "portal/my_secretariat.html", context)
+
+    def context():
+        return {
+            "dashboard": secretariat_dashboard(user=request.user, show_all=show_all),
+            "show_all": show_all,
+            "overdue_obligations": overdue_obligations(user=request.user),
+        }
+
+    body = cached_fragment(request, "my-secretariat", "portal/_my_secretariat_body.html", context)
+    return render(request, "portal/my_secretariat.html", {"body": body})
 
 
 @login_required
