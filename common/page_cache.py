@@ -14,12 +14,15 @@ Only with a cache shared by every web process (``PAGE_FRAGMENT_CACHE_SECONDS`` >
 
 import hashlib
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 VERSION_KEY = "portal:data-version"
@@ -67,3 +70,16 @@ def get(key: str) -> str | None:
 def put(key: str, html: str) -> None:
     if key:
         cache.set(key, html, settings.PAGE_FRAGMENT_CACHE_SECONDS)
+
+
+def cached_fragment(request, name: str, template: str, context: Callable[[], dict]) -> str:
+    """``template`` rendered with ``context()``, from the cache when this user has seen it since the
+    last write. The key (user, data version, language, date, query string) is taken before
+    ``context()`` reads anything; on a hit, ``context()`` is not called at all. The fragment must
+    hold nothing per request (no CSRF token, no CSP nonce): only what the user's data decides."""
+    key = fragment_key(request, name)
+    html = get(key)
+    if html is None:
+        html = render_to_string(template, context(), request=request)
+        put(key, html)
+    return mark_safe(html)  # noqa: S308 (rendered and escaped by the template engine)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from common.page_cache import cached_fragment
 from governance.meetings.attendance import selectors as attendance_selectors
 from monitoring.charts import multi_series_chart_svg
 from monitoring.lbf_codes import describe
@@ -20,7 +21,6 @@ from plans.models import Plan, ThematicArea
 from .area_statistics_import import may_import_area_statistics
 from .cofinancing_selectors import FORMS, cofinancing_overview
 from .filters import ProjectBankFilter
-from .fragments import cached_fragment
 from .selectors import (
     DASHBOARD_SECTIONS,
     area_barometer,

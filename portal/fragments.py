@@ -1,10 +1,5 @@
 """Per-user page fragments (``common.page_cache``): the middleware that makes them out of date after
-every write request, and the view helper that renders a fragment only when the cache has none."""
-
-from collections.abc import Callable
-
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+every write request."""
 
 from common import page_cache
 
@@ -23,15 +18,3 @@ class DataVersionMiddleware:
         if request.method in WRITE_METHODS:
             page_cache.bump_data_version()
         return response
-
-
-def cached_fragment(request, name: str, template: str, context: Callable[[], dict]) -> str:
-    """``template`` rendered with ``context()``, from the cache when this user has seen it since the
-    last write. The key (user, data version, language, date, query string) is taken before
-    ``context()`` reads anything; on a hit, ``context()`` is not called at all."""
-    key = page_cache.fragment_key(request, name)
-    html = page_cache.get(key)
-    if html is None:
-        html = render_to_string(template, context(), request=request)
-        page_cache.put(key, html)
-    return mark_safe(html)  # noqa: S308 (rendered and escaped by the template engine)

@@ -18,6 +18,10 @@ FJORDBY_EMPLOYMENT = "Beskæftigelses- og Integrationsforvaltningen, Fjordby Kom
 PAGES = ["overview", "my-secretariat", "cofinancing"]
 
 
+def page_urls(demo):
+    return [reverse(name) for name in PAGES] + [reverse("monitoring:goal-tree", args=[demo.plan(PLAN_A1).pk])]
+
+
 @pytest.fixture(autouse=True)
 def fragment_cache(settings):
     settings.PAGE_FRAGMENT_CACHE_SECONDS = 300
@@ -46,14 +50,14 @@ def kr(amount) -> str:
     return f"{int(amount):,}".replace(",", ".") + " kr."
 
 
-@pytest.mark.parametrize("url_name", PAGES)
-def test_second_visit_reads_no_page_data(demo, django_assert_max_num_queries, url_name):
+def test_second_visit_reads_no_page_data(demo, django_assert_max_num_queries):
     client = client_for(demo, "demo-admin")
-    first = client.get(reverse(url_name))
-    with django_assert_max_num_queries(3):  # session and user: the fragment comes from the cache
-        second = client.get(reverse(url_name))
-    assert first.status_code == second.status_code == 200
-    assert main(first) == main(second)  # the head differs per request (CSP nonce), the content does not
+    for url in page_urls(demo):
+        first = client.get(url)
+        with django_assert_max_num_queries(3):  # session, user (and the plan's access check)
+            second = client.get(url)
+        assert first.status_code == second.status_code == 200
+        assert main(first) == main(second)  # the head differs per request (CSP nonce), the content does not
 
 
 def test_a_user_never_sees_another_users_fragment(demo):
@@ -82,9 +86,9 @@ def test_the_query_string_and_language_are_part_of_the_key(demo):
 def test_get_never_changes_the_data_version(demo):
     client = client_for(demo, "demo-admin")
     before = page_cache.data_version()
-    for name in PAGES:
-        client.get(reverse(name))
-        client.get(reverse(name), {"alle": "1"})
+    for url in page_urls(demo):
+        client.get(url)
+        client.get(url, {"alle": "1"})
     assert page_cache.data_version() == before
 
 
@@ -143,3 +147,23 @@ def test_off_without_a_shared_cache(demo, settings):
     from django.core.cache import cache
 
     assert not [key for key in cache._cache if "fragment" in str(key)]
+
+
+def test_a_changed_goal_shows_on_the_goal_page(demo, django_capture_on_commit_callbacks):
+    from monitoring.models import Goal
+
+    client = client_for(demo, "demo-sekretariatsleder")
+    url = reverse("monitoring:goal-tree", args=[demo.plan(PLAN_A1).pk])
+    goal = Goal.objects.filter(plan=demo.plan(PLAN_A1)).first()
+    assert "Et helt nyt navn" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        goal.title = "Et helt nyt navn"
+        goal.save()
+    assert "Et helt nyt navn" in client.get(url).content.decode()
+
+
+def test_no_access_no_fragment(demo):
+    """The plan's access check runs before the cache is asked: another kommune gets 404, not a copy."""
+    url = reverse("monitoring:goal-tree", args=[demo.plan(PLAN_A1).pk])
+    assert client_for(demo, "demo-admin").get(url).status_code == 200
+    assert client_for(demo, "demo-koordinator-2").get(url).status_code == 404
