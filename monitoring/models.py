@@ -380,6 +380,11 @@ class Measurement(models.Model):
                 name="measurement_approved_has_approved_at",
             ),
         ]
+        indexes = [
+            # Mit sekretariat: which indicators lack a whole-population value for the latest period
+            # (a few thousand rows of one period, not a scan of every measurement in the country).
+            models.Index(fields=["period"], condition=Q(breakdown_value=""), name="measurement_total_period"),
+        ]
 
     def __str__(self) -> str:
         suffix = f" ({self.breakdown_value})" if self.breakdown_value else ""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from common import jobs
 from common.formatting import format_date
+from common.page_cache import cached_fragment
 from plans import access
 from plans.xlsx import XLSX_CONTENT_TYPE
 
@@ -71,13 +72,17 @@ def _session_key(plan) -> str:
 @login_required
 def goal_tree_view(request, plan_id: int):
     plan = access.get_plan_or_404(request.user, plan_id)
-    context = {
-        "plan": plan,
-        "tree": plan_goal_tree(user=request.user, plan=plan),
-        "can_import": may_import(request.user, plan),
-        "can_change": access.can(request.user, access.CHANGE, plan),
-    }
-    return render(request, "monitoring/goal_tree.html", context)
+
+    def context():
+        return {
+            "plan": plan,
+            "tree": plan_goal_tree(user=request.user, plan=plan),
+            "can_import": may_import(request.user, plan),
+            "can_change": access.can(request.user, access.CHANGE, plan),
+        }
+
+    body = cached_fragment(request, f"goal-tree:{plan.pk}", "monitoring/_goal_tree_body.html", context)
+    return render(request, "monitoring/goal_tree.html", {"plan": plan, "body": body})
 
 
 @login_required

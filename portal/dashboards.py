@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from common.page_cache import cached_fragment
 from governance.meetings.attendance import selectors as attendance_selectors
 from monitoring.charts import multi_series_chart_svg
 from monitoring.lbf_codes import describe
@@ -38,17 +40,44 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+COFINANCING_TOP_TOTALS = 25  # forvaltninger in the two per-forvaltning tables before "vis alle"
+COFINANCING_TOP_LINES = 50  # forvaltning × plan × year lines before "vis alle"
+COFINANCING_SECTIONS = ("forvaltninger", "linjer")
+COFINANCING_MUNICIPALITY_SECTIONS = 5  # up to this many kommuner: a summary each; more: one table
+
+
 @login_required
 def cofinancing_view(request):
+    """Medfinansiering pr. forvaltning. Long tables show their first rows with "vis alle"; with many
+    kommuner in view (a national user) one row per kommune, each a link to that kommune alone."""
     year = _int_or_none(request.GET.get("year"))
-    overview = cofinancing_overview(user=request.user, year=year)
+    municipality_id = _int_or_none(request.GET.get("kommune"))
     if request.GET.get("format") == "xlsx":
+        overview = cofinancing_overview(user=request.user, year=year, municipality_id=municipality_id)
         return _cofinancing_xlsx(overview, year)
-    return render(
-        request,
-        "portal/cofinancing.html",
-        {"overview": overview, "year": year, "forms": FORMS},
-    )
+    show_all = set(request.GET.getlist("alle")) & set(COFINANCING_SECTIONS)
+
+    def context():
+        overview = cofinancing_overview(
+            user=request.user,
+            year=year,
+            municipality_id=municipality_id,
+            totals_limit=None if "forvaltninger" in show_all else COFINANCING_TOP_TOTALS,
+            lines_limit=None if "linjer" in show_all else COFINANCING_TOP_LINES,
+        )
+        query = {key: value for key, value in (("year", year), ("kommune", overview.municipality_id)) if value}
+        return {
+            "overview": overview,
+            "year": year,
+            "forms": FORMS,
+            "show_all": show_all,
+            "query": urlencode(query),
+            "year_query": urlencode({"year": year} if year else {}),
+            "municipality_sections": len(overview.municipalities) <= COFINANCING_MUNICIPALITY_SECTIONS,
+        }
+
+    body = cached_fragment(request, "cofinancing", "portal/_cofinancing_body.html", context)
+    return render(request, "portal/cofinancing.html", {"body": body})
 
 
 def _cofinancing_xlsx(overview, year):
@@ -149,7 +178,7 @@ def project_bank_view(request):
     return render(request, template, context)
 
 
-OVERVIEW_PAGE = 50  # plans per page of the Overblik; "vis alle" shows every plan
+OVERVIEW_PAGE = 25  # plans per page of the Overblik; "vis alle" shows every plan
 
 
 @login_required
@@ -162,35 +191,43 @@ def overview_view(request):
     goal_status = request.GET.get("status", "")
     goal_status = goal_status if goal_status in {status.value for status in Status} else ""
     sort = request.GET.get("sort", "name")
-    rows = portfolio_overview(
-        user=request.user,
-        year=year,
-        phase=phase,
-        thematic_area_id=thematic_area_id,
-        goal_status=goal_status,
-        sort=sort,
-    )
+
+    def rows():
+        return portfolio_overview(
+            user=request.user,
+            year=year,
+            phase=phase,
+            thematic_area_id=thematic_area_id,
+            goal_status=goal_status,
+            sort=sort,
+        )
+
     if request.GET.get("format") == "xlsx":
-        return _overview_xlsx(rows, year)
-    per_page = (len(rows) or 1) if request.GET.get("alle") else OVERVIEW_PAGE
-    query = request.GET.copy()
-    for name in ("side", "alle", "format"):
-        query.pop(name, None)
-    context = {
-        "rows": rows,
-        "page": Paginator(rows, per_page).get_page(request.GET.get("side")),
-        "query": query.urlencode(),
-        "year": year,
-        "phase": phase,
-        "phases": Plan.Phase.choices,
-        "thematic_area_id": thematic_area_id,
-        "thematic_areas": ThematicArea.objects.all(),
-        "goal_status": goal_status,
-        "statuses": list(Status),
-        "sort": sort,
-        "overdue_obligations": overdue_obligations(user=request.user),
-    }
-    return render(request, "portal/overview.html", context)
+        return _overview_xlsx(rows(), year)
+
+    def context():
+        selected = rows()
+        per_page = (len(selected) or 1) if request.GET.get("alle") else OVERVIEW_PAGE
+        query = request.GET.copy()
+        for name in ("side", "alle", "format"):
+            query.pop(name, None)
+        return {
+            "rows": selected,
+            "page": Paginator(selected, per_page).get_page(request.GET.get("side")),
+            "query": query.urlencode(),
+            "year": year,
+            "phase": phase,
+            "phases": Plan.Phase.choices,
+            "thematic_area_id": thematic_area_id,
+            "thematic_areas": ThematicArea.objects.all(),
+            "goal_status": goal_status,
+            "statuses": list(Status),
+            "sort": sort,
+            "overdue_obligations": overdue_obligations(user=request.user),
+        }
+
+    body = cached_fragment(request, "overview", "portal/_overview_body.html", context)
+    return render(request, "portal/overview.html", {"body": body})
 
 
 def _local_naive(moment):
@@ -283,12 +320,16 @@ def secretariat_dashboard_view(request):
     if not access.may_open(request.user, "my-secretariat"):
         raise PermissionDenied
     show_all = set(request.GET.getlist("alle")) & set(DASHBOARD_SECTIONS)
-    context = {
-        "dashboard": secretariat_dashboard(user=request.user, show_all=show_all),
-        "show_all": show_all,
-        "overdue_obligations": overdue_obligations(user=request.user),
-    }
-    return render(request, "portal/my_secretariat.html", context)
+
+    def context():
+        return {
+            "dashboard": secretariat_dashboard(user=request.user, show_all=show_all),
+            "show_all": show_all,
+            "overdue_obligations": overdue_obligations(user=request.user),
+        }
+
+    body = cached_fragment(request, "my-secretariat", "portal/_my_secretariat_body.html", context)
+    return render(request, "portal/my_secretariat.html", {"body": body})
 
 
 @login_required

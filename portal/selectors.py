@@ -102,11 +102,19 @@ def attach_results(*, user, interventions: list[Intervention]) -> list[Intervent
     return interventions
 
 
+@dataclass(frozen=True)
+class GoalRef:
+    """What the Overblik shows of a goal: its id and title (no model instance per goal)."""
+
+    pk: int
+    title: str
+
+
 @dataclass
 class GoalStatus:
     """A strategic goal and its derived status (worst of its indicators)."""
 
-    goal: Goal
+    goal: GoalRef
     status: Status
 
 
@@ -170,12 +178,13 @@ def strategic_goal_statuses(*, user, plan_ids) -> dict[int, list[GoalStatus]]:
     goals = (
         access.visible(user, Goal)
         .filter(level=Goal.Level.STRATEGIC, plan_id__in=plan_ids)
-        .only("plan_id", "title", "status", "position", "level")
         .order_by("plan_id", "position", "title")
+        .values_list("plan_id", "pk", "title", "status")
     )
+    statuses = {status.value: status for status in Status}
     by_plan: dict[int, list[GoalStatus]] = defaultdict(list)
-    for goal in goals:
-        by_plan[goal.plan_id].append(GoalStatus(goal=goal, status=Status(goal.status)))
+    for plan_id, pk, title, status in goals:
+        by_plan[plan_id].append(GoalStatus(goal=GoalRef(pk, title), status=statuses[status]))
     return by_plan
 
 
@@ -241,11 +250,14 @@ def portfolio_overview(
     visible_meetings = access.visible(user, Meeting).filter(body__plan_id__in=plan_ids)
     board_meetings = (
         visible_meetings.filter(body__kind__in=Body.BOARD_KINDS, starts_at__gte=timezone.now())
-        .select_related("body")
-        .order_by("body__plan_id", "starts_at")
+        .annotate(plan_id=F("body__plan_id"))
+        .only("pk", "starts_at", "agenda_sent_at")
+        .order_by("body__plan_id", "starts_at", "pk")
     )
+    if connection.vendor == "postgresql":
+        board_meetings = board_meetings.distinct("body__plan_id")  # DISTINCT ON: each plan's next meeting only
     for meeting in board_meetings:
-        row = rows[meeting.body.plan_id]
+        row = rows[meeting.plan_id]
         if row.next_board_meeting is None:
             row.next_board_meeting = meeting
     today = timezone.localdate()

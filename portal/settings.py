@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.idempotency.IdempotencyMiddleware",
+    "portal.fragments.DataVersionMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,6 +195,17 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rst
 # Background work a person waits for is a database row first (common/jobs.py, docs/operations.md):
 # the row is the job's state, so no result backend is needed (CELERY_RESULT_BACKEND only to debug).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# The cache: Redis when REDIS_URL is set (shared by every web process and worker), else in-process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "portal"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Per-user page fragments (Overblik, Mit sekretariat, Medfinansiering; common.page_cache), invalidated
+# on every write. Only with a shared cache: an in-process cache would miss other processes' writes.
+PAGE_FRAGMENT_CACHE_SECONDS = env_int("PAGE_FRAGMENT_CACHE_SECONDS", 300 if REDIS_URL else 0)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or None
 CELERY_TASK_IGNORE_RESULT = True

@@ -36,6 +36,13 @@ def _celery_tasks_in_process(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _no_page_fragment_cache(settings):
+    """Cached page fragments are off in tests (CI's REDIS_URL would turn them on, and a rolled-back
+    test's writes never bump the data version); tests/test_page_fragments.py turns them on."""
+    settings.PAGE_FRAGMENT_CACHE_SECONDS = 0
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     return bool(

@@ -1,8 +1,9 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from common.formatting import format_kr, format_percent
+from common.formatting import format_date, format_kr, format_percent
 
 register = template.Library()
 
@@ -54,3 +55,24 @@ def scrollregion(parser, token):
     nodelist = parser.parse(("endscrollregion",))
     parser.delete_first_token()
     return ScrollRegionNode(label, nodelist)
+
+
+AGENDA_STATES = {
+    # state: (css class, symbol, text; %(date)s is the send-out deadline)
+    "sent": ("status--ok", "✔", gettext_lazy("Dagsorden udsendt til tiden")),
+    "sent_late": ("status--warn", "▲", gettext_lazy("Dagsorden udsendt for sent")),
+    "late": ("status--bad", "✖", gettext_lazy("Dagsorden ikke udsendt – fristen %(date)s er overskredet")),
+    "due_today": ("status--warn", "▲", gettext_lazy("Dagsorden skal udsendes i dag")),
+    "open": ("status--none", "–", gettext_lazy("Udsendes senest %(date)s")),
+}
+
+
+@register.simple_tag
+def agenda_state(state, deadline):
+    """``{% agenda_state meeting.send_out_state meeting.send_deadline %}``: the next meeting's send-out
+    state as a status badge (sent, sent late, late, due today or open with its deadline). A tag, not
+    an include: the Overblik and Mit sekretariat show one per row."""
+    css, symbol, text = AGENDA_STATES.get(state, AGENDA_STATES["open"])
+    if "%(date)s" in str(text):
+        text = str(text) % {"date": format_date(deadline) if deadline else ""}
+    return format_html('<span class="status {}"><span aria-hidden="true">{}</span> {}</span>', css, symbol, text)
