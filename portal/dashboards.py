@@ -176,9 +176,11 @@ def overview_view(request):
     query = request.GET.copy()
     for name in ("side", "alle", "format"):
         query.pop(name, None)
+    page = Paginator(rows, per_page).get_page(request.GET.get("side"))
     context = {
         "rows": rows,
-        "page": Paginator(rows, per_page).get_page(request.GET.get("side")),
+        "page": page,
+        "composition_rows": [row for row in page.object_list if row.composition],
         "query": query.urlencode(),
         "year": year,
         "phase": phase,
@@ -216,6 +218,7 @@ def _overview_xlsx(rows, year):
         "Dagsorden udsendt rettidigt",
         "Åbne handlingspunkter",
         "Overskredne handlingspunkter",
+        "Bestyrelsens sammensætning",
     ]
     data = (
         [
@@ -235,6 +238,7 @@ def _overview_xlsx(rows, year):
             str(AGENDA_STATE_LABELS[row.agenda_state]) if row.agenda_state else None,
             row.open_actions,
             row.overdue_actions,
+            " ".join(f"{w.message} {w.what_to_do}" for w in row.composition) or "Opfylder reglerne",
         ]
         for row in rows
     )
