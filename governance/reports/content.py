@@ -934,7 +934,8 @@ def section_questions(
 ) -> list[dict]:
     """Questions the audience must decide, each a proposed agenda item (key, kind, title, recommendation, goals):
     off-track goals with no decision about them in the audience's last two meetings, overdue action items,
-    and commitments not honoured in years that have ended, each drawn from the audience's scope only.
+    commitments not honoured in years that have ended, overdue LBF obligations and (the board only) what
+    the board's composition lacks, each drawn from the audience's scope only.
 
     A report asks as of the quarter's end. The agenda builder (``governance.agenda``) asks as of now:
     ``before`` (a datetime: the last two meetings are those starting before it, the new meeting's
