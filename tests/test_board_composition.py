@@ -288,3 +288,18 @@ def test_the_generated_pixi_keeps_the_warning_it_was_made_with(
     report.refresh_from_db()
     assert _composition_question(report.snapshot) == question
     assert _composition_question(build_report_snapshot(plan=plan, period="2026-Q3", kind="pixi")) is None
+
+
+def test_the_agenda_builder_proposes_fixing_the_board_for_its_next_meeting(demo, settings, tmp_path):
+    from governance.agenda.selectors import meeting_proposals
+    from governance.meetings.services import meeting_create
+
+    settings.MEDIA_ROOT = tmp_path
+    board = Body.objects.get(plan=demo.plan(PLAN_A2), kind=Body.Kind.BOARD)
+    starts = timezone.now() + timedelta(days=45)
+    meeting = meeting_create(
+        body=board, title="Ekstra", starts_at=starts, ends_at=starts + timedelta(hours=2), location="Beboerhuset"
+    )
+    proposal = {p.key: p for p in meeting_proposals(meeting=meeting).open}["board-composition"]
+    assert proposal.source == "board_composition" and "Bed Fjordby Kommune udpege" in proposal.recommendation
+    assert proposal.evidence[0].url.endswith("#board-composition")
