@@ -54,8 +54,8 @@ class SteeringGroupAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ("person", "body", "role", "organisation", "start_date", "end_date")
-    list_filter = ("role", "body__kind")
+    list_display = ("person", "body", "role", "organisation", "leadership_level", "start_date", "end_date")
+    list_filter = ("role", "body__kind", "leadership_level")
     autocomplete_fields = ("person",)
     list_select_related = ("person", "body", "organisation")
 

@@ -54,6 +54,12 @@ BOARD_TITLES = [
     ("observer", "housing_org", "Formand for styregruppen"),
 ]
 
+# Seats whose holder's title is a senior administrative leader's sit at leadership level (seed 003: the
+# board consists of such leaders) ...
+LEADER_TITLES = ("Direktør", "Vicedirektør", "Områdechef", "Chef for", "Boligsocial chef")
+# ... except the kommune's seats on this plan's board: the demo's board missing a kommune leader.
+WITHOUT_KOMMUNE_LEADER = "Helhedsplan Søndermarken"
+
 
 def _person(rng: random.Random, organisation: Organisation, title: str) -> Person:
     name = person_name(rng)
@@ -63,10 +69,20 @@ def _person(rng: random.Random, organisation: Organisation, title: str) -> Perso
     return person
 
 
-def _seat(body: Body, person: Person, role: str, organisation: Organisation, start: date) -> None:
+def _seat(
+    body: Body, person: Person, role: str, organisation: Organisation, start: date, *, leader: bool = False
+) -> None:
     if Membership.objects.filter(body=body, person=person).exists():
         return
-    membership_create(body=body, person=person, role=role, organisation=organisation, start_date=start)
+    membership_create(
+        body=body, person=person, role=role, organisation=organisation, start_date=start, leadership_level=leader
+    )
+
+
+def _board_leader(plan: Plan, side: str, title: str) -> bool:
+    if plan.name == WITHOUT_KOMMUNE_LEADER and side in ("municipality", "department"):
+        return False
+    return title.startswith(LEADER_TITLES)
 
 
 def _board(world: DemoWorld, plan: Plan, index: int) -> None:
@@ -79,16 +95,26 @@ def _board(world: DemoWorld, plan: Plan, index: int) -> None:
     departments = world.departments[plan.municipality.name]
     housing_orgs = list(plan.housing_organisations.order_by("name"))
     seats = BOARD_TITLES[: 9 + index]  # 10, 11 and 12 seats
+    housing_seats = 0  # the boligorganisationer take turns, so each has a leader (Direktør, Boligsocial chef)
     for number, (role, side, title) in enumerate(seats):
         organisation = {
             "municipality": plan.municipality,
             "department": departments[number % len(departments)],
-            "housing_org": housing_orgs[number % len(housing_orgs)],
+            "housing_org": housing_orgs[housing_seats % len(housing_orgs)],
         }[side]
-        _seat(board, _person(rng, organisation, title), role, organisation, plan.start_date)
+        housing_seats += side == "housing_org"
+        person = _person(rng, organisation, title)
+        _seat(board, person, role, organisation, plan.start_date, leader=_board_leader(plan, side, title))
     if index == 1:
         demo_board_member = demo_person(world.users["demo-bestyrelse"], housing_orgs[0], "Direktør")
-        _seat(board, demo_board_member, Membership.Role.MEMBER, housing_orgs[0], plan.start_date)
+        _seat(
+            board,
+            demo_board_member,
+            Membership.Role.MEMBER,
+            housing_orgs[0],
+            plan.start_date,
+            leader=_board_leader(plan, "housing_org", "Direktør"),
+        )
     if plan.secretariat.name == "Områdesekretariatet Fjordby":
         lead = world.users["demo-sekretariatsleder"].person
         _seat(board, lead, Membership.Role.SECRETARY, plan.municipality, plan.start_date)

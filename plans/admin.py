@@ -53,8 +53,7 @@ class ThematicAreaAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ("name", "title", "leadership_level", "organisation", "email", "user")
-    list_filter = ("leadership_level",)
+    list_display = ("name", "title", "organisation", "email", "user")
     search_fields = ("name", "email")
     list_select_related = ("organisation", "user")
 

@@ -201,14 +201,6 @@ class Person(models.Model):
 
     name = models.CharField(_("navn"), max_length=200)
     title = models.CharField(_("stilling"), max_length=200, blank=True)
-    leadership_level = models.BooleanField(
-        _("på ledelsesniveau"),
-        default=False,
-        help_text=_(
-            "Direktør, chef eller anden administrativ leder på højt niveau i sin organisation. LBF kræver, at "
-            "bestyrelsen har sådanne medlemmer fra kommunen og fra hver boligorganisation."
-        ),
-    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     organisation = models.ForeignKey(

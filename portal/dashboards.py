@@ -208,12 +208,14 @@ def overview_view(request):
     def context():
         selected = rows()
         per_page = (len(selected) or 1) if request.GET.get("alle") else OVERVIEW_PAGE
+        page = Paginator(selected, per_page).get_page(request.GET.get("side"))
         query = request.GET.copy()
         for name in ("side", "alle", "format"):
             query.pop(name, None)
         return {
             "rows": selected,
-            "page": Paginator(selected, per_page).get_page(request.GET.get("side")),
+            "page": page,
+            "composition_rows": [row for row in page.object_list if row.composition],
             "query": query.urlencode(),
             "year": year,
             "phase": phase,
@@ -253,6 +255,7 @@ def _overview_xlsx(rows, year):
         "Dagsorden udsendt rettidigt",
         "Åbne handlingspunkter",
         "Overskredne handlingspunkter",
+        "Bestyrelsens sammensætning",
     ]
     data = (
         [
@@ -272,6 +275,7 @@ def _overview_xlsx(rows, year):
             str(AGENDA_STATE_LABELS[row.agenda_state]) if row.agenda_state else None,
             row.open_actions,
             row.overdue_actions,
+            " ".join(f"{w.message} {w.what_to_do}" for w in row.composition) or "Opfylder reglerne",
         ]
         for row in rows
     )

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from common import jobs
 from common.periods import HALF_YEARLY, QUARTERLY, YEARLY
+from governance.bodies.composition import CompositionWarning
 from governance.bodies.models import Body
+from governance.bodies.selectors import board_composition
 from governance.meetings.models import ActionItem, Decision, Meeting, SendOut
 from governance.reports.models import StatusReport
 from monitoring.charts import Series
@@ -130,6 +132,7 @@ class PortfolioRow:
     next_board_meeting: Meeting | None = None
     open_actions: int = 0
     overdue_actions: int = 0
+    composition: list[CompositionWarning] = field(default_factory=list)  # what the board lacks
 
     @property
     def local_share_this_year(self) -> Decimal | None:
@@ -272,6 +275,9 @@ def portfolio_overview(
     for item in actions:
         rows[item["plan_id"]].open_actions = item["open"]
         rows[item["plan_id"]].overdue_actions = item["overdue"]
+    composition = board_composition(plans=[row.plan for row in rows.values()], on=today, user=user)
+    for plan_id, warnings in composition.items():
+        rows[plan_id].composition = warnings
     selected = list(rows.values())
     if goal_status in {status.value for status in Status}:
         selected = [row for row in selected if any(g.status == goal_status for g in row.goals)]

@@ -18,7 +18,6 @@ from common import jobs
 from governance.bodies.selectors import plan_organisation_chart
 from monitoring.selectors import plan_goal_summary
 from plans import access
-from plans.composition import Party, Seat, board_composition_warnings
 from plans.models import Commitment
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
@@ -58,7 +57,7 @@ def plan_detail_view(request, plan_id: int):
     context = {
         "plan": plan,
         "chart": chart,
-        "composition_warnings": _board_composition(plan, chart),
+        "composition_warnings": chart.composition,
         "can_see_lbf_year": _may_read_lbf_year(request),
         "agreement": plan_current_agreement(plan=plan),
         "commitments": plan_commitment_summary(plan=plan, commitments=access.visible(request.user, Commitment)),
@@ -75,31 +74,6 @@ def _may_read_lbf_year(request) -> bool:
     if request.user.is_superuser or roles is None:
         return True
     return bool({str(role) for role in access.LBF_YEAR_READERS} & set(roles))
-
-
-def _board_composition(plan, chart):
-    """The board rule (``plans.composition``) over the board's current seats the chart has loaded."""
-    board = next((body for body in chart.boards if body.kind == "board"), None)
-    seats = None
-    if board is not None:
-        seats = [
-            Seat(
-                person=m.person.name,
-                role=m.role,
-                organisation_id=m.organisation_id,
-                organisation_parent_id=m.organisation.parent_id,
-                leadership_level=m.person.leadership_level,
-                start_date=m.start_date,
-                end_date=m.end_date,
-            )
-            for m in board.current_memberships
-        ]
-    return board_composition_warnings(
-        kommune=Party(plan.municipality_id, plan.municipality.name),
-        housing_orgs=[Party(org.pk, org.name) for org in plan.housing_organisations.all()],
-        seats=seats,
-        on=timezone.localdate(),
-    )
 
 
 @never_cache

@@ -47,6 +47,7 @@ RANK_SUB_GOAL = 20
 RANK_COFINANCING = 30
 RANK_OVERDUE_ACTIONS = 40
 RANK_OBLIGATION = 50
+RANK_BOARD_COMPOSITION = 55
 RANK_REPORT_QUESTION = 60
 
 
@@ -275,6 +276,22 @@ def lbf_obligations(situation: Situation) -> list[Proposal]:
     return proposals
 
 
+def board_composition(situation: Situation) -> list[Proposal]:
+    """What the board lacks under the composition rule (leaders from the kommune and each
+    boligorganisation, a chair, current terms), with what to do; the board's meetings only."""
+    url = reverse("plan-detail", args=[situation.plan.pk]) + "#board-composition"
+    return [
+        _question_proposal(
+            question,
+            source="board_composition",
+            rank=RANK_BOARD_COMPOSITION,
+            evidence=[Evidence(_("Planens side: organisering og bestyrelsens sammensætning"), url)],
+        )
+        for question in situation.live_questions
+        if question["reason"] == "board_composition"
+    ]
+
+
 def report_questions(situation: Situation) -> list[Proposal]:
     """The questions of the body's latest pixi report (the merge in ``proposals_for`` keeps the live
     version of a question the data still raise and adds the report to its evidence)."""
@@ -304,5 +321,6 @@ SOURCES: list[Callable[[Situation], list[Proposal]]] = [
     cofinancing_shortfalls,
     overdue_actions,
     lbf_obligations,
+    board_composition,
     report_questions,
 ]

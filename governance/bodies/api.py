@@ -59,6 +59,7 @@ class MembershipSerializer(serializers.ModelSerializer):
             "role",
             "organisation",
             "organisation_name",
+            "leadership_level",
             "start_date",
             "end_date",
         ]

@@ -158,6 +158,15 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
+    leadership_level = models.BooleanField(
+        _("på ledelsesniveau"),
+        default=False,
+        help_text=_(
+            "Personen sidder som direktør, chef eller anden administrativ leder på højt niveau i den organisation, "
+            "sædet repræsenterer. LBF kræver, at bestyrelsen har sådanne medlemmer fra kommunen og fra hver "
+            "boligorganisation."
+        ),
+    )
     start_date = models.DateField(_("startdato"))
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
     history = HistoricalRecords()

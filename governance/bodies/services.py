@@ -8,8 +8,11 @@ from plans.services import role_assign
 
 
 @transaction.atomic
-def membership_create(*, body: Body, person, role: str, organisation, start_date, end_date=None) -> Membership:
+def membership_create(
+    *, body: Body, person, role: str, organisation, start_date, end_date=None, leadership_level: bool = False
+) -> Membership:
     """Seat ``person`` in ``body``; a person with a login gets the matching access role.
+    ``leadership_level``: the person sits as a senior leader of ``organisation`` (the board composition rule).
 
     Board members get ``board_member`` on the plan; steering-group members get
     ``steering_group_member`` on each delaftale their group owns.
@@ -19,6 +22,7 @@ def membership_create(*, body: Body, person, role: str, organisation, start_date
         person=person,
         role=role,
         organisation=organisation,
+        leadership_level=leadership_level,
         start_date=start_date,
         end_date=end_date,
     )

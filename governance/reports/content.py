@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from common.formatting import format_date, format_number
 from common.periods import Quarter
 from governance.bodies.models import Body, Membership
+from governance.bodies.selectors import board_composition
 from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
 from governance.reports.models import StatusReport
 from monitoring.models import Goal, Indicator, Measurement, Obligation, Target
@@ -892,12 +893,48 @@ def _obligation_questions(
     ]
 
 
+def _composition_questions(
+    *, plan: Plan, quarter: Quarter, audience: ReportAudience, cutoff: ReportCutoff
+) -> list[dict]:
+    """Board: what the bestyrelse lacks under the composition rule (``governance.bodies.composition``) as
+    its memberships stood on the cut-off day: one question listing each missing piece with what to do
+    (also kept as ``warnings``, so the frozen snapshot says exactly what was missing). A steering group
+    does not answer for the board's composition: none."""
+    if not audience.is_board:
+        return []
+    warnings = board_composition(plans=[plan], on=cutoff.day)[plan.pk]
+    if not warnings:
+        return []
+    return [
+        {
+            "key": "board-composition",
+            "reason": "board_composition",
+            "kind": AgendaItem.Kind.DISCUSSION.value,
+            "kind_label": str(AgendaItem.Kind.DISCUSSION.label),
+            "title": Truncator(
+                _("Bestyrelsens sammensætning: %(missing)s") % {"missing": warnings[0].message.rstrip(".")}
+                if len(warnings) == 1
+                else _("Bestyrelsens sammensætning: %(count)s mangler") % {"count": len(warnings)}
+            ).chars(QUESTION_TITLE_LENGTH),
+            "why": " ".join(warning.message for warning in warnings),
+            "recommendation": _("Sekretariatet indstiller, at bestyrelsen får rettet op: %(todo)s")
+            % {"todo": " ".join(warning.what_to_do for warning in warnings)},
+            "warnings": [
+                {"code": w.code, "message": w.message, "what_to_do": w.what_to_do, "party_id": w.party_id}
+                for w in warnings
+            ],
+            "goal_ids": [],
+        }
+    ]
+
+
 def section_questions(
     *, plan: Plan, quarter: Quarter, kind: str, audience: ReportAudience = BOARD, cutoff: "ReportCutoff"
 ) -> list[dict]:
     """Questions the audience must decide, each a proposed agenda item (key, kind, title, recommendation, goals):
     off-track goals with no decision about them in the audience's last two meetings, overdue action items,
-    and commitments not honoured in years that have ended, each drawn from the audience's scope only.
+    commitments not honoured in years that have ended, overdue LBF obligations and (the board only) what
+    the board's composition lacks, each drawn from the audience's scope only.
 
     A report asks as of the quarter's end. The agenda builder (``governance.agenda``) asks as of now:
     ``before`` (a datetime: the last two meetings are those starting before it, the new meeting's
@@ -918,6 +955,7 @@ QUESTION_SOURCES: list[Callable[..., list[dict]]] = [
     _overdue_actions_question,
     _commitment_questions,
     _obligation_questions,
+    _composition_questions,
 ]
 
 

@@ -43,8 +43,10 @@ def board_questions(*, plan: Plan, user=None) -> BoardQuestions:
     has already been authorised (MANAGE on the plan).
 
     Each question is a proposed agenda item, a dict from the report's snapshot: ``key`` (stable per
-    plan: ``goal-<id>``, ``overdue-actions``, ``commitment-<party id>``), ``reason``
-    (``off_track_goal`` / ``overdue_actions`` / ``commitment_not_honoured``), ``kind`` and
+    plan: ``goal-<id>``, ``overdue-actions``, ``commitment-<party id>``, ``obligations-overdue``,
+    ``board-composition``), ``reason`` (``off_track_goal`` / ``overdue_actions`` /
+    ``commitment_not_honoured`` / ``overdue_obligations`` / ``board_composition``, which also carries
+    ``warnings``), ``kind`` and
     ``kind_label`` (agenda item kind), ``title``, ``why``, ``recommendation`` and ``goal_ids``.
     ``plan`` must already be resolved through ``plans.access`` by the caller (the dashboard or view).
     """

@@ -8,7 +8,6 @@ from django.utils import timezone
 import governance.demo
 import monitoring.demo
 import plans.demo
-import portal.demo
 from common.periods import Quarter
 from governance.bodies.models import Body
 from governance.reports.models import StatusReport
@@ -41,7 +40,6 @@ class Command(BaseCommand):
             monitoring.demo.seed(world)
             governance.demo.seed_meetings(world)
             monitoring.demo.seed_obligations(world)
-            portal.demo.seed_board_leadership(world)
         if with_reports:
             period = Quarter.containing(timezone.localdate()).previous().code
             for plan in world.plans:

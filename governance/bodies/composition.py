@@ -1,17 +1,20 @@
 """The board composition rule (issue #14, item 3; seed 003): a helhedsplan's bestyrelse consists of
 administrative leaders at a high level from the kommune and the boligorganisationer.
 
-A pure function over plain data, so any app can call it with what it has loaded (governance with
-its memberships, the plan page with the chart it already shows) and tests need no database:
+``board_composition_warnings`` is a pure function over plain data (``Party``, ``Seat``), so tests need
+no database; ``governance.bodies.selectors.board_composition`` feeds it the board memberships of many
+plans at once (the plan page, the koordinator's Overblik, the pixi's questions for the board). The rule:
 
 - the kommune has a current voting member at leadership level (the kommune itself or one of its
   forvaltninger);
 - every boligorganisation party of the plan has one;
 - a chair (formand) is named;
-- no term runs out within ``TERM_WARNING_DAYS`` without a successor being recorded.
+- terms are current: no voting member's term runs out within ``TERM_WARNING_DAYS``, and none ran out
+  within the last ``TERM_EXPIRED_DAYS``, without a successor from the same organisation recorded.
 
-"At leadership level" is ``plans.Person.leadership_level`` (director, head of a forvaltning or
-another senior administrative leader). Observers and the secretary do not count as members.
+"At leadership level" is the seat's flag ``Membership.leadership_level`` (the member sits as director,
+head of a forvaltning or another senior administrative leader of the organisation represented).
+Observers and the secretary do not count as members.
 """
 
 from collections.abc import Iterable
@@ -24,6 +27,9 @@ from common.formatting import format_date
 
 VOTING_ROLES = frozenset({"chair", "vice_chair", "member"})
 TERM_WARNING_DAYS = 60
+# A term that ran out longer ago than this is history, not a vacancy to fill (the rule on leaders
+# still reports an organisation left without one).
+TERM_EXPIRED_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class Seat:
 
 @dataclass(frozen=True)
 class CompositionWarning:
-    code: str  # no_board, kommune_leader, housing_org_leader, no_chair, term_ending
+    code: str  # no_board, kommune_leader, housing_org_leader, no_chair, term_ending, term_expired
     message: str
     what_to_do: str
     party_id: int | None = None
@@ -75,6 +81,7 @@ def board_composition_warnings(
                 _("Opret bestyrelsen med ledere fra kommunen og hver boligorganisation."),
             )
         ]
+    seats = list(seats)
     current = [seat for seat in seats if seat.current(on)]
     voting = [seat for seat in current if seat.role in VOTING_ROLES]
     warnings = []
@@ -86,7 +93,7 @@ def board_composition_warnings(
                     _("Bestyrelsen mangler et medlem på ledelsesniveau fra %(party)s.") % {"party": party.name},
                     _(
                         "Bed %(party)s udpege en direktør eller chef til bestyrelsen, eller markér et nuværende "
-                        "medlem som leder på personens side."
+                        "medlem fra %(party)s som »på ledelsesniveau« på medlemskabet."
                     )
                     % {"party": party.name},
                     party.id,
@@ -104,16 +111,47 @@ def board_composition_warnings(
         (seat for seat in voting if seat.end_date and seat.end_date <= on + timedelta(days=TERM_WARNING_DAYS)),
         key=lambda seat: seat.end_date,
     )
+    expired = sorted(
+        (
+            seat
+            for seat in seats
+            if seat.role in VOTING_ROLES
+            and seat.end_date is not None
+            and on - timedelta(days=TERM_EXPIRED_DAYS) <= seat.end_date < on
+        ),
+        key=lambda seat: seat.end_date,
+    )
     for seat in ending:
-        if any(other.start_date > seat.end_date and other.organisation_id == seat.organisation_id for other in seats):
-            continue  # a successor is already recorded
+        if _succeeded(seat, seats):
+            continue
         warnings.append(
             CompositionWarning(
                 "term_ending",
                 _("%(person)s' periode i bestyrelsen udløber %(day)s.")
                 % {"person": seat.person, "day": format_date(seat.end_date)},
-                _("Forny perioden eller registrér efterfølgeren."),
+                _("Forny %(person)s' periode eller registrér efterfølgeren.") % {"person": seat.person},
+                seat.organisation_id,
+            )
+        )
+    for seat in expired:
+        if _succeeded(seat, seats):
+            continue
+        warnings.append(
+            CompositionWarning(
+                "term_expired",
+                _("%(person)s' periode i bestyrelsen udløb %(day)s, og ingen efterfølger er registreret.")
+                % {"person": seat.person, "day": format_date(seat.end_date)},
+                _(
+                    "Registrér en ny periode for %(person)s, hvis vedkommende fortsætter, eller registrér "
+                    "efterfølgeren fra samme organisation."
+                )
+                % {"person": seat.person},
                 seat.organisation_id,
             )
         )
     return warnings
+
+
+def _succeeded(seat: Seat, seats: list[Seat]) -> bool:
+    """A later seat for the same organisation (a renewed term or a successor) is recorded."""
+    return any(other.start_date > seat.end_date and other.organisation_id == seat.organisation_id for other in seats)
