@@ -86,7 +86,7 @@ def test_a_term_that_ran_out_without_a_successor_is_a_warning():
     seats = [seat("chair", org=1), seat(org=10, person="Eik"), ran_out]
     warnings = board_composition_warnings(kommune=KOMMUNE, housing_orgs=[HOME], seats=seats, on=TODAY)
     assert [w.code for w in warnings] == ["term_expired"]
-    assert "Dea" in warnings[0].message and "31-03-2026" in warnings[0].message and "Dea" in warnings[0].what_to_do
+    assert "Dea" in warnings[0].message and "31. marts 2026" in warnings[0].message and "Dea" in warnings[0].what_to_do
     renewed = seat(org=10, start=date(2026, 4, 1), person="Dea")
     assert codes([*seats, renewed]) == []
     long_ago = seat(org=10, end=date(2025, 3, 31), person="Dea")  # more than a year: history, not a vacancy
