@@ -80,11 +80,7 @@ class Plan:
 
     def rows(self, values: list[dict], context: dict) -> list[dict]:
         pks = [row["pk"] for row in values]
-        related = {
-            name: _related_values(how, pks, context)
-            for name, how in self.fields
-            if isinstance(how, Related)
-        }
+        related = {name: _related_values(how, pks, context) for name, how in self.fields if isinstance(how, Related)}
         out = []
         for row in values:
             item = {}
@@ -115,9 +111,7 @@ def _related_values(how: Related, pks: list, context: dict) -> dict:
         return grouped
     back = "lean_owner"
     values = list(queryset.annotate(**{back: models.F(how.back)}).values(back, *how.nested.columns))
-    for owner, item in zip(
-        (row[back] for row in values), how.nested.rows(values, context), strict=True
-    ):
+    for owner, item in zip((row[back] for row in values), how.nested.rows(values, context), strict=True):
         grouped[owner].append(item)
     return grouped
 
@@ -233,3 +227,10 @@ class LeanListMixin:
         if page is not None:
             return self.get_paginated_response(data)
         return Response(data)
+
+
+def lean_rows_of(plan: Plan, view, pks: list) -> list[dict]:
+    """The rows of ``pks`` (in that order) as the list shows them: one ``.values()`` query."""
+    model = view.get_serializer_class().Meta.model
+    values = {row["pk"]: row for row in model._default_manager.filter(pk__in=pks).values(*plan.columns)}
+    return plan.rows([values[pk] for pk in pks], view.get_serializer_context())
