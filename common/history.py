@@ -34,15 +34,17 @@ def history_record(model, pks, *, history_type: str, user=None, reason: str = ""
     columns = ", ".join(quote(column) for _target, column in tracked)
     pks = list(pks)
     written = 0
+    any_array = connection.vendor == "postgresql"  # one array parameter instead of thousands
     with connection.cursor() as cursor:
-        for start in range(0, len(pks), CHUNK):
-            chunk = pks[start : start + CHUNK]
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(  # noqa: S608 (table and column names from the models' _meta, values as parameters)
-                f"INSERT INTO {quote(history_model._meta.db_table)} ({target}, history_date, history_type, "
+        size = max(len(pks), 1) if any_array else CHUNK
+        for start in range(0, len(pks), size):
+            chunk = pks[start : start + size]
+            match = "= ANY(%s)" if any_array else "IN ({})".format(", ".join(["%s"] * len(chunk)))
+            cursor.execute(
+                f"INSERT INTO {quote(history_model._meta.db_table)} ({target}, history_date, history_type, "  # noqa: S608
                 f"history_user_id, history_change_reason) SELECT {columns}, %s, %s, %s, %s "
-                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN ({placeholders})",
-                [date, history_type, user_id, reason or None, *chunk],
+                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} {match}",
+                [date, history_type, user_id, reason or None, *([chunk] if any_array else chunk)],
             )
             written += cursor.rowcount
     return written

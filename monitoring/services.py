@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -380,23 +380,15 @@ def measurement_create_many(*, items: list[dict], entered_by) -> list[Measuremen
             periods[period] = parse_period(period)
         parsed = periods[period]
         rows.append((index, (indicator.pk, parsed.label, breakdown), indicator, breakdown, fields, parsed))
-    keys = {row[1] for row in rows}
-    existing = set()
-    if keys:
-        existing = set(
-            Measurement.objects.filter(
-                indicator_id__in={key[0] for key in keys},
-                period__in={key[1] for key in keys},
-                breakdown_value__in={key[2] for key in keys},
-            ).values_list("indicator_id", "period", "breakdown_value")
-        )
     seen: set[tuple] = set()
     for index, key, *_rest in rows:
-        if key in existing or key in seen:
+        if key in seen:
             errors[index] = _duplicate_period_error()
         seen.add(key)
-    if errors:
-        raise ItemErrors(errors)
+    if errors:  # every item's errors at once: also those that already exist in the database
+        existing = _existing_measurement_keys({key for _index, key, *_rest in rows})
+        errors.update({index: _duplicate_period_error() for index, key, *_rest in rows if key in existing})
+        raise ItemErrors(dict(sorted(errors.items())))
     measurements = [
         Measurement(
             indicator=indicator,
@@ -411,14 +403,35 @@ def measurement_create_many(*, items: list[dict], entered_by) -> list[Measuremen
         )
         for _index, _key, indicator, breakdown, fields, parsed in rows
     ]
-    Measurement.objects.bulk_create(measurements, batch_size=BULK_BATCH)
+    try:
+        # Optimistic: the unique (indicator, period, breakdown) constraint finds a row that already
+        # exists; only then are the rows looked up, to name them (and nothing is written).
+        with transaction.atomic():
+            Measurement.objects.bulk_create(measurements, batch_size=BULK_BATCH)
+    except IntegrityError:
+        existing = _existing_measurement_keys({key for _index, key, *_rest in rows})
+        errors = {index: _duplicate_period_error() for index, key, *_rest in rows if key in existing}
+        if errors:
+            raise ItemErrors(errors) from None
+        raise  # another conflict (a row deleted meanwhile): the API answers "try again"
     history_record(
         Measurement, [m.pk for m in measurements], history_type=CREATED, user=entered_by, reason=_("Indtastet")
     )
     return measurements
 
 
-BULK_BATCH = 2000
+BULK_BATCH = 5000  # one INSERT for a full request on PostgreSQL; Django splits it further where needed
+
+
+def _existing_measurement_keys(keys: set[tuple]) -> set[tuple]:
+    """Which (indicator, period, breakdown) keys already have a measurement; one query."""
+    return set(
+        Measurement.objects.filter(
+            indicator_id__in={key[0] for key in keys},
+            period__in={key[1] for key in keys},
+            breakdown_value__in={key[2] for key in keys},
+        ).values_list("indicator_id", "period", "breakdown_value")
+    )
 
 
 MEASUREMENT_UPDATE_FIELDS = ("indicator", "period", "value", "breakdown_value", "source_note")

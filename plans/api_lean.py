@@ -229,8 +229,50 @@ class LeanListMixin:
         return Response(data)
 
 
-def lean_rows_of(plan: Plan, view, pks: list) -> list[dict]:
-    """The rows of ``pks`` (in that order) as the list shows them: one ``.values()`` query."""
-    model = view.get_serializer_class().Meta.model
-    values = {row["pk"]: row for row in model._default_manager.filter(pk__in=pks).values(*plan.columns)}
-    return plan.rows([values[pk] for pk in pks], view.get_serializer_context())
+def lean_rows_of(plan: Plan, view, instances: list) -> list[dict]:
+    """Saved ``instances`` (in that order) as the list shows them.
+
+    Their ``.values()`` rows are read from the instances themselves when every column is a field
+    of the instance or of a related object already loaded on it (a created measurement's indicator
+    and goal); otherwise from one ``.values()`` query of their ids.
+    """
+    values = [_values_of(obj, plan.columns) for obj in instances]
+    if any(row is None for row in values):
+        model = view.get_serializer_class().Meta.model
+        by_pk = {
+            row["pk"]: row
+            for row in model._default_manager.filter(pk__in=[obj.pk for obj in instances]).values(*plan.columns)
+        }
+        values = [by_pk[obj.pk] for obj in instances]
+    return plan.rows(values, view.get_serializer_context())
+
+
+def _values_of(obj, columns: list[str]) -> dict | None:
+    """``obj``'s ``.values(*columns)`` row without a query, or ``None`` when a relation is not loaded."""
+    row = {}
+    for column in columns:
+        if column == "pk":
+            row[column] = obj.pk
+            continue
+        current = obj
+        parts = column.split("__")
+        for part in parts[:-1]:
+            fld = current._meta.get_field(part)
+            if not (fld.many_to_one or fld.one_to_one) or not fld.is_cached(current):
+                return None
+            current = getattr(current, part)
+            if current is None:
+                break
+        if current is None:
+            row[column] = None
+            continue
+        try:
+            fld = current._meta.get_field(parts[-1])
+        except FieldDoesNotExist:
+            fld = next((f for f in current._meta.concrete_fields if f.attname == parts[-1]), None)
+            if fld is None:
+                return None
+        if not fld.concrete or fld.many_to_many:
+            return None
+        row[column] = getattr(current, fld.attname)
+    return row

@@ -119,14 +119,34 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         kwargs.setdefault("queryset", None)
         super().__init__(**kwargs)
 
+    def _key(self) -> tuple:
+        return (self.parent.__class__.__name__ if self.parent else "", self.field_name)
+
     def _lookup(self) -> dict:
         context = self.context
         cache = context.setdefault("_scoped_lookup", {})
-        key = (self.parent.__class__.__name__ if self.parent else "", self.field_name)
+        key = self._key()
         if key not in cache:
             user = context["request"].user
             cache[key] = {obj.pk: obj for obj in self.scope(user)}
         return cache[key]
+
+    def prime(self, values) -> None:
+        """Load only the objects a bulk request names (``values`` are its raw ids), not the whole
+        scope: an id outside the scope is still "does not exist"."""
+        ids = set()
+        for value in values:
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                continue
+            try:
+                ids.add(int(value))
+            except ValueError:
+                continue
+        if not ids or max(ids) > 2**63 - 1 or min(ids) < -(2**63):
+            return  # nothing to narrow by, or ids the database cannot compare: the whole scope
+        user = self.context["request"].user
+        cache = self.context.setdefault("_scoped_lookup", {})
+        cache[self._key()] = {obj.pk: obj for obj in self.scope(user).filter(pk__in=ids)}
 
     def get_queryset(self):  # used by the browsable API's form and by the schema
         request = self.context.get("request")
@@ -298,8 +318,8 @@ class BulkCreateMixin:
                 {"non_field_errors": [_("Objektet strider mod et andet objekt; prøv igen.")]}
             ) from exc
         plan = lean_plan(self.get_serializer_class(), self) if many and getattr(self, "lean", False) else None
-        if plan is not None:  # the created rows as the list shows them, from one .values() query
-            return Response(lean_rows_of(plan, self, [obj.pk for obj in instances]), status=status.HTTP_201_CREATED)
+        if plan is not None:  # the created rows as the list shows them
+            return Response(lean_rows_of(plan, self, instances), status=status.HTTP_201_CREATED)
         output = self.get_serializer(instances if many else instances[0], many=many)
         return Response(output.data, status=status.HTTP_201_CREATED)
 
@@ -328,6 +348,9 @@ def fast_validated_many(serializer: serializers.Serializer, items: list) -> list
         if fld.default is not serializers.empty or fld.source == "*" or isinstance(fld, serializers.BaseSerializer):
             return None
         writable.append((name, fld, getattr(serializer, f"validate_{name}", None)))
+    for name, fld, _method in writable:
+        if isinstance(fld, ScopedPrimaryKeyRelatedField):
+            fld.prime(item.get(name) for item in items if isinstance(item, dict))
     caches: dict[str, dict] = {name: {} for name, _fld, _method in writable}
     out = []
     for item in items:
