@@ -49,6 +49,7 @@ from plans.xlsx import workbook_bytes
 from .models import Indicator, Measurement, future_period_error
 from .selectors import measurable_indicators
 from .services import statuses_refresh
+from .xlsx_rows import worksheet_rows
 
 # Column keys in file order; the header row holds exactly these names.
 COL_INDICATOR_ID, COL_INDICATOR, COL_PERIOD, COL_BREAKDOWN, COL_VALUE, COL_SOURCE, COL_STATUS = (
@@ -194,6 +195,13 @@ def _read_xlsx(data: bytes) -> list[list]:
         raise ValidationError(_("Filen er ikke en gyldig XLSX-fil.")) from error
     if package.kind != XLSX:
         raise ValidationError(_("Filen er ikke en gyldig XLSX-fil."))
+    buffer.seek(0)
+    try:
+        fast = worksheet_rows(buffer, max_rows=MAX_ROWS + 1)
+    except Exception:
+        fast = None
+    if fast is not None:
+        return fast
     buffer.seek(0)
     try:
         workbook = load_workbook(buffer, read_only=True, data_only=True)
