@@ -345,8 +345,12 @@ def fast_validated_many(serializer: serializers.Serializer, items: list) -> list
     for name, fld in serializer.fields.items():
         if fld.read_only:
             continue
-        if fld.default is not serializers.empty or fld.source == "*" or isinstance(fld, serializers.BaseSerializer):
-            return None
+        if (
+            fld.default is not serializers.empty
+            or len(fld.source_attrs) != 1
+            or isinstance(fld, serializers.BaseSerializer)
+        ):
+            return None  # a default, a dotted or whole-object source, a nested serializer: the usual way
         writable.append((name, fld, getattr(serializer, f"validate_{name}", None)))
     for name, fld, _method in writable:
         if isinstance(fld, ScopedPrimaryKeyRelatedField):
