@@ -27,6 +27,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from common.periods import parse_period
 from plans import access
+from plans.api_lean import LeanListMixin
 from plans.api_support import (
     BulkCreateMixin,
     IntegerFilter,
@@ -156,6 +157,12 @@ def _status(obj: Indicator | Goal) -> Status:
     return Status(obj.status)
 
 
+# The stored status as the serializers show it, for the lean lists (plans.api_lean).
+LEAN_STATUS = {
+    "status": (["status"], lambda row, context: Status(row["status"]).value),
+    "status_label": (["status"], lambda row, context: Status(row["status"]).label),
+}
+
 STATUS_CHOICES = [(status.value, str(STATUS_LABELS[status])) for status in Status]
 STATUS_HELP = gettext_lazy(
     "Afledt status: på rette vej, i risiko, ude af kurs eller ingen data (regel i docs/maalstyring.md)."
@@ -256,11 +263,13 @@ class GoalSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="Mål", description="Strategiske mål og delmål, som brugeren kan se."),
 )
-class GoalViewSet(viewsets.ReadOnlyModelViewSet):
+class GoalViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Mål: strategic goals of the visible plans, delmål of the visible delaftaler; read-only."""
 
     serializer_class = GoalSerializer
     filterset_class = GoalFilter
+    lean_related_source = {"indicators": "indicators"}
+    lean_methods = LEAN_STATUS
     lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
@@ -277,11 +286,14 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
         description="Indikatorer for de mål brugeren kan se, med målværdier og afledt status (læses kun).",
     ),
 )
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Indikatorer with their targets (nested) and derived status; read-only."""
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
+    lean_methods = LEAN_STATUS
+    lean_related_order = {"targets": ("due_date", "pk")}
+    lean_related_scope = {"interventions": lambda user: access.visible(user, Intervention)}
     lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
@@ -362,6 +374,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(description="Ret en kladde. En godkendt måling kan ikke ændres (403)."),
 )
 class MeasurementViewSet(
+    LeanListMixin,
     BulkCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -446,7 +459,7 @@ def area_statistics_for(user):
         ),
     ),
 )
-class AreaStatisticViewSet(viewsets.ReadOnlyModelViewSet):
+class AreaStatisticViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Områdestatistik: read-only."""
 
     serializer_class = AreaStatisticSerializer

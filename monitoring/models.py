@@ -318,6 +318,39 @@ def future_period_error(label: str, start) -> str | None:
     )
 
 
+def measurement_rule_error(indicator, period: str, breakdown_value: str) -> ValidationError | None:
+    """What ``Measurement.clean`` refuses about a row's period and breakdown, or ``None``.
+
+    The period must parse, have begun, and match the indicator's frequency; a breakdown value
+    needs an indicator with a breakdown. The answer depends only on (indicator, period, whether
+    there is a breakdown), so a set-based path (``measurement_create_many``) asks once per distinct
+    combination and gets exactly what ``clean`` would say for each row.
+    """
+    try:
+        parsed = parse_period(period)
+    except ValidationError as exc:
+        return ValidationError({"period": exc.messages})
+    problem = future_period_error(parsed.label, parsed.start)
+    if problem:
+        # Every row-by-row path (form, API, LBF sync) cleans the row; the set-based paths ask the
+        # same function, so the rule holds everywhere.
+        return ValidationError({"period": problem})
+    if indicator is not None:
+        if parsed.kind != indicator.frequency:
+            return ValidationError(
+                {
+                    "period": _("Indikatoren måles %(frequency)s; perioden %(period)s passer ikke.")
+                    % {
+                        "frequency": Indicator.Frequency(indicator.frequency).label.lower(),
+                        "period": parsed.label,
+                    }
+                }
+            )
+        if breakdown_value and not indicator.breakdown_dimension:
+            return ValidationError({"breakdown_value": _("Indikatoren har ingen opdeling.")})
+    return None
+
+
 class Measurement(models.Model):
     """A måling: an indicator's value for one period, optionally for one breakdown value.
 
@@ -402,30 +435,10 @@ class Measurement(models.Model):
         self.period, self.period_start, self.period_end = parsed.label, parsed.start, parsed.end
 
     def clean(self) -> None:
-        try:
-            self.set_period()
-        except ValidationError as exc:
-            raise ValidationError({"period": exc.messages}) from None
-        problem = future_period_error(self.period, self.period_start)
-        if problem:
-            # Every row-by-row path (form, API, LBF sync) cleans the row; the set-based import asks
-            # the same function, so the rule holds everywhere.
-            raise ValidationError({"period": problem})
-        if self.indicator_id:
-            expected = self.indicator.frequency
-            kind = parse_period(self.period).kind
-            if kind != expected:
-                raise ValidationError(
-                    {
-                        "period": _("Indikatoren måles %(frequency)s; perioden %(period)s passer ikke.")
-                        % {
-                            "frequency": Indicator.Frequency(expected).label.lower(),
-                            "period": self.period,
-                        }
-                    }
-                )
-            if self.breakdown_value and not self.indicator.breakdown_dimension:
-                raise ValidationError({"breakdown_value": _("Indikatoren har ingen opdeling.")})
+        error = measurement_rule_error(self.indicator if self.indicator_id else None, self.period, self.breakdown_value)
+        if error is not None:
+            raise error
+        self.set_period()
         if self.status == self.Status.APPROVED and self.approved_by_id and self.approved_by_id == (self.entered_by_id):
             raise ValidationError(_("Man kan ikke godkende sin egen måling."))
 

@@ -23,6 +23,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from . import access
+from .api_lean import LeanListMixin
 from .api_support import (
     BulkCreateMixin,
     IntegerFilter,
@@ -165,7 +166,7 @@ class SubAgreementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Helhedsplaner the user may see."""
 
     serializer_class = PlanSerializer
@@ -176,7 +177,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         return access.visible(self.request.user, Plan).with_overview().order_by("name", "pk")
 
 
-class SubAgreementViewSet(viewsets.ReadOnlyModelViewSet):
+class SubAgreementViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Delaftaler the user may see (a styregruppemedlem sees only their group's)."""
 
     serializer_class = SubAgreementSerializer
@@ -238,6 +239,7 @@ class InterventionSerializer(serializers.ModelSerializer):
     ),
 )
 class InterventionViewSet(
+    LeanListMixin,
     BulkCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -321,6 +323,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="Medfinansiering", description="Medfinansiering i de planer brugeren kan se."),
 )
 class CommitmentViewSet(
+    LeanListMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -331,6 +334,7 @@ class CommitmentViewSet(
 
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
+    lean_methods = {"is_local": (["party__kind"], lambda row, context: row["party__kind"] != Organisation.Kind.FUNDER)}
 
     def get_queryset(self):
         return (
@@ -389,6 +393,7 @@ class CommitmentDeliverySerializer(serializers.ModelSerializer):
     ),
 )
 class CommitmentDeliveryViewSet(
+    LeanListMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

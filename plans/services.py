@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+
+from common.history import CREATED, history_record
 
 from .models import (
     Commitment,
@@ -137,7 +138,9 @@ def intervention_create_many(*, items: list[dict], history_user=None) -> list[In
         interventions.append(intervention)
     if errors:
         raise ItemErrors(errors)
-    return bulk_create_with_history(interventions, Intervention, batch_size=500, default_user=history_user)
+    Intervention.objects.bulk_create(interventions, batch_size=500)
+    history_record(Intervention, [i.pk for i in interventions], history_type=CREATED, user=history_user)
+    return interventions
 
 
 @transaction.atomic

@@ -302,9 +302,10 @@ def test_a_body_over_the_upload_limit_is_a_json_400(demo, api, settings):
 def test_bulk_create_queries_do_not_grow_with_items(demo, api, django_assert_max_num_queries):
     """The bulk service validates in memory and inserts in batches: a fixed number of queries."""
     client = api("demo-boligorg")
-    with django_assert_max_num_queries(20):
+    # 21: the created rows are read back in one query and shown as the list shows them (plans.api_lean).
+    with django_assert_max_num_queries(21):
         assert client.post(URL, items(demo, 20, prefix="Bulkindsats lille"), format="json").status_code == 201
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         assert client.post(URL, items(demo, 400, prefix="Bulkindsats stor"), format="json").status_code == 201
     assert created_count() == 420
     sample = Intervention.objects.filter(name__startswith="Bulkindsats stor").order_by("pk").last()

@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 
 from governance.bodies.models import Body, Membership
 from plans.access import restrict
+from plans.api_lean import LeanListMixin
 from plans.api_support import IntegerFilter
 from plans.converters import DATABASE_ID_REGEX
 
@@ -66,7 +67,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+class BodyViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Organer (bestyrelser og styregrupper) i de planer brugeren kan se."""
 
     serializer_class = BodySerializer
@@ -81,7 +82,7 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+class MembershipViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Medlemskaber af organerne i de planer brugeren kan se."""
 
     serializer_class = MembershipSerializer

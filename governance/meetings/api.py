@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 
 from governance.meetings.models import ActionItem, AgendaItem, Decision, Meeting
 from plans.access import restrict
+from plans.api_lean import LeanListMixin
 from plans.api_support import BooleanFilter, IntegerFilter
 from plans.converters import DATABASE_ID_REGEX
 
@@ -144,12 +145,19 @@ class ActionItemSerializer(serializers.ModelSerializer):
         return action_item.is_overdue(self.context.setdefault("today", timezone.localdate()))
 
 
+def _overdue(row: dict, context: dict) -> bool:
+    """``ActionItem.is_overdue`` of a ``.values()`` row (the lean list)."""
+    today = context.setdefault("today", timezone.localdate())
+    return row["status"] == ActionItem.Status.OPEN and row["due_date"] < today
+
+
 @extend_schema_view(list=extend_schema(summary="Møder", description="Møder brugeren kan se, som på mødesiderne."))
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Møder with their agenda items, scoped like the meeting pages."""
 
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
+    lean_related_order = {"agenda_items": ("position", "pk")}
     lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
@@ -167,11 +175,12 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Beslutninger", description="Beslutninger (alle versioner) fra møder brugeren kan se.")
 )
-class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
+class DecisionViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Beslutninger of the visible meetings, every version (``is_current`` marks the valid one)."""
 
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
+    lean_related_order = {"actions": ("due_date", "pk")}
     lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
@@ -186,11 +195,12 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Handlingspunkter", description="Handlingspunkter fra beslutninger brugeren kan se.")
 )
-class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
+class ActionItemViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Handlingspunkter of the visible meetings' decisions."""
 
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
+    lean_methods = {"is_overdue": (["status", "due_date"], lambda row, context: _overdue(row, context))}
     lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):

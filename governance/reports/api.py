@@ -12,6 +12,7 @@ from rest_framework.reverse import reverse
 
 from governance.reports.models import StatusReport
 from plans.access import restrict
+from plans.api_lean import LeanListMixin
 from plans.api_support import IntegerFilter, text_filter
 from plans.converters import DATABASE_ID_REGEX
 
@@ -59,17 +60,25 @@ class StatusReportSerializer(serializers.ModelSerializer):
         return reverse("api:status-report-pdf", args=[report.pk], request=self.context.get("request"))
 
 
+def _pdf_url(row: dict, context: dict) -> str | None:
+    """``StatusReportSerializer.get_pdf_url`` of a ``.values()`` row (the lean list)."""
+    if row["state"] != StatusReport.State.DONE or not row["pdf"]:
+        return None
+    return reverse("api:status-report-pdf", args=[row["pk"]], request=context.get("request"))
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Statusrapporter", description="Pixi- og fulde statusrapporter for de planer brugeren kan se."
     )
 )
-class StatusReportViewSet(viewsets.ReadOnlyModelViewSet):
+class StatusReportViewSet(LeanListMixin, viewsets.ReadOnlyModelViewSet):
     """Statusrapporter (every version) the user may read (``plans.access``),
     and their PDFs: a steering group's reports to its members, the board's to board members."""
 
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilter
+    lean_methods = {"pdf_url": (["state", "pdf"], lambda row, context: _pdf_url(row, context))}
     lookup_value_regex = DATABASE_ID_REGEX
 
     def get_queryset(self):
