@@ -50,6 +50,6 @@ def test_secretariat_lead_drafts_approves_and_reads_the_diff(live_server, page):
     expect(page.locator("ins", has_text="torsdag eftermiddag")).to_be_visible()
 
     # The delaftale now reads the approved text; version 1 is kept.
-    page.get_by_role("navigation", name="Brødkrummesti").get_by_role("link", name=sub_agreement.title).click()
+    page.get_by_role("navigation", name="Brødkrumme").get_by_role("link", name=sub_agreement.title).click()
     expect(page.get_by_text("Jobcaféen holder også åbent torsdag eftermiddag.")).to_be_visible()
     expect(page.get_by_role("link", name="Se version 1 og ændringerne")).to_be_visible()
