@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common import jobs
+from common.pdf import write_tagged_pdf
 from common.workdays import working_days_before
 from governance.bodies.models import Body
 from governance.meetings.attendance.links import answer_url
@@ -382,7 +383,7 @@ def meeting_pack_pdf(
             "for_pdf": True,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return write_tagged_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
 
 
 def _person_email(person) -> str:
