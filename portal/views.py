@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef
@@ -25,7 +24,7 @@ from plans.models import Commitment, Plan
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
 from .celery import app as celery_app
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, LoginForm
 from .models import ApiToken, Heartbeat
 from .services import api_token_create, api_token_revoke
 from .signals import SESSION_ROLES_KEY
@@ -143,7 +142,7 @@ def api_token_revoke_view(request, token_id: int):
 def login_locked_out(request, response=None, credentials=None):
     """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the login page with the lockout message, 429."""
     context = {
-        "form": AuthenticationForm(request),
+        "form": LoginForm(request),
         "locked_out": True,
         "cooloff_minutes": settings.AXES_COOLOFF_MINUTES,
         "next": request.POST.get("next", "") if request.method == "POST" else "",
