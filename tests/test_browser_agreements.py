@@ -28,6 +28,7 @@ def test_secretariat_lead_drafts_approves_and_reads_the_diff(live_server, page):
 
     # From the plan page to the delaftale's versions, and a new draft.
     page.goto(f"{live_server.url}/planer/{plan.pk}/")
+    page.get_by_role("tab", name="Aftaler").click()  # the delaftaler are under the plan page's agreements tab
     page.get_by_role("link", name=f"Versioner af {sub_agreement.title}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(sub_agreement.title)
     page.get_by_role("link", name="Udarbejd ny version").click()
