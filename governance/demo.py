@@ -1,6 +1,5 @@
 """Demo bodies, memberships, meetings, minutes, decisions and actions for the demo world. Idempotent."""
 
-import random
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -40,19 +39,53 @@ GROUPS_SMALL = {
     ],
 }
 
-BOARD_TITLES = [
-    ("chair", "municipality", "Direktør, Beskæftigelses- og Integrationsforvaltningen"),
+# The forvaltninger of each demo kommune by what they do (plans.demo.MUNICIPALITIES); a kommune without
+# one seats the chef from the kommune itself.
+DEPARTMENTS = {
+    "Fjordby Kommune": {
+        "employment": "Beskæftigelses- og Integrationsforvaltningen",
+        "children": "Børne- og Ungdomsforvaltningen",
+        "social": "Socialforvaltningen",
+        "technical": "Teknik- og Miljøforvaltningen",
+        "culture": "Kultur- og Fritidsforvaltningen",
+    },
+    "Åbæk Kommune": {
+        "employment": "Arbejdsmarkedsforvaltningen",
+        "children": "Børn og Unge",
+        "social": "Social og Sundhed",
+    },
+}
+
+# The board's seats in order (a plan has the first 9 + its number of them): (role, where the member
+# comes from, job title). Senior leaders from the kommune's forvaltninger and the boligorganisation
+# (seed 003), the residents' elected chairs, and two observers who run the daily work.
+BOARD_SEATS = [
+    ("chair", "employment", "Direktør"),
     ("vice_chair", "housing_org", "Direktør"),
-    ("member", "department", "Områdechef, skoler"),
-    ("member", "department", "Vicedirektør, social"),
-    ("member", "department", "Politiinspektør, lokalpolitiet"),
+    ("member", "children", "Vicedirektør"),
+    ("member", "social", "Områdechef for børn, unge og familier"),
     ("member", "housing_org", "Formand for organisationsbestyrelsen"),
     ("member", "housing_org", "Formand for afdelingsbestyrelsen"),
+    ("member", "technical", "Chef for by- og boligudvikling"),
     ("member", "housing_org", "Boligsocial chef"),
-    ("member", "department", "Chef for fritid og kultur"),
-    ("observer", "department", "Formand for styregruppen"),
-    ("observer", "housing_org", "Formand for styregruppen"),
+    ("member", "culture", "Chef for fritid og kultur"),
+    ("observer", "social", "SSP-koordinator"),
+    ("observer", "housing_org", "Driftschef"),
+    ("member", "employment", "Vicedirektør"),
 ]
+# A steering group's seats: chaired by a chef from the forvaltning that owns the group's delaftaler.
+GROUP_SEATS = [
+    ("chair", "department", "Afdelingschef"),
+    ("member", "housing_org", "Boligsocial medarbejder"),
+    ("member", "department2", "Teamleder"),
+    ("member", "partner", "Daglig leder"),
+]
+# Which forvaltning owns a steering group, by the first thematic area of its delaftaler.
+GROUP_DEPARTMENT = {
+    "Uddannelse og livschancer": ("children", "employment"),
+    "Kriminalitetsforebyggelse": ("social", "children"),
+    "Sammenhængskraft og medborgerskab": ("culture", "social"),
+}
 
 # Seats whose holder's title is a senior administrative leader's sit at leadership level (seed 003: the
 # board consists of such leaders) ...
@@ -61,10 +94,19 @@ LEADER_TITLES = ("Direktør", "Vicedirektør", "Områdechef", "Chef for", "Bolig
 WITHOUT_KOMMUNE_LEADER = "Helhedsplan Søndermarken"
 
 
-def _person(rng: random.Random, organisation: Organisation, title: str) -> Person:
-    name = person_name(rng)
+def _department(world: DemoWorld, plan: Plan, key: str) -> Organisation:
+    """The plan's kommune's forvaltning for ``key`` (see ``DEPARTMENTS``), else the kommune itself."""
+    name = DEPARTMENTS.get(plan.municipality.name, {}).get(key)
+    for department in world.departments[plan.municipality.name]:
+        if name and department.name.startswith(name):
+            return department
+    return plan.municipality
+
+
+def _person(slot: int, organisation: Organisation, title: str) -> Person:
+    """The demo person in ``slot``: every slot has its own name (``plans.demo.person_name``)."""
     person, _ = Person.objects.get_or_create(
-        name=name, organisation=organisation, defaults={"title": title, "email": ""}
+        name=person_name(slot), organisation=organisation, defaults={"title": title, "email": ""}
     )
     return person
 
@@ -80,69 +122,70 @@ def _seat(
 
 
 def _board_leader(plan: Plan, side: str, title: str) -> bool:
-    if plan.name == WITHOUT_KOMMUNE_LEADER and side in ("municipality", "department"):
+    if plan.name == WITHOUT_KOMMUNE_LEADER and side != "housing_org":
         return False
     return title.startswith(LEADER_TITLES)
 
 
+# Name slots: each plan has 40, the board the first 20 of them, each steering group 5 after those.
+SLOTS_PER_PLAN, BOARD_SLOTS, GROUP_SLOTS = 40, 20, 5
+
+
 def _board(world: DemoWorld, plan: Plan, index: int) -> None:
-    rng = random.Random(f"board-{index}")
     board, _ = Body.objects.get_or_create(
         plan=plan,
         kind=Body.Kind.BOARD,
         defaults={"name": f"Bestyrelsen for {plan.name}", "meetings_per_year": 4, "escalation_threshold": 25000},
     )
-    departments = world.departments[plan.municipality.name]
     housing_orgs = list(plan.housing_organisations.order_by("name"))
-    seats = BOARD_TITLES[: 9 + index]  # 10, 11 and 12 seats
     housing_seats = 0  # the boligorganisationer take turns, so each has a leader (Direktør, Boligsocial chef)
-    for number, (role, side, title) in enumerate(seats):
-        organisation = {
-            "municipality": plan.municipality,
-            "department": departments[number % len(departments)],
-            "housing_org": housing_orgs[housing_seats % len(housing_orgs)],
-        }[side]
-        housing_seats += side == "housing_org"
-        person = _person(rng, organisation, title)
-        _seat(board, person, role, organisation, plan.start_date, leader=_board_leader(plan, side, title))
+    for number, (role, side, title) in enumerate(BOARD_SEATS[: 9 + index]):  # 10, 11 and 12 seats
+        if side == "housing_org":
+            organisation = housing_orgs[housing_seats % len(housing_orgs)]
+            housing_seats += 1
+        else:
+            organisation = _department(world, plan, side)
+        slot = (index - 1) * SLOTS_PER_PLAN + number
+        leader = _board_leader(plan, side, title)
+        _seat(board, _person(slot, organisation, title), role, organisation, plan.start_date, leader=leader)
     if index == 1:
-        demo_board_member = demo_person(world.users["demo-bestyrelse"], housing_orgs[0], "Direktør")
-        _seat(
-            board,
-            demo_board_member,
-            Membership.Role.MEMBER,
-            housing_orgs[0],
-            plan.start_date,
-            leader=_board_leader(plan, "housing_org", "Direktør"),
-        )
+        demo_board_member = demo_person(world.users["demo-bestyrelse"], housing_orgs[0], "Vicedirektør")
+        leader = _board_leader(plan, "housing_org", "Vicedirektør")
+        _seat(board, demo_board_member, Membership.Role.MEMBER, housing_orgs[0], plan.start_date, leader=leader)
     if plan.secretariat.name == "Områdesekretariatet Fjordby":
         lead = world.users["demo-sekretariatsleder"].person
         _seat(board, lead, Membership.Role.SECRETARY, plan.municipality, plan.start_date)
 
 
 def _groups(world: DemoWorld, plan: Plan, index: int) -> None:
-    rng = random.Random(f"groups-{index}")
     groups = GROUPS_LARGE if index == 1 else GROUPS_SMALL
-    departments = world.departments[plan.municipality.name]
     housing_org = plan.housing_organisations.order_by("name").first()
     for number, (name, thematic_areas) in enumerate(groups.items()):
         group, _ = Body.objects.get_or_create(
             plan=plan, name=name, defaults={"kind": Body.Kind.STEERING_GROUP, "meetings_per_year": 6}
         )
-        body_set_sub_agreements(
-            body=group, sub_agreements=plan.sub_agreements.filter(thematic_area__name__in=thematic_areas)
-        )
-        department = departments[number % len(departments)]
-        for role, organisation, title in [
-            (Membership.Role.CHAIR, department, "Afdelingschef"),
-            (Membership.Role.MEMBER, housing_org, "Boligsocial medarbejder"),
-            (Membership.Role.MEMBER, departments[(number + 1) % len(departments)], "Teamleder"),
-            (Membership.Role.MEMBER, world.partners[(index + number) % len(world.partners)], "Leder"),
-        ]:
-            _seat(group, _person(rng, organisation, title), role, organisation, plan.start_date)
+        sub_agreements = plan.sub_agreements.filter(thematic_area__name__in=thematic_areas)
+        body_set_sub_agreements(body=group, sub_agreements=sub_agreements)
+        # The local partner in the group is a party of the group's delaftaler.
+        partner = (
+            Organisation.objects.filter(kind=Organisation.Kind.PARTNER, sub_agreements__in=sub_agreements)
+            .order_by("name")
+            .first()
+        ) or world.partners[(index + number) % len(world.partners)]
+        owner, second = GROUP_DEPARTMENT.get(thematic_areas[0], ("employment", "social"))
+        sides = {
+            "department": _department(world, plan, owner),
+            "department2": _department(world, plan, second),
+            "housing_org": housing_org,
+            "partner": partner,
+        }
+        for seat, (role, side, title) in enumerate(GROUP_SEATS):
+            organisation = sides[side]
+            slot = (index - 1) * SLOTS_PER_PLAN + BOARD_SLOTS + number * GROUP_SLOTS + seat
+            _seat(group, _person(slot, organisation, title), role, organisation, plan.start_date)
         if index == 1 and number == 0:
-            member = demo_person(world.users["demo-styregruppe"], department, "Konsulent")
-            _seat(group, member, Membership.Role.MEMBER, department, plan.start_date)
+            member = demo_person(world.users["demo-styregruppe"], sides["department"], "Konsulent")
+            _seat(group, member, Membership.Role.MEMBER, sides["department"], plan.start_date)
 
 
 @transaction.atomic
@@ -243,6 +286,17 @@ def _weekday(day: date) -> date:
     return day
 
 
+def _meeting_day(day: date, plan: Plan) -> date:
+    """A working day within the plan's period: a weekend or holiday moves to the next working day, a
+    day after the plan has ended to its last working day."""
+    day = _weekday(day)
+    if day > plan.end_date:
+        day = plan.end_date
+        while not is_working_day(day):
+            day -= timedelta(days=1)
+    return day
+
+
 def _owner(key: str, world: DemoWorld, board: Body) -> Person:
     if key == "lead" and board.plan.secretariat.name == "Områdesekretariatet Fjordby":
         return world.users["demo-sekretariatsleder"].person
@@ -262,8 +316,8 @@ def _meeting(
     meeting = meeting_create(
         body=body,
         title=title,
-        starts_at=_at(_weekday(day), 15),
-        ends_at=_at(_weekday(day), 17),
+        starts_at=_at(_meeting_day(day, body.plan), 15),
+        ends_at=_at(_meeting_day(day, body.plan), 17),
         location=f"Beboerhuset, {body.plan.areas.order_by('name').first()}",
     )
     plan_sub_agreements = {sa.thematic_area.name: sa for sa in body.plan.sub_agreements.select_related("thematic_area")}
@@ -282,7 +336,7 @@ def _meeting(
         )
         created.append(item)
     if send:
-        sent_at = _at(send_out_deadline(_weekday(day)) - timedelta(days=2), 9)
+        sent_at = _at(send_out_deadline(_meeting_day(day, body.plan)) - timedelta(days=2), 9)
         Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.AGENDA_SENT, agenda_sent_at=sent_at)
         meeting.refresh_from_db()
     if approve:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.pdf import write_tagged_pdf
 from plans.models import Plan
 from plans.xlsx import workbook_bytes
 
@@ -185,7 +186,7 @@ def render_pdf(*, plan: Plan, year: int, rows: list[dict], note: str, frozen_at=
         "monitoring/goal_attainment_pdf.html",
         {"plan": plan, "year": year, "rows": rows, "note": note, "frozen_at": frozen_at, "for_pdf": True},
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return write_tagged_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
 
 
 @transaction.atomic

@@ -382,7 +382,7 @@ INTERVENTIONS: list[dict[str, list[InterventionSpec]]] = [
                 "partner",
                 ("housing_org",),
                 240_000,
-                (),
+                ("frivillige",),
             ),
             I(
                 "Velkomst til nye beboere",
@@ -391,7 +391,7 @@ INTERVENTIONS: list[dict[str, list[InterventionSpec]]] = [
                 "housing_org",
                 ("partner",),
                 150_000,
-                (),
+                ("afdelingsmøder",),
             ),
         ],
     },
@@ -508,8 +508,21 @@ DEMO_USERS = {
 }
 
 
-def person_name(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+def _demo_names() -> list[str]:
+    """Every first name × last name once, in a fixed shuffled order, without the demo users' names."""
+    users = {f"{first} {last}" for first, last in DEMO_USERS.values()}
+    names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+    random.Random("demo-names").shuffle(names)
+    return [name for name in names if name not in users]
+
+
+DEMO_NAMES = _demo_names()
+
+
+def person_name(slot: int) -> str:
+    """The name of the demo person in ``slot``: a different name for every slot (no two demo people
+    share a name), the same one every time ``seed_demo`` runs."""
+    return DEMO_NAMES[slot]
 
 
 def _organisations(world: DemoWorld) -> None:

@@ -4,11 +4,31 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.form_style import style_fields
+from common.forms import PortalFormMixin
 from plans.models import Commitment
+
+
+class LoginForm(PortalFormMixin, AuthenticationForm):
+    """The login form, rendered like every portal form (``forms/fields.html``: error summary, labels
+    with the required mark, errors tied to their fields), with Danish messages that say what to do."""
+
+    error_messages = {
+        "invalid_login": _("Brugernavn eller adgangskode er forkert. Prøv igen."),
+        "inactive": _("Brugeren er deaktiveret. Kontakt sekretariatet, hvis du skal have adgang igen."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Brugernavn")
+        self.fields["password"].label = _("Adgangskode")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        style_fields(self)  # again: the messages name the labels set here
 
 
 class ApiTokenForm(forms.Form):

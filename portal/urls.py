@@ -5,6 +5,7 @@ from django.urls import include, path
 import plans.converters  # noqa: F401  (registers the <id:...> converter)
 
 from . import area_statistics_import, cofinancing, dashboards, views
+from .forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,7 +35,11 @@ urlpatterns = [
     path("mit-sekretariat/", dashboards.secretariat_dashboard_view, name="my-secretariat"),
     path("laesesal/", dashboards.reading_room_view, name="reading-room"),
     path("", include("governance.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("profil/tokens/", views.api_token_list_view, name="api-tokens"),

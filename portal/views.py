@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common import jobs
 from governance.bodies.selectors import plan_organisation_chart
+from governance.meetings.selectors import plan_meetings_around
 from monitoring.selectors import plan_goal_summary
 from plans import access
-from plans.models import Commitment
+from plans.models import Commitment, Plan
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
 from .celery import app as celery_app
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, LoginForm
 from .models import ApiToken, Heartbeat
 from .services import api_token_create, api_token_revoke
 from .signals import SESSION_ROLES_KEY
@@ -52,9 +53,15 @@ def plan_list_view(request):
 
 @login_required
 def plan_detail_view(request, plan_id: int):
-    plan = access.get_plan_or_404(request.user, plan_id, queryset=plan_list(user=request.user))
+    # Whether the user may change the plan comes with the plan (one query fewer than ``access.can``).
+    may_change = access.restrict(Plan.objects.filter(pk=OuterRef("pk")), request.user, access.CHANGE)
+    plans = plan_list(user=request.user).annotate(may_change=Exists(may_change))
+    plan = access.get_plan_or_404(request.user, plan_id, queryset=plans)
     chart = plan_organisation_chart(user=request.user, plan=plan)
+    upcoming_meetings, past_meetings = plan_meetings_around(user=request.user, plan=plan, now=timezone.now())
     context = {
+        "upcoming_meetings": upcoming_meetings,
+        "past_meetings": past_meetings,
         "plan": plan,
         "chart": chart,
         "composition_warnings": chart.composition,
@@ -62,7 +69,7 @@ def plan_detail_view(request, plan_id: int):
         "agreement": plan_current_agreement(plan=plan),
         "commitments": plan_commitment_summary(plan=plan, commitments=access.visible(request.user, Commitment)),
         "goal_summary": plan_goal_summary(user=request.user, plan=plan),
-        "can_manage": access.can(request.user, access.CHANGE, plan),
+        "can_manage": plan.may_change,
     }
     return render(request, "portal/plan_detail.html", context)
 
@@ -109,7 +116,7 @@ def api_token_revoke_view(request, token_id: int):
 def login_locked_out(request, response=None, credentials=None):
     """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the login page with the lockout message, 429."""
     context = {
-        "form": AuthenticationForm(request),
+        "form": LoginForm(request),
         "locked_out": True,
         "cooloff_minutes": settings.AXES_COOLOFF_MINUTES,
         "next": request.POST.get("next", "") if request.method == "POST" else "",

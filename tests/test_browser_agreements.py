@@ -28,6 +28,7 @@ def test_secretariat_lead_drafts_approves_and_reads_the_diff(live_server, page):
 
     # From the plan page to the delaftale's versions, and a new draft.
     page.goto(f"{live_server.url}/planer/{plan.pk}/")
+    page.get_by_role("tab", name="Aftaler").click()  # the delaftaler are under the plan page's agreements tab
     page.get_by_role("link", name=f"Versioner af {sub_agreement.title}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(sub_agreement.title)
     page.get_by_role("link", name="Udarbejd ny version").click()
@@ -50,6 +51,6 @@ def test_secretariat_lead_drafts_approves_and_reads_the_diff(live_server, page):
     expect(page.locator("ins", has_text="torsdag eftermiddag")).to_be_visible()
 
     # The delaftale now reads the approved text; version 1 is kept.
-    page.get_by_role("navigation", name="Brødkrummesti").get_by_role("link", name=sub_agreement.title).click()
+    page.get_by_role("navigation", name="Brødkrumme").get_by_role("link", name=sub_agreement.title).click()
     expect(page.get_by_text("Jobcaféen holder også åbent torsdag eftermiddag.")).to_be_visible()
     expect(page.get_by_role("link", name="Se version 1 og ændringerne")).to_be_visible()

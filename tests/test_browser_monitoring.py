@@ -15,6 +15,7 @@ def test_goal_page_measurement_entry_and_approval(live_server, settings):
     with chromium_page() as page:
         log_in(page, live_server.url, "demo-sekretariatsleder")
         page.get_by_role("link", name=PLAN_A1, exact=True).first.click()
+        page.get_by_role("tab", name="Målstyring").click()  # the plan page's målstyring tab
         page.get_by_role("link", name="Se mål, indikatorer og status").click()
         page.get_by_role("heading", name=f"Målstyring: {PLAN_A1}", level=1).wait_for()
         # Every chart is an image with an accessible name; every status has a word.

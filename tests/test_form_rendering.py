@@ -57,3 +57,28 @@ def test_hints_and_errors_are_both_described_and_the_english_ui_is_english(demo,
     html = client.post(url, {"name": ""}).content.decode()
     assert "Fill in “Name”." in html
     assert "Udfyld" not in html
+
+
+def test_the_login_form_is_rendered_like_every_portal_form(client, db):
+    url = reverse("login")
+    html = client.get(url).content.decode()
+    assert 'data-module="error-summary"' not in html
+    assert '<label class="form-label" for="id_username">Brugernavn<span class="weight-normal"> (skal udfyldes)' in html
+    username, password = _control(html, "id_username"), _control(html, "id_password")
+    assert 'autocomplete="username"' in username and "autofocus" in username
+    assert 'autocomplete="current-password"' in password and 'class="form-input"' in password
+
+    # Empty fields: the summary links to each, each error is tied to its field.
+    html = client.post(url, {"username": "", "password": ""}).content.decode()
+    summary = html[html.index('data-module="error-summary"') :]
+    assert '<a href="#id_username">Brugernavn: Udfyld „Brugernavn“.</a>' in summary
+    assert '<a href="#id_password">Adgangskode: Udfyld „Adgangskode“.</a>' in summary
+    control = _control(html, "id_username")
+    assert 'aria-invalid="true"' in control and 'aria-describedby="id_username_error"' in control
+
+    # A wrong password: the summary says so, the user name stays filled in, the password does not.
+    html = client.post(url, {"username": "demo-koordinator", "password": "forkert"}).content.decode()
+    summary = html[html.index('data-module="error-summary"') :]
+    assert "Brugernavn eller adgangskode er forkert. Prøv igen." in summary[: summary.index("</div>")]
+    assert 'value="demo-koordinator"' in _control(html, "id_username")
+    assert "value=" not in _control(html, "id_password")

@@ -25,7 +25,7 @@ def test_login_page_is_danish_and_accessible(client, db):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="da">' in html
-    assert '<label class="form-label" for="id_username">Brugernavn</label>' in html
+    assert '<label class="form-label" for="id_username">Brugernavn<span class="weight-normal"> (skal udfyldes)' in html
     assert "csrfmiddlewaretoken" in html
 
 

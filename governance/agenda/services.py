@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.pdf import write_tagged_pdf
 from governance.agenda.models import ProposalResponse
 from governance.agenda.selectors import find_open_proposal
 from governance.agenda.sources import Proposal
@@ -87,7 +88,7 @@ def _evidence_pdf(proposal: Proposal, meeting: Meeting) -> bytes:
             "for_pdf": True,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return write_tagged_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
 
 
 @transaction.atomic

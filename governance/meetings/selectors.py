@@ -1,7 +1,7 @@
 """Reads for meetings, always starting from the access rule (``plans.access``)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -28,6 +28,22 @@ def plan_meetings(*, user, plan: Plan) -> QuerySet[Meeting]:
         .select_related("body")
         .annotate(item_count=Count("agenda_items", distinct=True))
     )
+
+
+def plan_meetings_around(*, user, plan: Plan, now, count: int = 3) -> tuple[list[Meeting], list[Meeting]]:
+    """The plan's next ``count`` meetings (soonest first) and last ``count`` (latest first) within a
+    year of ``now`` that the user may see, with their bodies, in one query (the plan page's meetings
+    tab; a plan's bodies meet a few dozen times a year, so the year is a short list)."""
+    year = timedelta(days=365)
+    rows = list(
+        access.visible(user, Meeting)
+        .filter(body__plan=plan, starts_at__gte=now - year, starts_at__lt=now + year)
+        .select_related("body")
+        .order_by("starts_at", "pk")
+    )
+    upcoming = [m for m in rows if m.starts_at >= now][:count]
+    past = [m for m in rows if m.starts_at < now][::-1][:count]
+    return upcoming, past
 
 
 def upcoming_meetings(*, user) -> QuerySet[Meeting]:

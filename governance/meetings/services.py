@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from common import jobs
 from common.formatting import format_date, format_datetime
+from common.pdf import write_tagged_pdf
 from common.workdays import working_days_before
 from governance.bodies.models import Body
 from governance.meetings.attendance.links import answer_url
@@ -383,7 +384,7 @@ def meeting_pack_pdf(
             "for_pdf": True,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return write_tagged_pdf(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
 
 
 def _person_email(person) -> str:

@@ -46,6 +46,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from common.formatting import format_date, format_number
+from common.pdf import write_tagged_pdf
 from common.periods import Quarter
 from governance.bodies.models import Body, Membership
 from governance.bodies.selectors import board_composition
@@ -1217,7 +1218,7 @@ def render_report_pdf(html: str) -> tuple[bytes, int]:
 
     stylesheet, font_config = _weasyprint_resources()
     document = HTML(string=html).render(stylesheets=[stylesheet], font_config=font_config)
-    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
+    return write_tagged_pdf(document), len(document.pages)
 
 
 def standalone_html(html: str) -> str:
