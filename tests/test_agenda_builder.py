@@ -196,8 +196,11 @@ def test_the_last_two_meetings_are_those_before_the_new_meeting(demo):
     """A decision on an off-track goal at one of the body's last two meetings before this one answers it."""
     meeting = _new_board_meeting(demo)
     proposal = next(p for p in _open(meeting).values() if p.source == "off_track_goal")
-    earlier = Meeting.objects.filter(body=meeting.body, starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
-    item = earlier.agenda_items.filter(kind="decision").first()
+    last_two = Meeting.objects.filter(body=meeting.body, starts_at__lt=meeting.starts_at).order_by("-starts_at")[:2]
+    item = (
+        AgendaItem.objects.filter(meeting__in=list(last_two), kind="decision").order_by("-meeting__starts_at").first()
+    )
+    assert item is not None, "the demo board has a decision item at one of its last two meetings"
     item.goals.add(*proposal.goal_ids)
     if not item.decisions.filter(is_current=True).exists():
         Decision.objects.create(agenda_item=item, text="Indsatsen justeres.")
