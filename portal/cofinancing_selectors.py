@@ -33,8 +33,23 @@ class Figures:
         return shortfall(self.committed, self.delivered)
 
 
+class _ByForm:
+    """Kroner committed per form (``by_form``) against ``delivered``: the total and what is missing."""
+
+    by_form: dict[str, Decimal]
+    delivered: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_form.values(), Decimal("0"))
+
+    @property
+    def shortfall(self) -> Decimal:
+        return shortfall(self.total, self.delivered)
+
+
 @dataclass
-class CofinancingLine:
+class CofinancingLine(_ByForm):
     """One forvaltning's commitments to one plan in one year, by form."""
 
     party_id: int
@@ -47,17 +62,9 @@ class CofinancingLine:
     hours: Decimal = Decimal("0")
     delivered: Decimal = Decimal("0")
 
-    @property
-    def total(self) -> Decimal:
-        return sum(self.by_form.values(), Decimal("0"))
-
-    @property
-    def shortfall(self) -> Decimal:
-        return shortfall(self.total, self.delivered)
-
 
 @dataclass
-class CofinancingTotal:
+class CofinancingTotal(_ByForm):
     """One forvaltning (or the kommune itself) across every plan of its kommune the user may see."""
 
     party_id: int
@@ -70,14 +77,6 @@ class CofinancingTotal:
     hours: Decimal = Decimal("0")
     delivered: Decimal = Decimal("0")
     by_year: dict[int, Figures] = field(default_factory=lambda: defaultdict(Figures))
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.by_form.values(), Decimal("0"))
-
-    @property
-    def shortfall(self) -> Decimal:
-        return shortfall(self.total, self.delivered)
 
 
 @dataclass
