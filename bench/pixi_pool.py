@@ -41,6 +41,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
+from portal.celery import worker_command
+
 from .pixi import PERIOD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,24 +165,7 @@ class WorkerPool:
         self.log_path.parent.mkdir(exist_ok=True)
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={self.processes}",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--queues",
-                self.queue,
-                "--hostname",
-                self.hostname,
-            ],
+            worker_command(self.queue, pool="prefork", concurrency=self.processes, loglevel="WARNING"),
             cwd=ROOT,
             env=subprocess_env(REDIS_URL=settings.REDIS_URL),
             stdout=self._log,

@@ -106,7 +106,6 @@ def celery_worker_process(django_db_setup):
     """
     import os
     import subprocess
-    import sys
     import time
     from pathlib import Path
 
@@ -128,24 +127,10 @@ def celery_worker_process(django_db_setup):
     hostname = f"{queue}@localhost"
     log_path = root / "var" / f"celery-test-worker-{process_name}.log"
     log = open(log_path, "w")  # noqa: SIM115
+    from portal.celery import worker_command
+
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--queues",
-            queue,
-            "--hostname",
-            hostname,
-        ],
+        worker_command(queue),
         cwd=root,
         env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.REDIS_URL},
         stdout=log,

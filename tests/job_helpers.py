@@ -5,7 +5,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,24 +112,10 @@ class Worker:
 
     def start(self):
         env = {**os.environ, **self.env, "DATABASE_URL": self.database_url, "REDIS_URL": self.broker_url}
+        from portal.celery import worker_command
+
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--queues",
-                self.queue,
-                "--hostname",
-                self.hostname,
-            ],
+            worker_command(self.queue),
             cwd=ROOT,
             env=env,
             stdout=open(self.log_path, "a"),  # noqa: SIM115
