@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from .models import Plan, Role, RoleAssignment, SubAgreement
@@ -418,6 +418,12 @@ def get_or_404(user, model_or_queryset, action: Action = VIEW, **lookup):
 def can(user, action: Action, obj: Model) -> bool:
     """May ``user`` ``action`` this object? (template flags, 403 checks)."""
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def with_can(queryset: QuerySet, user, action: Action, name: str) -> QuerySet:
+    """``queryset`` with each row's ``can(user, action, row)`` as the boolean ``name``, in the same query."""
+    model = queryset.model
+    return queryset.annotate(**{name: Exists(restrict(model._default_manager.filter(pk=OuterRef("pk")), user, action))})
 
 
 def parents_for(user, action: Action, model: type[Model], parent_field: str) -> QuerySet:

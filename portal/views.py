@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from governance.bodies.selectors import plan_organisation_chart
 from governance.meetings.selectors import plan_meetings_around
 from monitoring.selectors import plan_goal_summary
 from plans import access
-from plans.models import Commitment, Plan
+from plans.models import Commitment
 from plans.selectors import plan_commitment_summary, plan_current_agreement, plan_list
 
 from .celery import app as celery_app
@@ -54,8 +53,7 @@ def plan_list_view(request):
 @login_required
 def plan_detail_view(request, plan_id: int):
     # Whether the user may change the plan comes with the plan (one query fewer than ``access.can``).
-    may_change = access.restrict(Plan.objects.filter(pk=OuterRef("pk")), request.user, access.CHANGE)
-    plans = plan_list(user=request.user).annotate(may_change=Exists(may_change))
+    plans = access.with_can(plan_list(user=request.user), request.user, access.CHANGE, "may_change")
     plan = access.get_plan_or_404(request.user, plan_id, queryset=plans)
     chart = plan_organisation_chart(user=request.user, plan=plan)
     upcoming_meetings, past_meetings = plan_meetings_around(user=request.user, plan=plan, now=timezone.now())
