@@ -157,3 +157,24 @@ def celery_worker_process(django_db_setup):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture
+def weasyprint_calls(monkeypatch) -> dict[str, int]:
+    """How often WeasyPrint laid out a document (``render``) and wrote one (``write_pdf``) during the test."""
+    import weasyprint
+
+    calls = {"render": 0, "write_pdf": 0}
+    real_render, real_write = weasyprint.HTML.render, weasyprint.document.Document.write_pdf
+
+    def render(self, *args, **kwargs):
+        calls["render"] += 1
+        return real_render(self, *args, **kwargs)
+
+    def write_pdf(self, *args, **kwargs):
+        calls["write_pdf"] += 1
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", render)
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", write_pdf)
+    return calls

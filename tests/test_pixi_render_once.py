@@ -55,23 +55,13 @@ def _order(capture, plan) -> StatusReport:
     return report
 
 
-def test_the_longest_pixi_is_laid_out_once_on_at_most_two_pages(db, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_longest_pixi_is_laid_out_once_on_at_most_two_pages(
+    db, weasyprint_calls, django_capture_on_commit_callbacks
+):
     # 30 strategic goals and 8 delaftaler with 5 delmål each (70 goals, 210 indicators), every text at its maximum.
     plan = make_realistic_plan(strategic_goals=30, indicators_per_goal=3, sub_agreements=8)
     _longest_texts(plan)
-    calls = {"render": 0, "write_pdf": 0}
-    real_render, real_write = weasyprint.HTML.render, weasyprint.document.Document.write_pdf
-
-    def render(self, *args, **kwargs):
-        calls["render"] += 1
-        return real_render(self, *args, **kwargs)
-
-    def write_pdf(self, *args, **kwargs):
-        calls["write_pdf"] += 1
-        return real_write(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "render", render)
-    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", write_pdf)
+    calls = weasyprint_calls
     report = _order(django_capture_on_commit_callbacks, plan)
     assert calls == {"render": 1, "write_pdf": 1}
     assert report.page_count <= content.PIXI_MAX_PAGES

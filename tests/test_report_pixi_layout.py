@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-import weasyprint
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,22 +39,10 @@ def _order(capture, **kwargs) -> StatusReport:
 # --- One layout, two pages ------------------------------------------------------------------------------
 
 
-def test_one_pixi_calls_weasyprints_layout_once(db, monkeypatch, django_capture_on_commit_callbacks):
+def test_one_pixi_calls_weasyprints_layout_once(db, weasyprint_calls, django_capture_on_commit_callbacks):
     """The report job renders the HTML once and writes that layout: no render-and-retry."""
     plan = make_realistic_plan(strategic_goals=30, indicators_per_goal=3)
-    calls = {"render": 0, "write_pdf": 0}
-    real_render, real_write = weasyprint.HTML.render, weasyprint.document.Document.write_pdf
-
-    def render(self, *args, **kwargs):
-        calls["render"] += 1
-        return real_render(self, *args, **kwargs)
-
-    def write_pdf(self, *args, **kwargs):
-        calls["write_pdf"] += 1
-        return real_write(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "render", render)
-    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", write_pdf)
+    calls = weasyprint_calls
     report = _order(django_capture_on_commit_callbacks, plan=plan)
     assert calls == {"render": 1, "write_pdf": 1}
     assert report.page_count <= 2
