@@ -201,34 +201,31 @@ def off_track_goals(situation: Situation) -> list[Proposal]:
     return proposals
 
 
+def _live_question_proposals(
+    situation: Situation, reason: str, source: str, rank: int, evidence: Evidence
+) -> list[Proposal]:
+    """The live pixi questions with this ``reason``, each a proposal from ``source`` with ``evidence``."""
+    return [
+        _question_proposal(question, source=source, rank=rank, evidence=[evidence])
+        for question in situation.live_questions
+        if question["reason"] == reason
+    ]
+
+
 def cofinancing_shortfalls(situation: Situation) -> list[Proposal]:
     """Parties that delivered less co-financing than they committed for years that have ended."""
     url = reverse("plan-detail", args=[situation.plan.pk]) + "#commitments-heading"
-    return [
-        _question_proposal(
-            question,
-            source="cofinancing_shortfall",
-            rank=RANK_COFINANCING,
-            evidence=[Evidence(_("Medfinansiering: tilsagn og leverancer"), url)],
-        )
-        for question in situation.live_questions
-        if question["reason"] == "commitment_not_honoured"
-    ]
+    evidence = Evidence(_("Medfinansiering: tilsagn og leverancer"), url)
+    return _live_question_proposals(
+        situation, "commitment_not_honoured", "cofinancing_shortfall", RANK_COFINANCING, evidence
+    )
 
 
 def overdue_actions(situation: Situation) -> list[Proposal]:
     """Open action items of the body's decisions whose due date has passed."""
     url = reverse("governance:decision-register", args=[situation.plan.pk]) + "?action_status=overdue"
-    return [
-        _question_proposal(
-            question,
-            source="overdue_actions",
-            rank=RANK_OVERDUE_ACTIONS,
-            evidence=[Evidence(_("Beslutningsregister: overskredne handlingspunkter"), url)],
-        )
-        for question in situation.live_questions
-        if question["reason"] == "overdue_actions"
-    ]
+    evidence = Evidence(_("Beslutningsregister: overskredne handlingspunkter"), url)
+    return _live_question_proposals(situation, "overdue_actions", "overdue_actions", RANK_OVERDUE_ACTIONS, evidence)
 
 
 def lbf_obligations(situation: Situation) -> list[Proposal]:
@@ -280,16 +277,10 @@ def board_composition(situation: Situation) -> list[Proposal]:
     """What the board lacks under the composition rule (leaders from the kommune and each
     boligorganisation, a chair, current terms), with what to do; the board's meetings only."""
     url = reverse("plan-detail", args=[situation.plan.pk]) + "#board-composition"
-    return [
-        _question_proposal(
-            question,
-            source="board_composition",
-            rank=RANK_BOARD_COMPOSITION,
-            evidence=[Evidence(_("Planens side: organisering og bestyrelsens sammensætning"), url)],
-        )
-        for question in situation.live_questions
-        if question["reason"] == "board_composition"
-    ]
+    evidence = Evidence(_("Planens side: organisering og bestyrelsens sammensætning"), url)
+    return _live_question_proposals(
+        situation, "board_composition", "board_composition", RANK_BOARD_COMPOSITION, evidence
+    )
 
 
 def report_questions(situation: Situation) -> list[Proposal]:
