@@ -1,4 +1,4 @@
-"""The API's conventions that every resource shares: pagination and one JSON shape for errors.
+"""The API's conventions that every resource shares: filtering, pagination and one JSON shape for errors.
 
 Every error answer is ``{"detail": "<message>", "errors": ...}``:
 - validation (400): ``errors`` maps field → list of messages (``non_field_errors`` for the whole
@@ -11,9 +11,25 @@ A Django ``ValidationError`` that escapes a service is a 400 too, never a 500.
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+
+class PortalFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which a request naming none of the filter set's parameters skips.
+
+    With every filter empty a filter set returns the queryset as it is, so building its form and
+    validating nothing would only cost time on the most common read: a list's pages without filters.
+    A request that names a parameter, even empty (``?plan=``), goes through the filter set as before.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or filterset_class.base_filters.keys().isdisjoint(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class PortalCursorPagination(CursorPagination):
