@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.bulk_insert import insert_rows
 from common.history import CREATED, history_record
 from common.periods import parse_period
 from plans import access
@@ -345,8 +346,9 @@ def measurement_create_many(*, items: list[dict], entered_by) -> list[Measuremen
     LBF indicators are refused, and (indicator, period, breakdown) is checked against the other
     items and, in one query, the database. Raises ``plans.services.ItemErrors`` with the failing
     indexes; then nothing is saved. The field formats (lengths, decimal digits) are the API
-    serializer's, which match the model's. The rows are inserted with one ``bulk_create`` and their
-    history rows (``history_user`` = ``entered_by``) with one ``INSERT … SELECT`` (``common.history``).
+    serializer's, which match the model's. The rows are written at once (``common.bulk_insert``: one COPY
+    on PostgreSQL) and their history rows (``history_user`` = ``entered_by``) with one ``INSERT … SELECT``
+    (``common.history``).
     The number of queries does not grow with the number of items.
     """
     indicator_ids = {item["indicator"].pk for item in items}
@@ -389,38 +391,37 @@ def measurement_create_many(*, items: list[dict], entered_by) -> list[Measuremen
         existing = _existing_measurement_keys({key for _index, key, *_rest in rows})
         errors.update({index: _duplicate_period_error() for index, key, *_rest in rows if key in existing})
         raise ItemErrors(dict(sorted(errors.items())))
-    measurements = [
-        Measurement(
-            indicator=indicator,
-            period=parsed.label,
-            period_start=parsed.start,
-            period_end=parsed.end,
-            value=fields.get("value"),
-            breakdown_value=breakdown,
-            source_note=(fields.get("source_note") or "").strip(),
-            entered_by=entered_by,
-            status=Measurement.Status.DRAFT,
-        )
+    new_rows = [
+        {
+            "indicator_id": indicator.pk,
+            "period": parsed.label,
+            "period_start": parsed.start,
+            "period_end": parsed.end,
+            "value": fields.get("value"),
+            "breakdown_value": breakdown,
+            "source_note": (fields.get("source_note") or "").strip(),
+            "entered_by_id": entered_by.pk,
+            "status": Measurement.Status.DRAFT,
+        }
         for _index, _key, indicator, breakdown, fields, parsed in rows
     ]
     try:
         # Optimistic: the unique (indicator, period, breakdown) constraint finds a row that already
         # exists; only then are the rows looked up, to name them (and nothing is written).
         with transaction.atomic():
-            Measurement.objects.bulk_create(measurements, batch_size=BULK_BATCH)
+            measurements = insert_rows(Measurement, new_rows)
     except IntegrityError:
         existing = _existing_measurement_keys({key for _index, key, *_rest in rows})
         errors = {index: _duplicate_period_error() for index, key, *_rest in rows if key in existing}
         if errors:
             raise ItemErrors(errors) from None
         raise  # another conflict (a row deleted meanwhile): the API answers "try again"
+    for measurement, (_index, _key, indicator, *_rest) in zip(measurements, rows, strict=True):
+        measurement.indicator = indicator  # loaded already (with its goal): the answer reads its plan
     history_record(
         Measurement, [m.pk for m in measurements], history_type=CREATED, user=entered_by, reason=_("Indtastet")
     )
     return measurements
-
-
-BULK_BATCH = 5000  # one INSERT for a full request on PostgreSQL; Django splits it further where needed
 
 
 def _existing_measurement_keys(keys: set[tuple]) -> set[tuple]:
