@@ -26,6 +26,8 @@ A field the engine cannot map keeps the endpoint on the serializer (``lean_plan`
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
@@ -101,6 +103,7 @@ class Plan:
             for name, how in self.fields
             if isinstance(how, Related) and ARRAY_PREFIX + name not in arrays
         }
+        shown: dict[str, dict] = {name: {} for name, _how in self.fields}  # per column: value key -> shown
         out = []
         for row in values:
             item = {}
@@ -113,11 +116,40 @@ class Plan:
                     if kind == "column":
                         column, convert = spec
                         value = row[column]
-                        item[name] = None if value is None else convert(value)
+                        if value is None:
+                            item[name] = None
+                            continue
+                        key = _value_key(value)
+                        if key is None:
+                            item[name] = convert(value)
+                            continue
+                        known = shown[name]
+                        if key not in known:
+                            known[key] = convert(value)
+                        item[name] = known[key]
                     else:  # method
                         item[name] = spec(row, context)
             out.append(item)
         return out
+
+
+def _value_key(value):
+    """A key under which ``value`` is shown the same way every time, or None (convert each time).
+
+    A page or a bulk answer repeats its ids, periods, dates and numbers, and a serializer field's
+    ``to_representation`` (a decimal's quantize and format) costs more than a lookup. Only types
+    whose equal values look alike are keyed: a decimal by its text (12.5 and 12.50 are equal but
+    not alike), a bool apart from the int it equals.
+    """
+    kind = type(value)
+    if kind is Decimal:
+        return (kind, str(value))
+    if kind in _KEYED_TYPES:
+        return (kind, value)
+    return None
+
+
+_KEYED_TYPES = {str, int, bool, date}
 
 
 ARRAY_PREFIX = "lean_array__"
@@ -268,9 +300,13 @@ def lean_rows_of(plan: Plan, view, instances: list) -> list[dict]:
     of the instance or of a related object already loaded on it (a created measurement's indicator
     and goal); otherwise from one ``.values()`` query of their ids.
     """
-    values = [_values_of(obj, plan.columns) for obj in instances]
-    if any(row is None for row in values):
-        model = view.get_serializer_class().Meta.model
+    model = view.get_serializer_class().Meta.model
+    getters = [(column, _column_getter(model, column)) for column in plan.columns]
+    try:
+        if any(get is None for _column, get in getters):
+            raise _NotLoaded
+        values = [{column: get(obj) for column, get in getters} for obj in instances]
+    except _NotLoaded:
         by_pk = {
             row["pk"]: row
             for row in model._default_manager.filter(pk__in=[obj.pk for obj in instances]).values(*plan.columns)
@@ -279,32 +315,44 @@ def lean_rows_of(plan: Plan, view, instances: list) -> list[dict]:
     return plan.rows(values, view.get_serializer_context())
 
 
-def _values_of(obj, columns: list[str]) -> dict | None:
-    """``obj``'s ``.values(*columns)`` row without a query, or ``None`` when a relation is not loaded."""
-    row = {}
-    for column in columns:
-        if column == "pk":
-            row[column] = obj.pk
-            continue
-        current = obj
-        parts = column.split("__")
-        for part in parts[:-1]:
-            fld = current._meta.get_field(part)
-            if not (fld.many_to_one or fld.one_to_one) or not fld.is_cached(current):
-                return None
-            current = getattr(current, part)
-            if current is None:
-                break
-        if current is None:
-            row[column] = None
-            continue
-        try:
-            fld = current._meta.get_field(parts[-1])
-        except FieldDoesNotExist:
-            fld = next((f for f in current._meta.concrete_fields if f.attname == parts[-1]), None)
-            if fld is None:
-                return None
-        if not fld.concrete or fld.many_to_many:
+class _NotLoaded(Exception):
+    """A relation on the way to a column is not loaded on the instance (reading it would query)."""
+
+
+def _column_getter(model, column: str) -> Callable | None:
+    """How to read ``.values()``'s ``column`` from an instance of ``model`` without a query (raises
+    ``_NotLoaded`` for an instance whose relation on the way is not loaded), or None when the column
+    is not a concrete field at the end of forward relations."""
+    if column == "pk":
+        return _pk_of
+    *path, last = column.split("__")
+    relations = []
+    current = model
+    for part in path:
+        relation = current._meta.get_field(part)
+        if not (relation.many_to_one or relation.one_to_one):
             return None
-        row[column] = getattr(current, fld.attname)
-    return row
+        relations.append(relation)
+        current = relation.related_model
+    try:
+        target = current._meta.get_field(last)
+    except FieldDoesNotExist:
+        target = next((f for f in current._meta.concrete_fields if f.attname == last), None)
+    if target is None or not target.concrete or target.many_to_many:
+        return None
+    attname = target.attname
+
+    def get(obj):
+        for relation in relations:
+            if not relation.is_cached(obj):
+                raise _NotLoaded
+            obj = relation.get_cached_value(obj)
+            if obj is None:
+                return None
+        return getattr(obj, attname)
+
+    return get
+
+
+def _pk_of(obj):
+    return obj.pk
