@@ -430,7 +430,7 @@ def measure_web_memory(size: str, urls: list[str], session_key: str, repeats: in
         process = subprocess.Popen(
             [str(gunicorn), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
             cwd=ROOT,
-            env=subprocess_env(API_THROTTLE_RATE="100000000/hour"),
+            env=subprocess_env(API_THROTTLE_RATE="100000/second"),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

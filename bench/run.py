@@ -150,15 +150,17 @@ def api_list_routes() -> list[str]:
     return [prefix for routes in APP_ROUTES for prefix, _viewset, _basename in routes]
 
 
-def measure_api_lists(client: Client, size: str, repeats: int) -> list[Row]:
+def measure_api_lists(api_client: Client, client: Client, size: str, repeats: int) -> list[Row]:
+    """Each list's first cursor page as an API client reads it (``Authorization: Token``), beside
+    the bare view of the same rows for the same reader signed in to Django (``bench/urls.py``)."""
     rows = []
     for prefix in api_list_routes():
-        # The cursor page (id order, no COUNT): the mode for reading a national list; the bare
-        # baseline reads the same first 50 rows by id.
+        # The cursor page (id order, no COUNT): the mode for reading a national list.
         api_url, bare_url = f"/api/v1/{prefix}/?cursor=", f"/bench/bare/{prefix}/"
-        response = client.get(api_url)
-        assert response.status_code == 200, (api_url, response.status_code, response.content[:200])
-        api_ms, bare_ms = interleaved(lambda u=api_url: client.get(u), lambda u=bare_url: client.get(u), repeats)
+        for url, reader in ((api_url, api_client), (bare_url, client)):
+            response = reader.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:200])
+        api_ms, bare_ms = interleaved(lambda u=api_url: api_client.get(u), lambda u=bare_url: client.get(u), repeats)
         api_p50, bare_p50 = statistics.median(api_ms), statistics.median(bare_ms)
         ratio = bare_p50 / api_p50
         rows.append(
@@ -173,6 +175,14 @@ def measure_api_lists(client: Client, size: str, repeats: int) -> list[Row]:
             )
         )
     return rows
+
+
+def token_client(user) -> Client:
+    """A client that sends a new API token of ``user``, as the portal's API clients do."""
+    from portal.services import api_token_create
+
+    _token, key = api_token_create(user=user, name="bench")
+    return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 # --- ingest -------------------------------------------------------------------------------------
@@ -199,7 +209,7 @@ def _bench_indicator():
     return indicator
 
 
-def measure_api_bulk(client: Client, size: str, repeats: int = 3) -> list[Row]:
+def measure_api_bulk(api_client: Client, client: Client, size: str, repeats: int = 3) -> list[Row]:
     indicator = _bench_indicator()
     counter = iter(range(1_000_000))
 
@@ -212,19 +222,22 @@ def measure_api_bulk(client: Client, size: str, repeats: int = 3) -> list[Row]:
             ]
         ).encode()
 
-    def post(url):
+    def post(url, reader):
         body = payload()
 
         def run():
-            response = client.post(url, body, content_type="application/json")
+            response = reader.post(url, body, content_type="application/json")
             assert response.status_code == 201, response.content[:300]
 
         return run
 
     api_ms, bare_ms = [], []
     for _ in range(repeats):
-        for url, out in (("/api/v1/measurements/", api_ms), ("/bench/bare/measurements/create/", bare_ms)):
-            fn = post(url)
+        for url, reader, out in (
+            ("/api/v1/measurements/", api_client, api_ms),
+            ("/bench/bare/measurements/create/", client, bare_ms),
+        ):
+            fn = post(url, reader)
             start = time.perf_counter()
             fn()
             out.append((time.perf_counter() - start) * 1000)
@@ -387,10 +400,11 @@ def run_size(size: str, scale: float, *, repeats: int, parts: set[str], out) -> 
             ("målstyring", f"/planer/{plan.pk}/maal/"),
         ]
         rows += measure_pages(client, size, pages, repeats)
+    api_client = token_client(built["users"]["bench-admin"])
     if "api" in parts:
-        rows += measure_api_lists(client, size, repeats)
+        rows += measure_api_lists(api_client, client, size, repeats)
     if "ingest" in parts:
-        rows += measure_api_bulk(client, size)
+        rows += measure_api_bulk(api_client, client, size)
         rows += measure_import(size, scale)
     if "pixi" in parts:
         rows += measure_pixi(size)

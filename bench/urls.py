@@ -3,31 +3,42 @@
 
 import json
 
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from common.periods import parse_period
 from monitoring.models import Measurement
+from plans.api_lean import lean_plan
 from portal.api import APP_ROUTES
 from portal.urls import urlpatterns as portal_urlpatterns
 
 PAGE_SIZE = 50
-MODELS = {prefix: viewset.serializer_class.Meta.model for routes in APP_ROUTES for prefix, viewset, _name in routes}
-
-
-def _columns(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if not isinstance(f, models.BinaryField)]
+VIEWSETS = {prefix: viewset for routes in APP_ROUTES for prefix, viewset, _name in routes}
 
 
 def bare_list(request, prefix: str):
-    """The first page of the same model's rows as the API list, from ``.values()``: no auth, scope or serializer."""
-    model = MODELS.get(prefix)
-    if model is None:
+    """The API list's first cursor page for the same signed-in reader, served by plain Django.
+
+    The same rows: the list's own fields, to-many id lists and nested rows, read by the same
+    ``.values()`` query (``plans.api_lean`` names its columns) and turned into the same JSON values.
+    Left out is what the API adds around the rows: DRF's dispatch, token authentication, throttle,
+    access scope, filter set, paginator and renderer. ``tests/test_bench_smoke.py`` checks that both
+    answer with the same rows.
+    """
+    viewset = VIEWSETS.get(prefix)
+    if viewset is None:
         raise Http404
-    rows = list(model.objects.order_by("pk").values(*_columns(model))[:PAGE_SIZE])
-    return JsonResponse({"next": None, "results": rows})
+    if not request.user.is_authenticated:  # the reader, as Django's session knows it
+        return JsonResponse({"detail": "login"}, status=401)
+    view = viewset()
+    plan = lean_plan(viewset.serializer_class, view)
+    context = {"request": request}
+    arrays = plan.array_annotations(context)
+    model = viewset.serializer_class.Meta.model
+    values = list(model._default_manager.annotate(**arrays).order_by("pk").values(*plan.columns, *arrays)[:PAGE_SIZE])
+    return JsonResponse({"next": None, "previous": None, "results": plan.rows(values, context)})
 
 
 @csrf_exempt

@@ -25,6 +25,27 @@ def test_bench_builds_the_small_world_and_prints_the_table(db):
     assert not StatusReport.objects.filter(plan__name__startswith="Benchplan").exclude(state="done").exists()
 
 
+def test_the_bare_baseline_serves_the_api_lists_rows_to_the_same_reader(demo, settings, client):
+    """The API list ratio compares like with like: the bare view answers the first cursor page of
+    every list with the very rows the API gives a user who sees everything, and only to a reader
+    who is signed in."""
+    from django.contrib.auth import get_user_model
+
+    from bench.run import api_list_routes
+
+    settings.ROOT_URLCONF = "bench.urls"
+    assert client.get("/bench/bare/plans/").status_code == 401
+    client.force_login(get_user_model().objects.create_superuser("bench-sammenligning", "b@example.invalid", None))
+    compared = {}
+    for prefix in api_list_routes():
+        api = client.get(f"/api/v1/{prefix}/?cursor=")
+        bare = client.get(f"/bench/bare/{prefix}/")
+        assert api.status_code == bare.status_code == 200, prefix
+        assert bare.json()["results"] == api.json()["results"], prefix
+        compared[prefix] = len(api.json()["results"])
+    assert [prefix for prefix, count in compared.items() if not count] == ["reports"]  # the demo has no reports
+
+
 def test_sizes_accept_names_and_percentages():
     from portal.management.commands.bench import parse_sizes
 
