@@ -12,9 +12,13 @@ below. Exports (XLSX, CSV, API, iCal) keep ISO 8601 (``value.isoformat()``), nev
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 
 EMPTY = "–"
 
@@ -34,9 +38,35 @@ def format_number(value) -> str:
     number = to_decimal(value)
     if number is None:
         return EMPTY
+    if not number.is_finite():
+        return number_format(number)
+    return _number_text(number, get_language())
+
+
+# Django's localised formatting costs tens of microseconds a call, and a målstyring page or a
+# report shows the same few hundred days and values in every chart, table and title: each text
+# is made once per language (and again after a formatting setting changes, in tests).
+@lru_cache(maxsize=4096)
+def _number_text(number: Decimal, language: str | None) -> str:
     if number == number.to_integral_value():
         return number_format(number.quantize(Decimal(1)), 0)
     return number_format(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), 1)
+
+
+@lru_cache(maxsize=4096)
+def _kr_text(whole: Decimal, language: str | None) -> str:
+    return f"{number_format(whole, 0, force_grouping=True)} kr."
+
+
+@lru_cache(maxsize=4096)
+def _date_text(day: date, language: str | None) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+@receiver(setting_changed)
+def _forget_texts(**kwargs) -> None:
+    for cached in (_number_text, _kr_text, _date_text):
+        cached.cache_clear()
 
 
 def format_decimal(value, digits: int = 2) -> str:
@@ -63,8 +93,9 @@ def format_kr(value) -> str:
     number = to_decimal(value)
     if number is None:
         return EMPTY
-    whole = number.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"{number_format(whole, 0, force_grouping=True)} kr."
+    if not number.is_finite():
+        return f"{number_format(number)} kr."
+    return _kr_text(number.quantize(Decimal(1), rounding=ROUND_HALF_UP), get_language())
 
 
 def format_percent(value, digits: int = 0) -> str:
@@ -99,7 +130,9 @@ def format_date(value) -> str:
     value = _as_date(_local(value))
     if not value:
         return EMPTY
-    return date_format(value, "DATE_FORMAT")
+    if type(value) is not date:  # a datetime: its own moment, not cached
+        return date_format(value, "DATE_FORMAT")
+    return _date_text(value, get_language())
 
 
 def format_datetime(value) -> str:

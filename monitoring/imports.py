@@ -4,8 +4,8 @@ Export and import share one column format (``COLUMNS``), so exporting a plan's m
 importing the file again changes nothing. The import reads the file as a stream (openpyxl
 read-only), validates every row in sets (one query per referenced table, not per row: the
 indicators the user may enter, the existing measurements of those indicators) and writes only a
-file without errors, in one transaction, with ``bulk_create``/``bulk_update`` and bulk history
-rows. Re-importing the same file changes nothing (idempotent).
+file without errors, in one transaction: new rows at once (``common.bulk_insert``: one COPY on
+PostgreSQL), changed rows with ``bulk_update``, and bulk history rows. Re-importing the same file changes nothing (idempotent).
 
 Numbers are read the Danish way (``parse_danish_number``): ``1.234`` is 1234, ``1.234,5`` is
 1234.5 and ``1,5`` is 1.5; a cell that could be read two ways (``1,234.5``, ``12.5``) is a row
@@ -40,6 +40,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from common import jobs
+from common.bulk_insert import insert_rows
 from common.history import CHANGED, CREATED, history_record
 from common.periods import parse_period
 from plans.files import XLSX, check_office_package
@@ -554,7 +555,7 @@ def measurements_import(
     approved measurement: it goes back to draft and its history row carries the reason. Raises
     ``ValidationError`` (and writes nothing) if any row has an error; ``PermissionDenied`` when
     the user may enter no measurement in ``plan``. Validation and writing are set-based (a fixed
-    number of queries plus one per 2,000 rows written), so it can run inside a background job
+    number of queries plus one per 5,000 rows changed), so it can run inside a background job
     with ``progress(done, total)``.
     """
     reason = (reason or "").strip()
@@ -571,17 +572,17 @@ def measurements_import(
             resolved = row.resolved
             period = resolved["period"]
             new.append(
-                Measurement(
-                    indicator=resolved["indicator"],
-                    period=period.label,
-                    period_start=period.start,
-                    period_end=period.end,
-                    breakdown_value=resolved["breakdown"],
-                    value=resolved["value"],
-                    source_note=resolved["source"],
-                    status=Measurement.Status.DRAFT,
-                    entered_by=user,
-                )
+                {
+                    "indicator_id": resolved["indicator"].pk,
+                    "period": period.label,
+                    "period_start": period.start,
+                    "period_end": period.end,
+                    "breakdown_value": resolved["breakdown"],
+                    "value": resolved["value"],
+                    "source_note": resolved["source"],
+                    "status": Measurement.Status.DRAFT,
+                    "entered_by_id": user.pk,
+                }
             )
         elif row.action == "update":
             current = row.resolved["current"]
@@ -598,8 +599,10 @@ def measurements_import(
             (replaced if current.status == Measurement.Status.APPROVED else changed).append(measurement)
     total = len(new) + len(changed) + len(replaced)
     if new:
-        Measurement.objects.bulk_create(new, batch_size=WRITE_BATCH)
-        history_record(Measurement, [m.pk for m in new], history_type=CREATED, user=user, reason=_("Indlæst fra fil"))
+        created = insert_rows(Measurement, new)
+        history_record(
+            Measurement, [m.pk for m in created], history_type=CREATED, user=user, reason=_("Indlæst fra fil")
+        )
     if progress:
         progress(len(new), total)
     fields = ["value", "source_note", "status", "entered_by", "approved_by", "approved_at"]
