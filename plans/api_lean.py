@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
@@ -98,58 +99,64 @@ class Plan:
     def rows(self, values: list[dict], context: dict) -> list[dict]:
         pks = [row["pk"] for row in values]
         arrays = set(values[0]) if values else set()
-        related = {
-            name: _related_values(how, pks, context)
-            for name, how in self.fields
-            if isinstance(how, Related) and ARRAY_PREFIX + name not in arrays
-        }
-        shown: dict[str, dict] = {name: {} for name, _how in self.fields}  # per column: value key -> shown
+        steps = []  # (name, kind, what, how) per field, decided once for all rows
+        for name, how in self.fields:
+            if isinstance(how, Related):
+                array = ARRAY_PREFIX + name
+                grouped = None if array in arrays else _related_values(how, pks, context)
+                steps.append((name, _RELATED, array, grouped))
+            elif how[0] == "column":
+                column, convert = how[1]
+                steps.append((name, _COLUMN, column, _remembering(convert)))
+            else:
+                steps.append((name, _METHOD, how[1], None))
         out = []
         for row in values:
             item = {}
-            for name, how in self.fields:
-                if isinstance(how, Related):
-                    array = row.get(ARRAY_PREFIX + name)
-                    item[name] = array if array is not None else related[name].get(row["pk"], [])
-                elif isinstance(how, tuple):
-                    kind, spec = how
-                    if kind == "column":
-                        column, convert = spec
-                        value = row[column]
-                        if value is None:
-                            item[name] = None
-                            continue
-                        key = _value_key(value)
-                        if key is None:
-                            item[name] = convert(value)
-                            continue
-                        known = shown[name]
-                        if key not in known:
-                            known[key] = convert(value)
-                        item[name] = known[key]
-                    else:  # method
-                        item[name] = spec(row, context)
+            for name, kind, what, how in steps:
+                if kind is _COLUMN:
+                    value = row[what]
+                    item[name] = None if value is None else how(value)
+                elif kind is _RELATED:
+                    array = row.get(what)
+                    item[name] = array if array is not None else how.get(row["pk"], [])
+                else:
+                    item[name] = what(row, context)
             out.append(item)
         return out
 
 
-def _value_key(value):
-    """A key under which ``value`` is shown the same way every time, or None (convert each time).
+_COLUMN, _RELATED, _METHOD = "column", "related", "method"
+
+
+def _remembering(convert: Callable) -> Callable:
+    """``convert`` that shows each value once and then remembers the text.
 
     A page or a bulk answer repeats its ids, periods, dates and numbers, and a serializer field's
     ``to_representation`` (a decimal's quantize and format) costs more than a lookup. Only types
-    whose equal values look alike are keyed: a decimal by its text (12.5 and 12.50 are equal but
-    not alike), a bool apart from the int it equals.
+    whose equal values look alike are remembered: a decimal by its text (12.5 and 12.50 are equal
+    but not alike), a bool apart from the int it equals.
     """
-    kind = type(value)
-    if kind is Decimal:
-        return (kind, str(value))
-    if kind in _KEYED_TYPES:
-        return (kind, value)
-    return None
+    known: dict = {}
+
+    def show(value):
+        kind = type(value)
+        if kind is Decimal:
+            key = (kind, str(value))
+        elif kind in _REMEMBERED_TYPES:
+            key = (kind, value)
+        else:
+            return convert(value)
+        try:
+            return known[key]
+        except KeyError:
+            shown = known[key] = convert(value)
+            return shown
+
+    return show
 
 
-_KEYED_TYPES = {str, int, bool, date}
+_REMEMBERED_TYPES = {str, int, bool, date}
 
 
 ARRAY_PREFIX = "lean_array__"
@@ -341,6 +348,8 @@ def _column_getter(model, column: str) -> Callable | None:
     if target is None or not target.concrete or target.many_to_many:
         return None
     attname = target.attname
+    if not relations:
+        return attrgetter(attname)
 
     def get(obj):
         for relation in relations:
