@@ -55,6 +55,7 @@ def holiday_name(day: date) -> str | None:
     return customary.get((day.month, day.day))
 
 
+@lru_cache(maxsize=4096)  # pages ask for the send-out deadline of every meeting they list
 def working_days_before(day: date, count: int) -> date:
     """The date ``count`` working days before ``day`` (``day`` itself is not counted)."""
     current = day
