@@ -5,7 +5,8 @@ importing the file again changes nothing. The import reads the file as a stream 
 read-only), validates every row in sets (one query per referenced table, not per row: the
 indicators the user may enter, the existing measurements of those indicators) and writes only a
 file without errors, in one transaction: new rows at once (``common.bulk_insert``: one COPY on
-PostgreSQL), changed rows with ``bulk_update``, and bulk history rows. Re-importing the same file changes nothing (idempotent).
+PostgreSQL), changed rows with ``bulk_update``, and bulk history rows. Re-importing the same file
+changes nothing (idempotent).
 
 Numbers are read the Danish way (``parse_danish_number``): ``1.234`` is 1234, ``1.234,5`` is
 1234.5 and ``1,5`` is 1.5; a cell that could be read two ways (``1,234.5``, ``12.5``) is a row
