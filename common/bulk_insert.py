@@ -30,8 +30,7 @@ def insert_rows(model: type[Model], rows: list[dict]) -> list[Model]:
     attnames = [fld.attname for fld in fields]
     values = [tuple(row[name] if name in row else defaults[name] for name in attnames) for row in rows]
     if connection.vendor != "postgresql":
-        created = model._default_manager.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in values])
-        return created
+        return model._default_manager.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in values])
     pk = model._meta.pk
     quote = connection.ops.quote_name
     table = model._meta.db_table

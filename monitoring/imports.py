@@ -571,19 +571,15 @@ def measurements_import(
     for row in preview.rows:
         if row.action == "new":
             resolved = row.resolved
-            period = resolved["period"]
             new.append(
-                {
-                    "indicator_id": resolved["indicator"].pk,
-                    "period": period.label,
-                    "period_start": period.start,
-                    "period_end": period.end,
-                    "breakdown_value": resolved["breakdown"],
-                    "value": resolved["value"],
-                    "source_note": resolved["source"],
-                    "status": Measurement.Status.DRAFT,
-                    "entered_by_id": user.pk,
-                }
+                Measurement.draft_row(
+                    indicator_id=resolved["indicator"].pk,
+                    period=resolved["period"],
+                    value=resolved["value"],
+                    breakdown_value=resolved["breakdown"],
+                    source_note=resolved["source"],
+                    entered_by_id=user.pk,
+                )
             )
         elif row.action == "update":
             current = row.resolved["current"]

@@ -429,6 +429,22 @@ class Measurement(models.Model):
             self.approved_at = timezone.now()
         super().save(*args, **kwargs)
 
+    @classmethod
+    def draft_row(cls, *, indicator_id, period, value, breakdown_value, source_note, entered_by_id) -> dict:
+        """The column values of a new draft for a set-based write (``common.bulk_insert``), with the
+        dates that ``save`` would derive from the parsed ``period`` (``common.periods.Period``)."""
+        return {
+            "indicator_id": indicator_id,
+            "period": period.label,
+            "period_start": period.start,
+            "period_end": period.end,
+            "value": value,
+            "breakdown_value": breakdown_value,
+            "source_note": source_note,
+            "entered_by_id": entered_by_id,
+            "status": cls.Status.DRAFT,
+        }
+
     def set_period(self) -> None:
         """Normalise ``period`` and fill ``period_start``/``period_end`` (raises ``ValidationError``)."""
         parsed = parse_period(self.period)

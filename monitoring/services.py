@@ -392,17 +392,14 @@ def measurement_create_many(*, items: list[dict], entered_by) -> list[Measuremen
         errors.update({index: _duplicate_period_error() for index, key, *_rest in rows if key in existing})
         raise ItemErrors(dict(sorted(errors.items())))
     new_rows = [
-        {
-            "indicator_id": indicator.pk,
-            "period": parsed.label,
-            "period_start": parsed.start,
-            "period_end": parsed.end,
-            "value": fields.get("value"),
-            "breakdown_value": breakdown,
-            "source_note": (fields.get("source_note") or "").strip(),
-            "entered_by_id": entered_by.pk,
-            "status": Measurement.Status.DRAFT,
-        }
+        Measurement.draft_row(
+            indicator_id=indicator.pk,
+            period=parsed,
+            value=fields.get("value"),
+            breakdown_value=breakdown,
+            source_note=(fields.get("source_note") or "").strip(),
+            entered_by_id=entered_by.pk,
+        )
         for _index, _key, indicator, breakdown, fields, parsed in rows
     ]
     try:

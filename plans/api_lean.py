@@ -309,11 +309,13 @@ def lean_rows_of(plan: Plan, view, instances: list) -> list[dict]:
     """
     model = view.get_serializer_class().Meta.model
     getters = [(column, _column_getter(model, column)) for column in plan.columns]
-    try:
-        if any(get is None for _column, get in getters):
-            raise _NotLoaded
-        values = [{column: get(obj) for column, get in getters} for obj in instances]
-    except _NotLoaded:
+    values = None
+    if all(get is not None for _column, get in getters):
+        try:
+            values = [{column: get(obj) for column, get in getters} for obj in instances]
+        except _NotLoaded:
+            values = None
+    if values is None:
         by_pk = {
             row["pk"]: row
             for row in model._default_manager.filter(pk__in=[obj.pk for obj in instances]).values(*plan.columns)
