@@ -9,7 +9,10 @@ For a benchmark table (``manage.py bench``) call, inside a configured Django:
     pixi_seconds, bare_seconds = bench_pixi(plan)          # any plan with data
     measurement = measure_pixi(plan)                       # the same with the page count and the parts
 
-What is timed (median of ``repeat`` runs after one warm-up run, in this process):
+What is timed (median of ``repeat`` runs of each side after one warm-up run, in this process; the
+two sides take turns, and each run starts after an untimed ``gc.collect()``, so a full collection of
+the bench process's large heap, which happens every few renders, is not charged to whichever side
+happened to trip it; a run still pays for the collections its own garbage causes):
 - ``pixi_seconds``: the report's rendering path from its snapshot, as the Celery job runs it:
   ``render_report_html`` + ``render_report_pdf`` (one WeasyPrint layout, tagged PDF/UA-1, with the
   worker's cached stylesheet and font configuration);
@@ -22,6 +25,7 @@ names, four delaftaler, a board with a meeting history, overdue actions, co-fina
 the questions for the board are many); ``bench/`` and the tests share it.
 """
 
+import gc
 import os
 import statistics
 import sys
@@ -69,17 +73,25 @@ class PixiMeasurement:
         return self.pixi_seconds / self.bare_seconds
 
 
-def _median(function, repeat: int) -> tuple[float, object]:
-    result = function()  # warm-up: a worker has rendered before
-    times = []
+def _timed(function) -> tuple[float, object]:
+    gc.collect()
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def _medians(functions, repeat: int) -> list[tuple[float, object]]:
+    """Median seconds and last result of each function, run in turns after one warm-up run each."""
+    results = [function() for function in functions]  # warm-up: a worker has rendered before
+    times = [[] for _ in functions]
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        for index, function in enumerate(functions):
+            seconds, results[index] = _timed(function)
+            times[index].append(seconds)
+    return [(statistics.median(spent), result) for spent, result in zip(times, results, strict=True)]
 
 
-def measure_pixi(plan, *, period: str = PERIOD, repeat: int = 3, meeting=None) -> PixiMeasurement:
+def measure_pixi(plan, *, period: str = PERIOD, repeat: int = 5, meeting=None) -> PixiMeasurement:
     """Time one board pixi of ``plan`` (for ``meeting`` if given) against bare WeasyPrint of its HTML."""
     from weasyprint import HTML
 
@@ -96,19 +108,22 @@ def measure_pixi(plan, *, period: str = PERIOD, repeat: int = 3, meeting=None) -
     )
     if meeting is not None:
         report.data_cutoff = StatusReport.default_data_cutoff(meeting)
-    snapshot_seconds, snapshot = _median(
-        lambda: build_report_snapshot(
-            plan=plan, period=period, kind=report.kind, meeting=meeting, data_cutoff=report.data_cutoff
-        ),
+    [(snapshot_seconds, snapshot)] = _medians(
+        [
+            lambda: build_report_snapshot(
+                plan=plan, period=period, kind=report.kind, meeting=meeting, data_cutoff=report.data_cutoff
+            )
+        ],
         1,
     )
 
     def pixi():
         return render_report_pdf(render_report_html(report=report, snapshot=snapshot))
 
-    pixi_seconds, (_pdf, pages) = _median(pixi, repeat)
     html = standalone_html(render_report_html(report=report, snapshot=snapshot))
-    bare_seconds, _bare = _median(lambda: HTML(string=html).write_pdf(), repeat)
+    (pixi_seconds, (_pdf, pages)), (bare_seconds, _bare) = _medians(
+        [pixi, lambda: HTML(string=html).write_pdf()], repeat
+    )
     bare_pages = len(HTML(string=html).render().pages)
     return PixiMeasurement(
         pixi_seconds=pixi_seconds,
@@ -120,7 +135,7 @@ def measure_pixi(plan, *, period: str = PERIOD, repeat: int = 3, meeting=None) -
     )
 
 
-def bench_pixi(plan, *, period: str = PERIOD, repeat: int = 3) -> tuple[float, float]:
+def bench_pixi(plan, *, period: str = PERIOD, repeat: int = 5) -> tuple[float, float]:
     """(pixi_seconds, bare_seconds) for one board pixi of ``plan``: see the module's docstring."""
     measured = measure_pixi(plan, period=period, repeat=repeat)
     return measured.pixi_seconds, measured.bare_seconds
