@@ -10,10 +10,30 @@ from django.core.management import call_command
 from bench import national_data
 
 
-def test_bench_builds_the_small_world_and_prints_the_table(db):
-    out = io.StringIO()
-    call_command("bench", "--size", "10", "--in-place", "--repeats", "1", "--only", "pages,api,ingest", stdout=out)
+def test_bench_builds_the_small_world_and_prints_the_table(db, tmp_path):
+    out, table = io.StringIO(), tmp_path / "table.md"
+    call_command(
+        "bench",
+        "--size",
+        "10",
+        "--in-place",
+        "--repeats",
+        "1",
+        "--only",
+        "pages,api,ingest",
+        "--output",
+        table,
+        stdout=out,
+    )
     text = out.getvalue()
+    # The file holds the printed table with the load before and after the run, as printed.
+    written = table.read_text(encoding="utf-8")
+    printed = text.splitlines()
+    assert written.splitlines()[0] == printed[0] and printed[0].startswith("machine: ")
+    assert written.splitlines()[-1] == next(line for line in printed if line.startswith("load average after:"))
+    assert [line for line in written.splitlines() if line.startswith("| ")] == [
+        line for line in printed if line.startswith("| ")
+    ]
     assert "[small] built 15 plans" in text
     assert "| size | what | measured | baseline | ratio | goal |" in text
     for row in ("page /overblik/", "page målstyring", "API GET measurements", "API POST measurements", "XLSX import"):

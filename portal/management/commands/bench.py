@@ -70,7 +70,8 @@ class Command(BaseCommand):
         repeats = max(1, options["repeats"])
         logging.disable(logging.WARNING)  # 4xx log lines and WeasyPrint's font notes are not results
         warnings.filterwarnings("ignore", "No directory at")  # whitenoise without collectstatic
-        self._out(self._machine())
+        machine = self._machine()
+        self._out(machine)
         rows: list[run.Row] = []
         from portal.celery import app as celery_app
 
@@ -99,12 +100,13 @@ class Command(BaseCommand):
         self._out("")
         self._out(text)
         self._out("")
-        self._out(f"load average after: {self._load()}")
+        load_after = f"load average after: {self._load()}"
+        self._out(load_after)
         failed = sum(1 for row in rows if row.verdict == "FAIL")
         self._out(f"{len(rows) - failed} PASS, {failed} FAIL")
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as handle:
-                handle.write(self._machine() + "\n\n" + text + "\n")
+                handle.write(f"{machine}\n\n{text}\n\n{load_after}\n")
 
     def _out(self, line: str) -> None:
         self.stdout.write(line)
