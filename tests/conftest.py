@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from plans.demo import DEMO_USERS
 from plans.models import Plan
+from tests.demo_rows import DemoRows
 
 PLAN_A1 = "Helhedsplan Vestparken og Nørre Enge"
 PLAN_A2 = "Helhedsplan Søndermarken"
@@ -17,11 +18,16 @@ DEMO_PLANS = (PLAN_A1, PLAN_A2, PLAN_B)
 pytest_plugins = ["tests.api_fixtures"]
 
 
+DEMO_ROWS = pytest.StashKey["DemoRows | None"]()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The demo world is built once per test session; each test runs in a rolled-back transaction."""
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """The demo world is built once per test session; each test runs in a rolled-back transaction.
+    Its rows are copied (on PostgreSQL) to put back after a transactional test's flush."""
     with django_db_blocker.unblock():
         call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        request.config.stash[DEMO_ROWS] = DemoRows.take()
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +65,15 @@ def _demo_world_in_transactional_tests(request):
         return
     request.getfixturevalue("transactional_db")
     if not Plan.objects.filter(name=PLAN_A1).exists():
-        from django.apps import apps as django_apps
+        rows = request.config.stash.get(DEMO_ROWS, None)
+        if rows is not None:
+            rows.restore()  # the session's demo rows, as seeded (PostgreSQL)
+        else:
+            from django.apps import apps as django_apps
 
-        catalogue = importlib.import_module("plans.migrations.0002_thematic_area_catalogue")
-        catalogue.add_catalogue(django_apps, None)
-        call_command("seed_demo", "--force", stdout=io.StringIO())
+            catalogue = importlib.import_module("plans.migrations.0002_thematic_area_catalogue")
+            catalogue.add_catalogue(django_apps, None)
+            call_command("seed_demo", "--force", stdout=io.StringIO())
     yield
 
 
