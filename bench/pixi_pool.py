@@ -61,7 +61,6 @@ GROWTH_GOAL_KB_PER_REPORT = 64
 # Before the clock: each process renders this many reports first (imports, fonts, templates, the
 # allocator's arenas; a worker's RSS levels off after 5–8 pixi, measured).
 WARM_UP_PER_PROCESS = 8
-WARM_UP_PERIODS = ("2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3")
 # The worker memory goal holds "after 150 reports" at every size.
 MEMORY_REPORTS = 150
 
@@ -277,6 +276,12 @@ def _order_earlier_quarters(plans, count: int) -> list[int]:
     return ids
 
 
+def _time_limit(reports: int) -> float:
+    """Seconds to wait for ``reports``: ~10× the goal per report, so a slow machine finishes and a stuck
+    pool is reported."""
+    return 120 + 4 * reports
+
+
 def _wait(pool: WorkerPool, ids: list[int], timeout: float, on_progress=None) -> tuple[float, bool]:
     """Seconds until none of ``ids`` is queued or running; (seconds, finished in time and pool alive).
     ``on_progress(finished)`` is called at every look (five a second) with how many are finished."""
@@ -330,12 +335,10 @@ def measure_pool(size: str, plans: list, row_class) -> list:
     goal = f"<{goal_seconds:.0f} s" + ("" if count == 150 else f" ({POOL_GOAL_SECONDS_PER_150:.0f} s per 150)")
     if reason := unavailable(broker=True):
         return [row_class(size, what, f"not run: {reason}", "–", "–", goal, "–")]
-    timeout = 120 + 4 * count  # ~10× the goal per report: a slow machine finishes, a stuck pool is reported
+    timeout = _time_limit(count)
     with WorkerPool() as pool:
         # Warm-up: every worker process has rendered (imports, fonts, templates) before the clock runs.
-        warm_ids = []
-        for i in range(WARM_UP_PER_PROCESS * POOL_PROCESSES):
-            warm_ids += _order([plans[i % count]], WARM_UP_PERIODS[(i // count) % len(WARM_UP_PERIODS)])
+        warm_ids = _order_earlier_quarters(plans, WARM_UP_PER_PROCESS * POOL_PROCESSES)
         warm_seconds, warm_ok = _wait(pool, warm_ids, timeout)
         if not warm_ok:
             _leave_nothing_queued(warm_ids, "bench: warm-up did not finish")
@@ -369,7 +372,7 @@ def measure_pool(size: str, plans: list, row_class) -> list:
         if finished and count < MEMORY_REPORTS:  # untimed: the memory goal is "after 150 reports"
             more_ids = _order_earlier_quarters(plans, MEMORY_REPORTS - count)
             _more_seconds, more_finished = _wait(
-                pool, more_ids, 120 + 4 * len(more_ids), on_progress=lambda finished: sample(count + finished)
+                pool, more_ids, _time_limit(len(more_ids)), on_progress=lambda finished: sample(count + finished)
             )
             if not more_finished:
                 _leave_nothing_queued(more_ids, "bench: the worker pool did not finish in time")
